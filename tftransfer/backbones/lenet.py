@@ -1,0 +1,44 @@
+"""LeNet-style small CNN (LeCun et al. 1998), the usual digits backbone in DA papers."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import keras
+
+from tftransfer.backbones.registry import BACKBONES
+
+
+@BACKBONES.register("lenet")
+def lenet(input_shape: Sequence[int], filters: Sequence[int] = (32, 64), feature_units: int = 128,
+          batch_norm: bool = True, name: str = "lenet") -> keras.Model:
+    """Two conv blocks (conv 3x3 -> [BN] -> ReLU -> 2x2 max-pool) and a Dense feature layer.
+
+    Args:
+        input_shape: (height, width, channels); a flat square input such as (64,) or (256,)
+            is reshaped to (side, side, 1).
+        filters: Filters of each conv block.
+        feature_units: Size of the feature vector.
+        batch_norm: BatchNormalization after each convolution.
+        name: Model name.
+    """
+    shape = tuple(input_shape)
+    inputs = keras.Input(shape=shape, name="inputs")
+    x = inputs
+    if len(shape) == 1:
+        side = int(round(shape[0] ** 0.5))
+        if side * side != shape[0]:
+            raise ValueError(f"lenet needs (h, w, c) or a flat square input, got input_shape={shape}")
+        x = keras.layers.Reshape((side, side, 1), name="to_image")(x)
+    elif len(shape) != 3:
+        raise ValueError(f"lenet needs (h, w, c) or a flat square input, got input_shape={shape}")
+    for i, f in enumerate(filters):
+        x = keras.layers.Conv2D(f, 3, padding="same", name=f"conv_{i}")(x)
+        if batch_norm:
+            x = keras.layers.BatchNormalization(name=f"bn_{i}")(x)
+        x = keras.layers.Activation("relu", name=f"relu_{i}")(x)
+        if min(x.shape[1], x.shape[2]) >= 2:
+            x = keras.layers.MaxPooling2D(2, name=f"pool_{i}")(x)
+    x = keras.layers.Flatten(name="flatten")(x)
+    x = keras.layers.Dense(feature_units, activation="relu", name="features")(x)
+    return keras.Model(inputs, x, name=name)

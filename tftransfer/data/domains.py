@@ -1,0 +1,468 @@
+"""Domains (a labelled or unlabelled sample of one distribution) and transfer tasks.
+
+A `Domain` holds the arrays of one data distribution: features `x` of shape
+`(n, *feature_shape)` and, optionally, integer class labels `y` of shape `(n,)`.
+A `TransferTask` holds the four splits every experiment needs:
+
+| split          | labels     | used for                                                   |
+|----------------|------------|------------------------------------------------------------|
+| `source_train` | required   | supervised task loss                                       |
+| `source_val`   | required   | source-validation model selection                          |
+| `target_train` | optional   | unlabelled adaptation data; its labels (when present) are  |
+|                |            | hidden from unsupervised methods and only used by the      |
+|                |            | oracle `target_only` baseline and few-label experiments    |
+| `target_test`  | required   | reporting target accuracy (never for selection unless the  |
+|                |            | report says "oracle")                                      |
+
+Example:
+    >>> source = Domain("a", np.random.rand(100, 4), np.arange(100) % 2, num_classes=2)
+    >>> target = Domain("b", np.random.rand(80, 4) + 1, np.arange(80) % 2, num_classes=2)
+    >>> task = TransferTask.from_domains("a->b", source, target, seed=0)
+    >>> task.input_shape
+    (4,)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+__all__ = ["Domain", "TransferTask", "validate_same_feature_shape"]
+
+
+def _check_int(value, what: str, minimum: Optional[int] = None) -> int:
+    """Returns `value` as an int, or raises TypeError/ValueError naming `what`."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{what} must be an int, got {value!r} of type {type(value).__name__}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{what} must be >= {minimum}, got {value}")
+    return value
+
+
+def _check_fraction(value, what: str) -> float:
+    """Returns `value` as a float strictly inside (0, 1), or raises."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(
+            f"{what} must be a float in (0, 1), got {value!r} of type {type(value).__name__}"
+        )
+    value = float(value)
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"{what} must lie strictly between 0 and 1, got {value}")
+    return value
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Domain:
+    """A sample of one data distribution: features and (optionally) class labels.
+
+    On construction `x` is converted to float32 and `y` to int32 (arrays that already
+    have these dtypes are not copied) and both are validated.
+
+    Args:
+        name: Human-readable name, used in every error message ("original", "mnist").
+        x: Features of shape `(n, *feature_shape)` with `n >= 1`; every value finite.
+        y: Integer class labels of shape `(n,)` in `[0, num_classes)`, or None for an
+            unlabelled domain. Floats are accepted when they hold whole numbers.
+        num_classes: Number of classes of the task, at least 2.
+
+    Raises:
+        TypeError: If an argument has the wrong type (non-numeric `x`, non-integer `y`).
+        ValueError: If `x` has fewer than 2 dims, holds no samples or non-finite values,
+            or `y` has the wrong shape, non-integral values or labels out of range.
+
+    Example:
+        >>> d = Domain("toy", np.zeros((3, 2)), np.array([0, 1, 1]), num_classes=2)
+        >>> d.n, d.feature_shape
+        (3, (2,))
+    """
+
+    name: str
+    x: np.ndarray
+    y: Optional[np.ndarray]
+    num_classes: int
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name:
+            raise TypeError(f"Domain name must be a non-empty string, got {self.name!r}")
+        name = self.name
+        num_classes = _check_int(self.num_classes, f"Domain {name!r}: num_classes", 2)
+
+        x = np.asarray(self.x)
+        if not (np.issubdtype(x.dtype, np.number) or x.dtype == np.bool_):
+            raise TypeError(f"Domain {name!r}: x must be numeric, got an array of dtype {x.dtype}")
+        if x.ndim < 2:
+            raise ValueError(
+                f"Domain {name!r}: x must have shape (n, *features) with at least 2 dims, "
+                f"got shape {x.shape}"
+            )
+        if x.shape[0] == 0:
+            raise ValueError(
+                f"Domain {name!r} is an empty domain: x has shape {x.shape}; "
+                "at least 1 sample is required"
+            )
+        if math.prod(x.shape[1:]) == 0:
+            raise ValueError(
+                f"Domain {name!r}: every sample needs at least one feature, "
+                f"got x of shape {x.shape}"
+            )
+        x = x.astype(np.float32, copy=False)
+        finite = np.isfinite(x)
+        if not finite.all():
+            n_nan = int(np.isnan(x).sum())
+            n_bad = int(x.size - finite.sum())
+            raise ValueError(
+                f"Domain {name!r}: x contains {n_bad} non-finite values ({n_nan} NaN, "
+                f"{n_bad - n_nan} inf) after conversion to float32; all values must be finite"
+            )
+        n = x.shape[0]
+
+        y = self.y
+        if y is not None:
+            y = np.asarray(y)
+            if y.shape != (n,):
+                raise ValueError(
+                    f"Domain {name!r}: y must have shape ({n},) to match x of shape {x.shape}, "
+                    f"got shape {y.shape}"
+                )
+            if np.issubdtype(y.dtype, np.floating):
+                integral = np.isfinite(y) & (y == np.round(y))
+                if not integral.all():
+                    bad = y[~integral][0].item()
+                    raise ValueError(
+                        f"Domain {name!r}: y must hold integer class labels, got "
+                        f"{int((~integral).sum())} non-integral values (e.g. {bad!r})"
+                    )
+            elif not (np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_):
+                raise TypeError(
+                    f"Domain {name!r}: y must hold integer class labels, got dtype {y.dtype}"
+                )
+            y_min, y_max = y.min(), y.max()
+            if y_min < 0 or y_max >= num_classes:
+                raise ValueError(
+                    f"Domain {name!r}: labels must lie in [0, {num_classes}) for "
+                    f"num_classes={num_classes}, got min {int(y_min)} and max {int(y_max)}"
+                )
+            y = y.astype(np.int32, copy=False)
+
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "num_classes", num_classes)
+
+    @property
+    def n(self) -> int:
+        """Number of samples."""
+        return int(self.x.shape[0])
+
+    @property
+    def feature_shape(self) -> Tuple[int, ...]:
+        """Shape of one sample, `x.shape[1:]`."""
+        return tuple(int(d) for d in self.x.shape[1:])
+
+    @property
+    def has_labels(self) -> bool:
+        """Whether the domain carries labels."""
+        return self.y is not None
+
+    def subset(self, indices, name: Optional[str] = None) -> "Domain":
+        """Returns a new domain holding the samples at `indices` (copies the arrays).
+
+        Args:
+            indices: Integer indices in `[0, n)` or a boolean mask of shape `(n,)`.
+            name: Name of the new domain; defaults to this domain's name.
+
+        Returns:
+            A `Domain` with the selected samples (and labels, when present).
+
+        Raises:
+            TypeError: If `indices` is neither integer nor boolean.
+            ValueError: If an index is out of range, the mask has the wrong shape, or
+                nothing is selected.
+        """
+        idx = np.asarray(indices)
+        if idx.dtype == np.bool_:
+            if idx.shape != (self.n,):
+                raise ValueError(
+                    f"Domain {self.name!r}: a boolean mask must have shape ({self.n},), "
+                    f"got shape {idx.shape}"
+                )
+            idx = np.flatnonzero(idx)
+        elif idx.size == 0:
+            idx = idx.astype(np.int64)
+        elif not np.issubdtype(idx.dtype, np.integer):
+            raise TypeError(
+                f"Domain {self.name!r}: indices must be integers or a boolean mask, "
+                f"got dtype {idx.dtype}"
+            )
+        if idx.ndim != 1:
+            raise ValueError(
+                f"Domain {self.name!r}: indices must be 1-D, got shape {idx.shape}"
+            )
+        if idx.size and (idx.min() < 0 or idx.max() >= self.n):
+            raise ValueError(
+                f"Domain {self.name!r}: indices must lie in [0, {self.n}), "
+                f"got min {int(idx.min())} and max {int(idx.max())}"
+            )
+        return Domain(
+            name=self.name if name is None else name,
+            x=self.x[idx],
+            y=None if self.y is None else self.y[idx],
+            num_classes=self.num_classes,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Domain(name={self.name!r}, n={self.n}, feature_shape={self.feature_shape}, "
+            f"labelled={self.has_labels}, num_classes={self.num_classes})"
+        )
+
+
+def validate_same_feature_shape(*domains: Domain, **named_domains: Domain) -> Tuple[int, ...]:
+    """Checks that all domains have one feature shape and returns it.
+
+    Positional domains are named by `Domain.name` in the error; keyword domains by their
+    keyword (`source=..., target=...`), which reads better for roles.
+
+    Args:
+        *domains: Domains labelled by their own names.
+        **named_domains: Domains labelled by the keyword.
+
+    Returns:
+        The common feature shape.
+
+    Raises:
+        TypeError: If an argument is not a `Domain`.
+        ValueError: If no domain is given, or two feature shapes differ, e.g.
+            "feature shapes differ between domains: source (64,) vs target (32,)".
+    """
+    labelled = [(d.name if isinstance(d, Domain) else repr(d), d) for d in domains]
+    labelled += list(named_domains.items())
+    if not labelled:
+        raise ValueError("validate_same_feature_shape needs at least one domain, got none")
+    for label, domain in labelled:
+        if not isinstance(domain, Domain):
+            raise TypeError(f"{label} must be a Domain, got {type(domain).__name__}")
+    first_label, first = labelled[0]
+    for label, domain in labelled[1:]:
+        if domain.feature_shape != first.feature_shape:
+            raise ValueError(
+                f"feature shapes differ between domains: {first_label} {first.feature_shape} "
+                f"vs {label} {domain.feature_shape}"
+            )
+    return first.feature_shape
+
+
+def _split_indices(
+    y: np.ndarray, held_fraction: float, seed: int, domain_name: str, what: str
+) -> Tuple[np.ndarray, np.ndarray]:
+    """Seeded split of `range(len(y))` into (kept, held) sorted index arrays.
+
+    Stratified on `y` when every class present has at least 2 samples and both parts can
+    hold one sample of each class; a plain seeded split otherwise. The held part has
+    `ceil(held_fraction * n)` samples.
+    """
+    n = len(y)
+    n_held = math.ceil(held_fraction * n)
+    if n_held < 1 or n - n_held < 1:
+        raise ValueError(
+            f"Domain {domain_name!r} has {n} samples: too few to split off a {what} part of "
+            f"fraction {held_fraction} while keeping at least 1 sample on each side"
+        )
+    _, counts = np.unique(y, return_counts=True)
+    stratify = y if (counts.min() >= 2 and min(n_held, n - n_held) >= len(counts)) else None
+    kept, held = train_test_split(
+        np.arange(n), test_size=n_held, random_state=seed, shuffle=True, stratify=stratify
+    )
+    return np.sort(kept), np.sort(held)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class TransferTask:
+    """A transfer problem: a labelled source, a target, and their splits.
+
+    Args:
+        name: Task name, by convention "SOURCE->TARGET" ("original->inverted").
+        source_train: Labelled source training split.
+        source_val: Labelled source validation split (honest model selection).
+        target_train: Target adaptation split. It may carry labels: they are hidden from
+            unsupervised methods and used only by the oracle `target_only` baseline and
+            for few-label experiments (see `target_partial_labels`).
+        target_test: Labelled target test split, for reporting.
+        num_classes: Number of classes; every split must agree.
+
+    Raises:
+        TypeError: If a split is not a `Domain`.
+        ValueError: If the splits' feature shapes or num_classes differ, or a split that
+            needs labels has none.
+
+    Example:
+        >>> task = TransferTask.from_domains("a->b", source, target, seed=0)
+        >>> y_few = task.target_partial_labels(per_class=5, seed=0)  # -1 = unlabelled
+    """
+
+    name: str
+    source_train: Domain
+    source_val: Domain
+    target_train: Domain
+    target_test: Domain
+    num_classes: int
+
+    _SPLITS = ("source_train", "source_val", "target_train", "target_test")
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name:
+            raise TypeError(f"TransferTask name must be a non-empty string, got {self.name!r}")
+        num_classes = _check_int(self.num_classes, f"Task {self.name!r}: num_classes", 2)
+        splits = {split: getattr(self, split) for split in self._SPLITS}
+        for split, domain in splits.items():
+            if not isinstance(domain, Domain):
+                raise TypeError(
+                    f"Task {self.name!r}: {split} must be a Domain, got {type(domain).__name__}"
+                )
+        for split, domain in splits.items():
+            if domain.num_classes != num_classes:
+                raise ValueError(
+                    f"Task {self.name!r}: num_classes differ: the task has {num_classes} "
+                    f"but {split} ({domain.name!r}) has {domain.num_classes}"
+                )
+        validate_same_feature_shape(**splits)
+        for split in ("source_train", "source_val", "target_test"):
+            if not splits[split].has_labels:
+                raise ValueError(
+                    f"Task {self.name!r}: {split} ({splits[split].name!r}) must have labels, "
+                    "got y=None; only target_train may be unlabelled"
+                )
+        object.__setattr__(self, "num_classes", num_classes)
+
+    @property
+    def input_shape(self) -> Tuple[int, ...]:
+        """Feature shape shared by every split (a model's input shape)."""
+        return self.source_train.feature_shape
+
+    def target_partial_labels(self, per_class: int, seed: int) -> np.ndarray:
+        """Few-label view of the target training labels.
+
+        For each class, `per_class` samples of `target_train` are drawn at random (seeded);
+        a class with fewer samples keeps all of them. Label sets are nested: with one seed,
+        the samples chosen for `per_class=k` are included in those for `per_class=k+1`.
+
+        Args:
+            per_class: Number of labelled samples to keep per class, >= 0.
+            seed: Seed of the draw.
+
+        Returns:
+            An int32 copy of `target_train.y` where every unchosen sample is -1.
+
+        Raises:
+            ValueError: If `target_train` has no labels or `per_class` < 0.
+            TypeError: If `per_class` or `seed` is not an int.
+        """
+        per_class = _check_int(per_class, "per_class", 0)
+        seed = _check_int(seed, "seed", 0)
+        y = self.target_train.y
+        if y is None:
+            raise ValueError(
+                f"Task {self.name!r}: target_train ({self.target_train.name!r}) has no labels, "
+                "so no partial labels can be drawn; give the target domain labels"
+            )
+        rng = np.random.default_rng(seed)
+        partial = np.full_like(y, -1, dtype=np.int32)
+        for c in range(self.num_classes):
+            members = np.flatnonzero(y == c)
+            chosen = rng.permutation(members)[:per_class]
+            partial[chosen] = c
+        return partial
+
+    def target_labelled_subset(self, per_class: int, seed: int) -> Domain:
+        """The labelled samples of `target_partial_labels(per_class, seed)` as a Domain.
+
+        Args:
+            per_class: Number of labelled samples per class, >= 1.
+            seed: Seed of the draw (same draw as `target_partial_labels`).
+
+        Returns:
+            A labelled `Domain` named "<target_train name>[<per_class>/class]".
+
+        Raises:
+            ValueError: If `target_train` has no labels or `per_class` < 1 (no samples).
+        """
+        if _check_int(per_class, "per_class") == 0:
+            raise ValueError("per_class must be >= 1 for a labelled subset, got 0 (no samples)")
+        partial = self.target_partial_labels(per_class, seed)
+        return self.target_train.subset(
+            np.flatnonzero(partial >= 0), name=f"{self.target_train.name}[{per_class}/class]"
+        )
+
+    @classmethod
+    def from_domains(
+        cls,
+        name: Optional[str],
+        source: Domain,
+        target: Domain,
+        *,
+        source_val_fraction: float = 0.2,
+        target_test_fraction: float = 0.5,
+        seed: int = 0,
+    ) -> "TransferTask":
+        """Builds a task by splitting a labelled source and a labelled target.
+
+        Splits are seeded and stratified on the labels (`sklearn`'s `train_test_split`)
+        when every class has at least 2 samples, plain seeded splits otherwise. Each split
+        keeps the original sample order. `target_train` keeps its labels (hidden from
+        unsupervised methods; see the class docstring).
+
+        Args:
+            name: Task name; None gives "<source.name>-><target.name>".
+            source: Labelled source domain.
+            target: Labelled target domain (its test split needs labels).
+            source_val_fraction: Fraction of the source held out as `source_val`, in (0, 1).
+            target_test_fraction: Fraction of the target held out as `target_test`, in (0, 1).
+            seed: Seed of both splits.
+
+        Returns:
+            A `TransferTask` whose splits are named "<domain>/train", "<domain>/val",
+            "<domain>/test".
+
+        Raises:
+            TypeError: If `source`/`target` are not Domains or a number has the wrong type.
+            ValueError: If a fraction is outside (0, 1), a domain lacks labels, the two
+                domains differ in feature shape or num_classes, or a domain is too small.
+        """
+        validate_same_feature_shape(source=source, target=target)
+        if source.num_classes != target.num_classes:
+            raise ValueError(
+                f"num_classes differ between domains: source {source.num_classes} "
+                f"vs target {target.num_classes}"
+            )
+        for role, domain in (("source", source), ("target", target)):
+            if not domain.has_labels:
+                raise ValueError(
+                    f"{role} domain {domain.name!r} must have labels to be split, got y=None"
+                )
+        source_val_fraction = _check_fraction(source_val_fraction, "source_val_fraction")
+        target_test_fraction = _check_fraction(target_test_fraction, "target_test_fraction")
+        seed = _check_int(seed, "seed", 0)
+        if name is None:
+            name = f"{source.name}->{target.name}"
+
+        s_train, s_val = _split_indices(source.y, source_val_fraction, seed, source.name, "val")
+        t_train, t_test = _split_indices(target.y, target_test_fraction, seed, target.name, "test")
+        return cls(
+            name=name,
+            source_train=source.subset(s_train, name=f"{source.name}/train"),
+            source_val=source.subset(s_val, name=f"{source.name}/val"),
+            target_train=target.subset(t_train, name=f"{target.name}/train"),
+            target_test=target.subset(t_test, name=f"{target.name}/test"),
+            num_classes=source.num_classes,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"TransferTask(name={self.name!r}, source {self.source_train.n}+{self.source_val.n} "
+            f"(train+val), target {self.target_train.n}+{self.target_test.n} (train+test), "
+            f"input_shape={self.input_shape}, num_classes={self.num_classes})"
+        )

@@ -1,0 +1,238 @@
+"""tf.data pipelines: paired source/target batches for adaptation, labelled batches.
+
+Batch sizes here are GLOBAL batch sizes: under a `tf.distribute` strategy, Keras splits
+each batch across the replicas (`batch_size=64` on 2 replicas gives 32 samples each), so
+losses must be averaged over the global batch.
+
+The paired pipeline is, per domain,
+
+    from_tensor_slices -> shuffle(buffer=domain size, seed) -> repeat() -> batch(drop_remainder)
+
+then `zip(source, target)` and `prefetch(AUTOTUNE)`. It is infinite: each domain cycles on
+its own, reshuffled every pass, so the smaller domain never truncates the larger one (a
+plain `Dataset.zip` of finite datasets would stop at the shorter). Train with
+`steps_per_epoch(n_source, n_target, batch_size)` steps per epoch.
+
+The arrays are embedded in the graph as constants (`from_tensor_slices`), which suits data
+that fits in memory (the protobuf limit is 2 GB).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+import numpy as np
+import tensorflow as tf
+
+__all__ = ["paired_dataset", "labelled_dataset", "steps_per_epoch"]
+
+
+def _check_int(value, what: str, minimum: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{what} must be an int, got {value!r} of type {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{what} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def _as_features(x, what: str) -> np.ndarray:
+    x = np.asarray(x)
+    if not (np.issubdtype(x.dtype, np.number) or x.dtype == np.bool_):
+        raise TypeError(f"{what} must be numeric, got an array of dtype {x.dtype}")
+    if x.ndim < 2:
+        raise ValueError(f"{what} must have shape (n, *features), got shape {x.shape}")
+    if x.shape[0] == 0:
+        raise ValueError(f"{what} is empty (shape {x.shape}); at least 1 sample is required")
+    return x.astype(np.float32, copy=False)
+
+
+def _as_labels(y, n: int, what: str) -> np.ndarray:
+    y = np.asarray(y)
+    if y.shape != (n,):
+        raise ValueError(f"{what} must have shape ({n},) to match the features, got {y.shape}")
+    if np.issubdtype(y.dtype, np.floating):
+        if not (np.isfinite(y) & (y == np.round(y))).all():
+            raise ValueError(f"{what} must hold integer labels, got non-integral values")
+    elif not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"{what} must hold integer labels, got dtype {y.dtype}")
+    return y.astype(np.int32, copy=False)
+
+
+def _as_weights(w, n: int, what: str) -> np.ndarray:
+    w = np.asarray(w)
+    if w.shape != (n,):
+        raise ValueError(f"{what} must have shape ({n},) to match the features, got {w.shape}")
+    if not (np.issubdtype(w.dtype, np.number) or w.dtype == np.bool_):
+        raise TypeError(f"{what} must be numeric, got dtype {w.dtype}")
+    w = w.astype(np.float32, copy=False)
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError(
+            f"{what} must be finite and >= 0, got min {float(np.nanmin(w))} "
+            f"and {int((~np.isfinite(w)).sum())} non-finite values"
+        )
+    return w
+
+
+def _shuffled_batches(tensors: tuple, n: int, batch_size: int, seed: int) -> tf.data.Dataset:
+    """One domain: shuffle over the whole domain, repeat forever, fixed-size batches."""
+    return (
+        tf.data.Dataset.from_tensor_slices(tensors)
+        .shuffle(buffer_size=n, seed=seed, reshuffle_each_iteration=True)
+        .repeat()
+        .batch(batch_size, drop_remainder=True)
+    )
+
+
+def paired_dataset(
+    source_x,
+    source_y,
+    target_x,
+    target_y=None,
+    *,
+    batch_size: int,
+    seed: int,
+    source_weight=None,
+) -> tf.data.Dataset:
+    """An infinite dataset of paired source and target batches for domain adaptation.
+
+    Each domain is shuffled over its whole size with its own seed (`seed` for the source,
+    `seed + 1` for the target), reshuffled on every pass, repeated forever and batched with
+    `drop_remainder=True`, so every batch has exactly `batch_size` samples (even when a
+    domain is smaller than one batch). The two streams are then zipped and prefetched.
+
+    Elements (the target part is always a tuple):
+
+    - `((x_s, y_s), (x_t,))` by default;
+    - `((x_s, y_s, w_s), (x_t,))` with `source_weight` (importance weights);
+    - `((x_s, y_s), (x_t, y_t))` with `target_y` (-1 marks an unlabelled target sample);
+    - `((x_s, y_s, w_s), (x_t, y_t))` with both.
+
+    Dtypes: x float32, y int32, w float32.
+
+    Args:
+        source_x: Source features, shape `(n_s, *features)`.
+        source_y: Source labels, shape `(n_s,)`.
+        target_x: Target features, shape `(n_t, *features)` (same feature shape).
+        target_y: Optional target labels, shape `(n_t,)`; -1 for unlabelled samples.
+        batch_size: GLOBAL batch size per domain, >= 1 (tf.distribute splits it across
+            replicas). May exceed a domain's size.
+        seed: Shuffle seed, >= 0; the same seed gives the same batch order.
+        source_weight: Optional per-sample source weights, shape `(n_s,)`, finite, >= 0.
+
+    Returns:
+        An infinite, prefetched `tf.data.Dataset`; bound an epoch with
+        `steps_per_epoch(n_s, n_t, batch_size)`.
+
+    Raises:
+        TypeError: If an array has a non-numeric dtype or an int argument is not an int.
+        ValueError: If shapes disagree, an array is empty, `batch_size < 1` or `seed < 0`.
+
+    Example:
+        >>> ds = paired_dataset(xs, ys, xt, batch_size=32, seed=0)
+        >>> (x_s, y_s), (x_t,) = next(iter(ds))
+        >>> model.fit(ds, epochs=10, steps_per_epoch=steps_per_epoch(len(xs), len(xt), 32))
+    """
+    batch_size = _check_int(batch_size, "batch_size", 1)
+    seed = _check_int(seed, "seed", 0)
+    xs = _as_features(source_x, "source_x")
+    xt = _as_features(target_x, "target_x")
+    if xs.shape[1:] != xt.shape[1:]:
+        raise ValueError(
+            f"feature shapes differ between domains: source {xs.shape[1:]} vs target {xt.shape[1:]}"
+        )
+    n_s, n_t = xs.shape[0], xt.shape[0]
+    source = (xs, _as_labels(source_y, n_s, "source_y"))
+    if source_weight is not None:
+        source += (_as_weights(source_weight, n_s, "source_weight"),)
+    target = (xt,)
+    if target_y is not None:
+        target += (_as_labels(target_y, n_t, "target_y"),)
+    return tf.data.Dataset.zip(
+        (
+            _shuffled_batches(source, n_s, batch_size, seed),
+            _shuffled_batches(target, n_t, batch_size, seed + 1),
+        )
+    ).prefetch(tf.data.AUTOTUNE)
+
+
+def steps_per_epoch(n_source: int, n_target: int, batch_size: int) -> int:
+    """Steps in one epoch of `paired_dataset`: one pass over the LARGER domain.
+
+    `ceil(max(n_source, n_target) / batch_size)`. Because the paired pipeline repeats before
+    batching, the first `max(n_source, n_target)` samples drawn from the larger domain are a
+    permutation of it: in one epoch every one of its samples is seen at least once (exactly
+    once when the size is a multiple of `batch_size`), while the smaller domain cycles.
+
+    Args:
+        n_source: Number of source samples, >= 1.
+        n_target: Number of target samples, >= 0 (0 for a single-domain stream).
+        batch_size: Global batch size, >= 1.
+
+    Returns:
+        The number of steps, >= 1.
+    """
+    n_source = _check_int(n_source, "n_source", 1)
+    n_target = _check_int(n_target, "n_target", 0)
+    batch_size = _check_int(batch_size, "batch_size", 1)
+    return math.ceil(max(n_source, n_target) / batch_size)
+
+
+def labelled_dataset(
+    x,
+    y,
+    *,
+    batch_size: int,
+    shuffle: bool = False,
+    seed: Optional[int] = None,
+    sample_weight=None,
+    repeat: bool = False,
+    drop_remainder: bool = False,
+) -> tf.data.Dataset:
+    """A dataset of labelled batches, for evaluation or supervised training.
+
+    Pipeline: from_tensor_slices -> [shuffle(buffer=n, seed)] -> [repeat()] ->
+    batch(batch_size, drop_remainder) -> prefetch(AUTOTUNE).
+
+    Args:
+        x: Features, shape `(n, *features)`; converted to float32.
+        y: Integer labels, shape `(n,)`; converted to int32. None yields features only
+            (for `predict`).
+        batch_size: GLOBAL batch size, >= 1 (tf.distribute splits it across replicas).
+        shuffle: Whether to shuffle over the whole set, reshuffling every pass.
+        seed: Shuffle seed (>= 0); None gives a nondeterministic order.
+        sample_weight: Optional per-sample weights, shape `(n,)`, finite, >= 0; float32.
+        repeat: Whether to repeat forever.
+        drop_remainder: Whether to drop a last, smaller batch (fixed batch shape).
+
+    Returns:
+        A prefetched `tf.data.Dataset` of `(x, y)`, `(x, y, w)` or, when `y` is None, `x`.
+
+    Raises:
+        TypeError: If an argument has the wrong type.
+        ValueError: If shapes disagree, `x` is empty, `batch_size < 1`, or
+            `sample_weight` is given without `y`.
+
+    Example:
+        >>> ds = labelled_dataset(task.target_test.x, task.target_test.y, batch_size=256)
+        >>> model.evaluate(ds)
+    """
+    batch_size = _check_int(batch_size, "batch_size", 1)
+    if seed is not None:
+        seed = _check_int(seed, "seed", 0)
+    x = _as_features(x, "x")
+    n = x.shape[0]
+    if y is None:
+        if sample_weight is not None:
+            raise ValueError("sample_weight needs labels y, got y=None")
+        tensors = x
+    else:
+        tensors = (x, _as_labels(y, n, "y"))
+        if sample_weight is not None:
+            tensors += (_as_weights(sample_weight, n, "sample_weight"),)
+    ds = tf.data.Dataset.from_tensor_slices(tensors)
+    if shuffle:
+        ds = ds.shuffle(buffer_size=n, seed=seed, reshuffle_each_iteration=True)
+    if repeat:
+        ds = ds.repeat()
+    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)

@@ -1,0 +1,147 @@
+"""Run one configuration, or a grid of them, with resumable hashed run directories.
+
+Each run lives in `OUT/runs/<hash of its config>/` with `config.json`, `history.csv`,
+`metrics.json` and finally a `done` marker, each written atomically. A relaunched grid
+skips every run whose `done` exists; a failed run (NaN loss, an exception) leaves
+`failed.json` with its reason, no `done`, and the grid goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+import traceback
+from pathlib import Path
+from typing import Callable, Iterable, List, Optional
+
+import keras
+import pandas as pd
+
+from tftransfer import backbones, distribute, methods
+from tftransfer.callbacks import LambdaScheduler
+from tftransfer.config import RunConfig
+from tftransfer.data import datasets
+from tftransfer.data.pipeline import labelled_dataset
+from tftransfer.io import write_json_atomic, write_text_atomic
+from tftransfer.reproducibility import set_seed
+
+
+class RunFailed(RuntimeError):
+    """A run that trained but produced an unusable model (e.g. a NaN loss)."""
+
+
+def load_task(config: RunConfig):
+    """The `TransferTask` a config names."""
+    return datasets.get(config.dataset)(config.task, **dict(config.data_options))
+
+
+def build_model(config: RunConfig, task) -> methods.DomainAdaptationModel:
+    """Backbone + method for `config`, built and compiled. Call inside the strategy scope."""
+    feature_extractor = backbones.get(config.backbone, input_shape=task.input_shape,
+                                      **dict(config.backbone_options))
+    model = methods.get(config.method)(feature_extractor, num_classes=task.num_classes,
+                                       **dict(config.method_options))
+    optimizer = keras.optimizers.get({"class_name": config.optimizer,
+                                      "config": {"learning_rate": config.learning_rate}})
+    # XLA: Keras turns it off under op determinism and under tf.distribute on its own.
+    model.compile(optimizer=optimizer, jit_compile="auto")
+    model.build((None,) + tuple(task.input_shape))
+    return model
+
+
+def _callbacks(config: RunConfig, model) -> list:
+    callbacks = [keras.callbacks.TerminateOnNaN()]
+    schedule = config.lambda_schedule or type(model).default_lambda_schedule
+    if model.uses_target:
+        lambda_max = float(dict(config.method_options).get("lambda_", 1.0))
+        callbacks.append(LambdaScheduler(schedule, lambda_max=lambda_max))
+    return callbacks
+
+
+def _accuracy(model, domain, batch_size) -> float:
+    result = model.evaluate(labelled_dataset(domain.x, domain.y, batch_size=batch_size),
+                            verbose=0, return_dict=True)
+    return float(result["accuracy"])
+
+
+def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
+    """Trains `config` and returns (metrics dict, history DataFrame). Writes nothing."""
+    config.validate()
+    keras.backend.clear_session()
+    set_seed(config.seed, deterministic=config.deterministic)
+    task = load_task(config)
+    strategy = distribute.resolve_strategy(strategy if strategy is not None else config.strategy)
+    with strategy.scope():  # the one place where models are built
+        model = build_model(config, task)
+        start = time.perf_counter()
+        history = model.fit_task(task, epochs=config.epochs, batch_size=config.batch_size,
+                                 seed=config.seed,
+                                 target_labels_per_class=config.target_labels_per_class,
+                                 callbacks=_callbacks(config, model), verbose=verbose)
+        train_seconds = time.perf_counter() - start
+        frame = pd.DataFrame(history.history)
+        frame.insert(0, "epoch", range(1, len(frame) + 1))
+        losses = frame["loss"].to_numpy() if "loss" in frame else []
+        if len(frame) < config.epochs or any(not math.isfinite(v) for v in losses):
+            raise RunFailed(f"loss became NaN/inf at epoch {len(frame)} of {config.epochs} "
+                            f"(last loss {losses[-1] if len(losses) else 'n/a'})")
+        metrics = {
+            **{k: config.to_dict()[k] for k in ("experiment", "task", "method", "seed")},
+            "run_id": config.run_id(),
+            "target_labels": model.target_labels,
+            "target_labels_per_class": config.target_labels_per_class,
+            "target_accuracy": _accuracy(model, task.target_test, config.batch_size),
+            "source_val_accuracy": _accuracy(model, task.source_val, config.batch_size),
+            "final_loss": float(losses[-1]),
+            "epochs": config.epochs,
+            "train_seconds": train_seconds,
+            "replicas": strategy.num_replicas_in_sync,
+        }
+    return metrics, frame
+
+
+def run(config: RunConfig, out_dir, strategy=None, verbose=0) -> dict:
+    """Runs `config` unless its run directory is already `done`; returns its metrics."""
+    run_dir = Path(out_dir) / "runs" / config.run_id()
+    if (run_dir / "done").exists():
+        return {**json.loads((run_dir / "metrics.json").read_text()), "status": "done", "cached": True}
+    run_dir.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(run_dir / "config.json", config.to_dict())
+    metrics, history = train_and_evaluate(config, strategy=strategy, verbose=verbose)
+    write_text_atomic(run_dir / "history.csv", history.to_csv(index=False))
+    write_json_atomic(run_dir / "metrics.json", metrics)
+    (run_dir / "failed.json").unlink(missing_ok=True)
+    write_text_atomic(run_dir / "done", "")
+    return {**metrics, "status": "done", "cached": False}
+
+
+def run_grid(configs: Iterable[RunConfig], out_dir, strategy=None, verbose=0,
+             report: Optional[Callable[[dict], None]] = print) -> List[dict]:
+    """Runs every config (skipping finished ones); a failing run is recorded and skipped."""
+    records = []
+    configs = list(configs)
+    for i, config in enumerate(configs, 1):
+        try:
+            record = run(config, out_dir, strategy=strategy, verbose=verbose)
+        except Exception as error:  # one bad run must not end the sweep
+            reason = f"{type(error).__name__}: {error}"
+            run_dir = Path(out_dir) / "runs" / config.run_id()
+            run_dir.mkdir(parents=True, exist_ok=True)
+            write_json_atomic(run_dir / "failed.json", {"reason": reason,
+                                                         "traceback": traceback.format_exc()})
+            record = {**{k: getattr(config, k) for k in ("experiment", "task", "method", "seed")},
+                      "run_id": config.run_id(), "status": "failed", "error": reason}
+        records.append(record)
+        if report is not None:
+            report(_progress_line(i, len(configs), record))
+    return records
+
+
+def _progress_line(i, n, record) -> str:
+    head = f"[{i}/{n}] {record['task']} {record['method']} seed={record['seed']}"
+    if record["status"] == "failed":
+        return f"{head}: FAILED ({record['error']})"
+    cached = " (cached)" if record.get("cached") else ""
+    return (f"{head}: target acc {100 * record['target_accuracy']:.1f}%, "
+            f"{record['train_seconds']:.1f}s{cached}")
