@@ -38,5 +38,9 @@ def rng():
 
 @pytest.fixture
 def two_cpu_strategy():
-    """MirroredStrategy over the two logical CPUs configured above."""
-    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    """MirroredStrategy over the two logical CPUs configured above (one per process)."""
+    from tftransfer.distribute import resolve_strategy
+
+    strategy = resolve_strategy("mirrored")
+    assert strategy.num_replicas_in_sync == 2
+    return strategy

@@ -6,7 +6,8 @@ losses must be averaged over the global batch.
 
 The paired pipeline is, per domain,
 
-    from_tensor_slices -> shuffle(buffer=domain size, seed) -> repeat() -> batch(drop_remainder)
+    from_tensor_slices -> endless passes, each shuffled over the whole domain with a seed
+    derived from (seed, pass) -> batch(drop_remainder)
 
 then `zip(source, target)` and `prefetch(AUTOTUNE)`. It is infinite: each domain cycles on
 its own, reshuffled every pass, so the smaller domain never truncates the larger one (a
@@ -74,14 +75,26 @@ def _as_weights(w, n: int, what: str) -> np.ndarray:
     return w
 
 
-def _shuffled_batches(tensors: tuple, n: int, batch_size: int, seed: int) -> tf.data.Dataset:
-    """One domain: shuffle over the whole domain, repeat forever, fixed-size batches."""
-    return (
-        tf.data.Dataset.from_tensor_slices(tensors)
-        .shuffle(buffer_size=n, seed=seed, reshuffle_each_iteration=True)
-        .repeat()
-        .batch(batch_size, drop_remainder=True)
-    )
+def _reshuffled_batches(tensors, n: int, batch_size: int, seed: int,
+                        drop_remainder: bool = True) -> tf.data.Dataset:
+    """Endless passes over `tensors` in batches, pass i shuffled by a permutation of (seed, i).
+
+    Unlike `shuffle(reshuffle_each_iteration=True).repeat()`, whose seed generator moves on
+    with every new iterator, every iterator of this dataset yields the same stream: the one
+    tf.distribute creates for its replicas sees exactly the batches a single device would.
+    Batches of indices are gathered from the arrays at once, which is cheaper than per-example.
+    """
+    tensors = tf.nest.map_structure(tf.constant, tensors)
+    seed_t = tf.constant(seed, tf.int64)
+
+    def one_pass(i):
+        order = tf.random.experimental.stateless_shuffle(
+            tf.range(n, dtype=tf.int64), seed=tf.stack([seed_t, i]))
+        return tf.data.Dataset.from_tensor_slices(order)
+
+    return (tf.data.Dataset.counter().flat_map(one_pass)
+            .batch(batch_size, drop_remainder=drop_remainder)
+            .map(lambda idx: tf.nest.map_structure(lambda t: tf.gather(t, idx), tensors)))
 
 
 def paired_dataset(
@@ -150,8 +163,8 @@ def paired_dataset(
         target += (_as_labels(target_y, n_t, "target_y"),)
     return tf.data.Dataset.zip(
         (
-            _shuffled_batches(source, n_s, batch_size, seed),
-            _shuffled_batches(target, n_t, batch_size, seed + 1),
+            _reshuffled_batches(source, n_s, batch_size, seed),
+            _reshuffled_batches(target, n_t, batch_size, seed + 1),
         )
     ).prefetch(tf.data.AUTOTUNE)
 
@@ -230,9 +243,13 @@ def labelled_dataset(
         tensors = (x, _as_labels(y, n, "y"))
         if sample_weight is not None:
             tensors += (_as_weights(sample_weight, n, "sample_weight"),)
+    if shuffle and repeat:
+        ds = _reshuffled_batches(tensors, n, batch_size, seed if seed is not None else 0,
+                                 drop_remainder=drop_remainder)
+        return ds.prefetch(tf.data.AUTOTUNE)
     ds = tf.data.Dataset.from_tensor_slices(tensors)
     if shuffle:
         ds = ds.shuffle(buffer_size=n, seed=seed, reshuffle_each_iteration=True)
-    if repeat:
+    elif repeat:
         ds = ds.repeat()
     return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)

@@ -158,6 +158,12 @@ class DomainAdaptationModel(keras.Model):
         if self.backbone_lr_multiplier not in (0.0, 1.0):
             self.backbone_optimizer = scaled_optimizer(self.optimizer, self.backbone_lr_multiplier)
 
+    def get_compile_config(self):
+        return {"optimizer": keras.optimizers.serialize(self.optimizer)} if self.compiled else None
+
+    def compile_from_config(self, config):
+        self.compile(optimizer=keras.optimizers.deserialize(config["optimizer"]))
+
     @property
     def metrics(self):
         return [self.total_loss_tracker, self.task_loss_tracker, self.target_loss_tracker,
@@ -237,21 +243,18 @@ class DomainAdaptationModel(keras.Model):
 
     def _apply_gradients(self, tape, total):
         variables = self.trainable_variables
-        if self.backbone_lr_multiplier == 0.0:
-            backbone_ids = {id(v) for v in self.feature_extractor.trainable_variables}
-            variables = [v for v in variables if id(v) not in backbone_ids]
-        grads = tape.gradient(total, variables)
-        if self.backbone_optimizer is None:
-            self.optimizer.apply(grads, variables)
-            return
         backbone_ids = {id(v) for v in self.feature_extractor.trainable_variables}
-        pairs = list(zip(grads, variables))
-        head = [(g, v) for g, v in pairs if id(v) not in backbone_ids]
-        body = [(g, v) for g, v in pairs if id(v) in backbone_ids]
-        if head:
-            self.optimizer.apply(*zip(*head))
-        if body:
-            self.backbone_optimizer.apply(*zip(*body))
+        if self.backbone_lr_multiplier == 0.0:
+            variables = [v for v in variables if id(v) not in backbone_ids]
+        # Layers a batch does not reach (a discriminator on plain labelled batches) get None.
+        pairs = [(g, v) for g, v in zip(tape.gradient(total, variables), variables) if g is not None]
+        groups = [(self.optimizer, pairs)]
+        if self.backbone_optimizer is not None:
+            groups = [(self.optimizer, [p for p in pairs if id(p[1]) not in backbone_ids]),
+                      (self.backbone_optimizer, [p for p in pairs if id(p[1]) in backbone_ids])]
+        for optimizer, group in groups:
+            if group:
+                optimizer.apply(*zip(*group))
 
     def test_step(self, data):
         x, y, w = keras.utils.unpack_x_y_sample_weight(data)

@@ -60,8 +60,9 @@ class FineTuner(DomainAdaptationModel):
         if self.l2sp_alpha > 0:
             # w⁰: every trainable-by-nature backbone variable (not BN moving statistics).
             self._regularized = [w for w in self.feature_extractor.weights if w.trainable]
+            # A numpy copy: keras.Variable(initializer=<a variable>) would alias it.
             self.reference_weights = [
-                keras.Variable(w.value, trainable=False, name=f"l2sp_ref_{i}")
+                keras.Variable(keras.ops.convert_to_numpy(w), trainable=False, name=f"l2sp_ref_{i}")
                 for i, w in enumerate(self._regularized)]
 
     def snapshot_reference_weights(self):

@@ -1,0 +1,29 @@
+"""The default experiment end to end in a quick mode, and its resume."""
+
+import pandas as pd
+import pytest
+
+from experiments import digits_shift
+
+
+@pytest.mark.slow
+def test_quick_mode_end_to_end_and_relaunch(tmp_path, capsys):
+    argv = ["--methods", "source_only,target_only,dann,finetune", "--tasks", "original->inverted",
+            "--seeds", "1", "--epochs", "1", "--out", str(tmp_path)]
+    text = digits_shift.main(argv)
+    frame = pd.read_csv(tmp_path / "results.csv")
+    assert len(frame) == 4 and set(frame["method"]) == {"source_only", "target_only", "dann", "finetune"}
+    assert frame["target_accuracy"].between(0, 1).all()
+    assert "target_only (ORACLE: all target labels)" in text
+    assert "finetune (5 target labels/class)" in text
+    assert (tmp_path / "summary.md").read_text() == text
+    capsys.readouterr()
+    digits_shift.main(argv)  # relaunch: everything is cached
+    assert capsys.readouterr().out.count("(cached)") == 4
+
+
+def test_unknown_names_are_rejected(tmp_path):
+    with pytest.raises(SystemExit, match="unknown method.*valid methods"):
+        digits_shift.main(["--methods", "dann,magic", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit, match="unknown task.*original->inverted"):
+        digits_shift.main(["--tasks", "mnist->usps", "--out", str(tmp_path)])

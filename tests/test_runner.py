@@ -1,0 +1,82 @@
+"""Runner: hashed run dirs, resume, failure isolation, determinism."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from tftransfer.config import RunConfig
+from tftransfer.results import write_results
+from tftransfer.runner import run, run_grid, train_and_evaluate
+
+BASE = dict(experiment="test", task="moons->moons_rotated", method="dann", epochs=2, batch_size=32,
+            data_options={"n_samples": 96}, backbone_options={"units": [8]})
+
+
+def test_same_config_twice_is_bit_identical():
+    config = RunConfig(**BASE, seed=3)
+    first, history_1 = train_and_evaluate(config)
+    second, history_2 = train_and_evaluate(config)
+    for key in ("target_accuracy", "source_val_accuracy", "final_loss"):
+        assert first[key] == second[key], key
+    pd.testing.assert_frame_equal(history_1, history_2, check_exact=True)
+
+
+def test_run_writes_its_directory_and_a_relaunch_skips_it(tmp_path):
+    config = RunConfig(**BASE)
+    record = run(config, tmp_path)
+    run_dir = tmp_path / "runs" / config.run_id()
+    assert {p.name for p in run_dir.iterdir()} == {"config.json", "history.csv", "metrics.json", "done"}
+    assert json.loads((run_dir / "config.json").read_text()) == config.to_dict()
+    assert len(pd.read_csv(run_dir / "history.csv")) == 2
+    assert not record["cached"]
+    stamp = (run_dir / "metrics.json").stat().st_mtime_ns
+    again = run(config, tmp_path)
+    assert again["cached"] and again["target_accuracy"] == record["target_accuracy"]
+    assert (run_dir / "metrics.json").stat().st_mtime_ns == stamp
+
+
+def test_a_nan_run_fails_with_a_reason_and_the_grid_goes_on(tmp_path):
+    exploding = RunConfig(**{**BASE, "optimizer": "sgd", "learning_rate": 1e30, "method": "source_only"})
+    fine = RunConfig(**BASE)
+    records = run_grid([exploding, fine], tmp_path, report=None)
+    assert [r["status"] for r in records] == ["failed", "done"]
+    assert "NaN" in records[0]["error"]
+    failed_dir = tmp_path / "runs" / exploding.run_id()
+    assert (failed_dir / "failed.json").exists() and not (failed_dir / "done").exists()
+    text = write_results(records, tmp_path, title="t", selection="none")
+    assert "Failed runs (1)" in text
+    assert len(pd.read_csv(tmp_path / "results.csv")) == 1
+
+
+def test_results_table_has_mean_std_and_average(tmp_path):
+    records = [{"experiment": "e", "task": t, "method": m, "seed": s, "target_accuracy": a,
+                "source_val_accuracy": 0.9, "train_seconds": 1.0, "target_labels": lab,
+                "target_labels_per_class": 0, "run_id": "x", "status": "done"}
+               for t, m, lab, s, a in [("A->B", "dann", "none", 0, 0.5), ("A->B", "dann", "none", 1, 0.7),
+                                       ("C->D", "dann", "none", 0, 0.9), ("C->D", "dann", "none", 1, 0.9),
+                                       ("A->B", "target_only", "all", 0, 1.0),
+                                       ("A->B", "target_only", "all", 1, 1.0)]]
+    text = write_results(records, tmp_path, title="T", selection="none")
+    assert "| dann | 60.0 ± 10.0 | 90.0 ± 0.0 | 75.0 ± 5.0 |" in text
+    assert "target_only (ORACLE: all target labels)" in text
+    frame = pd.read_csv(tmp_path / "results.csv")
+    for column in ("experiment", "task", "method", "seed", "target_accuracy", "source_val_accuracy",
+                   "train_seconds"):
+        assert column in frame
+
+
+def test_config_hash_validation_and_unknown_keys():
+    config = RunConfig(**BASE)
+    assert config.run_id() == RunConfig.from_dict(config.to_dict()).run_id()
+    assert config.run_id() != config.replace(seed=1).run_id()
+    with pytest.raises(ValueError, match="Unknown config keys \\['epoch'\\]. Valid keys: .*epochs"):
+        RunConfig.from_dict({**config.to_dict(), "epoch": 3})
+    with pytest.raises(ValueError, match="Unknown method 'danny'. Valid methods: .*dann"):
+        config.replace(method="danny").validate()
+    with pytest.raises(ValueError, match="lambda_ must be a finite number >= 0"):
+        config.replace(method_options={"lambda_": -1}).validate()
+    with pytest.raises(ValueError, match="set target_labels_per_class >= 1"):
+        config.replace(method="finetune").validate()
+    with pytest.raises(ValueError, match="Unknown strategy 'tpu'"):
+        config.replace(strategy="tpu").validate()
