@@ -25,7 +25,7 @@ class FineTuner(DomainAdaptationModel):
 
     `fit_task` is the transfer recipe on a `TransferTask`: pretrain the backbone (and a head)
     on the labelled source, take that as w⁰, then fine-tune on `target_labels_per_class`
-    labelled target samples per class. Calling `fit` directly fine-tunes whatever backbone the
+    labelled target samples per class, each epoch as many steps as a source epoch. Calling `fit` directly fine-tunes whatever backbone the
     model was given (e.g. a pretrained one), with w⁰ its weights when the model was built.
 
     Args:
@@ -106,8 +106,11 @@ class FineTuner(DomainAdaptationModel):
         batch = min(batch_size, labelled.n)
         data = labelled_dataset(labelled.x, labelled.y, batch_size=batch, shuffle=True, seed=seed,
                                 repeat=True, drop_remainder=True)
-        return self._fit_steps(data, steps_per_epoch(labelled.n, 0, batch), task, epochs=epochs,
-                               batch_size=batch_size, callbacks=callbacks, verbose=verbose)
+        # A fine-tuning epoch has the step budget of a source epoch (cycling the few labels):
+        # counted over 50 samples, 20 epochs would be 20 steps and barely move the model.
+        steps = steps_per_epoch(task.source_train.n, labelled.n, batch_size)
+        return self._fit_steps(data, steps, task, epochs=epochs, batch_size=batch_size,
+                               callbacks=callbacks, verbose=verbose)
 
     def get_config(self):
         config = super().get_config()
