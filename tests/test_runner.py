@@ -80,3 +80,14 @@ def test_config_hash_validation_and_unknown_keys():
         config.replace(method="finetune").validate()
     with pytest.raises(ValueError, match="Unknown strategy 'tpu'"):
         config.replace(strategy="tpu").validate()
+
+
+def test_runner_strategy_argument_gives_the_same_run(two_cpu_strategy):
+    """The strategy reaches the runner, which builds the model inside its scope."""
+    config = RunConfig(**{**BASE, "optimizer": "sgd", "learning_rate": 0.05})
+    single, history_1 = train_and_evaluate(config)
+    mirrored, history_2 = train_and_evaluate(config.replace(strategy="mirrored"))
+    assert (single["replicas"], mirrored["replicas"]) == (1, 2)
+    # Same predictions; the SUM-aggregated metric rounds differently in the last float bit.
+    assert mirrored["target_accuracy"] == pytest.approx(single["target_accuracy"], abs=1e-6)
+    assert mirrored["final_loss"] == pytest.approx(single["final_loss"], rel=1e-5)
