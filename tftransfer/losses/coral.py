@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import keras
 from keras import ops
 
-
-def _as_2d_float32(x, name: str):
-    x = ops.cast(ops.convert_to_tensor(x), "float32")
-    if len(x.shape) < 2:
-        raise ValueError(
-            f"`{name}` must have shape (batch, features...) with rank >= 2, "
-            f"got shape {tuple(x.shape)}."
-        )
-    if len(x.shape) > 2:
-        feature_dims = x.shape[1:]
-        if all(d is not None for d in feature_dims):
-            x = ops.reshape(x, (-1, math.prod(feature_dims)))
-        else:
-            x = ops.reshape(x, (ops.shape(x)[0], -1))
-    return x
+from tftransfer.losses._tensors import as_2d_float32
 
 
 def _covariance(x):
@@ -57,8 +41,8 @@ def coral_loss(source, target):
         This is a whole-batch statistic: under a `tf.distribute` strategy scale it
         by 1 / num_replicas_in_sync yourself.
     """
-    source = _as_2d_float32(source, "source")
-    target = _as_2d_float32(target, "target")
+    source = as_2d_float32(source, "source")
+    target = as_2d_float32(target, "target")
     d_s, d_t = source.shape[-1], target.shape[-1]
     if d_s is not None and d_t is not None and d_s != d_t:
         raise ValueError(

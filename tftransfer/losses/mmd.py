@@ -17,6 +17,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from tftransfer.losses._tensors import as_2d_float32
+
 ESTIMATORS = ("biased", "unbiased")
 
 
@@ -63,22 +65,6 @@ def _as_bandwidths(bandwidths):
             )
     # Tensors are taken as given: their values may not be known until run time.
     return ops.reshape(ops.cast(ops.convert_to_tensor(bandwidths), "float32"), (-1,))
-
-
-def _as_2d_float32(x, name: str):
-    x = ops.cast(ops.convert_to_tensor(x), "float32")
-    if len(x.shape) < 2:
-        raise ValueError(
-            f"`{name}` must have shape (batch, features...) with rank >= 2, "
-            f"got shape {tuple(x.shape)}."
-        )
-    if len(x.shape) > 2:
-        feature_dims = x.shape[1:]
-        if all(d is not None for d in feature_dims):
-            x = ops.reshape(x, (-1, math.prod(feature_dims)))
-        else:
-            x = ops.reshape(x, (ops.shape(x)[0], -1))
-    return x
 
 
 def _check_pair(x, y):
@@ -150,8 +136,8 @@ def median_heuristic_bandwidths(x, y, num_kernels: int = 5, kernel_multiplier: f
     """
     num_kernels = _validate_num_kernels(num_kernels)
     kernel_multiplier = _validate_multiplier(kernel_multiplier)
-    x = _as_2d_float32(x, "x")
-    y = _as_2d_float32(y, "y")
+    x = as_2d_float32(x, "x")
+    y = as_2d_float32(y, "y")
     _check_pair(x, y)
     dist = _squared_distances(ops.concatenate([x, y], axis=0))
     return _bandwidths_from_distances(dist, num_kernels, kernel_multiplier)
@@ -206,8 +192,8 @@ def mk_mmd(
     estimator = _validate_estimator(estimator)
     num_kernels = _validate_num_kernels(num_kernels)
     kernel_multiplier = _validate_multiplier(kernel_multiplier)
-    x = _as_2d_float32(x, "x")
-    y = _as_2d_float32(y, "y")
+    x = as_2d_float32(x, "x")
+    y = as_2d_float32(y, "y")
     _check_pair(x, y)
     if estimator == "unbiased":
         for name, size in (("x", x.shape[0]), ("y", y.shape[0])):
