@@ -19,6 +19,8 @@ CASES = {
     "dan": {"lambda_": 2.0},
     "deep_coral": {"lambda_": 50.0},
     "finetune": {"l2sp_alpha": 0.5, "l2sp_beta": 0.1, "backbone_lr_multiplier": 0.5},
+    "cdan": {"entropy_conditioning": True, "max_map_dim": 16},
+    "mdd": {"margin": 2.0},
 }
 
 

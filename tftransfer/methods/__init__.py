@@ -5,10 +5,12 @@ Every method is a `keras.Model` subclass running on the one engine
 """
 
 from tftransfer.methods.base import DomainAdaptationModel
+from tftransfer.methods.cdan import CDAN
 from tftransfer.methods.dan import DAN
 from tftransfer.methods.dann import DANN
 from tftransfer.methods.deep_coral import DeepCORAL
 from tftransfer.methods.finetune import FineTuner
+from tftransfer.methods.mdd import MDD
 from tftransfer.methods.source_only import SourceOnly
 from tftransfer.methods.target_only import TargetOnly
 from tftransfer.registry import Registry
@@ -20,6 +22,8 @@ METHODS.register("dann", DANN)
 METHODS.register("dan", DAN)
 METHODS.register("deep_coral", DeepCORAL)
 METHODS.register("finetune", FineTuner)
+METHODS.register("cdan", CDAN)
+METHODS.register("mdd", MDD)
 
 
 def get(name: str):
@@ -33,4 +37,4 @@ def names() -> list[str]:
 
 
 __all__ = ["METHODS", "get", "names", "DomainAdaptationModel", "SourceOnly", "TargetOnly",
-           "DANN", "DAN", "DeepCORAL", "FineTuner"]
+           "DANN", "DAN", "DeepCORAL", "FineTuner", "CDAN", "MDD"]
