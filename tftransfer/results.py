@@ -88,12 +88,17 @@ def _to_markdown(table: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
-def write_results(records: list, out_dir, title: str, selection: str) -> str:
-    """Writes OUT/results.csv and OUT/summary.md atomically; returns the summary text."""
+def write_results(records: list, out_dir, title: str, selection: str, appendix: str = "") -> str:
+    """Writes OUT/results.csv and OUT/summary.md atomically; returns the summary text.
+
+    `appendix` (Markdown, e.g. published rows) is added after the table.
+    """
     out_dir = Path(out_dir)
     frame = results_frame(records)
     failures = [r for r in records if r.get("status") == "failed"]
     write_text_atomic(out_dir / "results.csv", frame.to_csv(index=False))
     text = summary_markdown(frame, title, selection, failures)
+    if appendix:
+        text += "\n" + appendix
     write_text_atomic(out_dir / "summary.md", text)
     return text

@@ -73,3 +73,14 @@ def test_plain_fit_on_numpy_arrays():
     model = _model("dann", task)
     history = model.fit(task.source_train.x, task.source_train.y, batch_size=16, epochs=1, verbose=0)
     assert "adaptation_loss" not in history.history and "accuracy" in history.history
+
+
+@pytest.mark.parametrize("mode", ["source", "domains"])
+def test_mixup_option_adds_its_term(mode):
+    task = tiny_task()
+    model = _model("dann", task, mixup=mode, mixup_alpha=0.4)
+    history = model.fit_task(task, epochs=1, batch_size=16, seed=0)
+    assert np.isfinite(history.history["mixup_loss"]).all()
+    assert model.get_config()["mixup"] == mode
+    with pytest.raises(ValueError, match="Unknown mixup 'between'"):
+        _model("dann", task, mixup="between")

@@ -14,6 +14,9 @@ from tftransfer.data.pipeline import labelled_dataset, paired_dataset, steps_per
 from tftransfer.optimizers import scaled_optimizer
 
 
+MIXUP_MODES = (None, "source", "domains")
+
+
 def _check_non_negative(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a real number >= 0, got {value!r}")
@@ -61,6 +64,15 @@ class DomainAdaptationModel(keras.Model):
         backbone_lr_multiplier: The backbone's learning rate is this times the head's
             (layer-wise learning rates; 0 leaves the backbone untouched).
         label_smoothing: Label smoothing of the cross-entropies.
+        mixup: None, "source" (mixup within the labelled source batch, Zhang et al., "mixup:
+            Beyond Empirical Risk Minimization", ICLR 2018: x̃ = μ x_i + (1 − μ) x_j,
+            ỹ = μ y_i + (1 − μ) y_j, μ ~ Beta(α, α)) or "domains" (inter-domain mixup of a
+            source with a target example, the target's label being the model's own
+            prediction, without gradient). Adds the term `mixup_loss` = CE(C(F(x̃)), ỹ).
+            The draws are per replica, so a mixup step on N replicas is not bit-equal to
+            one on one device.
+        mixup_alpha: α of the Beta distribution.
+        seed: Seed of the mixup draws.
 
     Example:
         >>> fe = tftransfer.backbones.get("mlp", input_shape=(64,))
@@ -79,7 +91,8 @@ class DomainAdaptationModel(keras.Model):
     def __init__(self, feature_extractor: keras.Model, num_classes: int,
                  classifier: Optional[keras.layers.Layer] = None, lambda_: float = 1.0,
                  target_weight: float = 1.0, freeze_depth: FreezeDepth = "all",
-                 backbone_lr_multiplier: float = 1.0, label_smoothing: float = 0.0, **kwargs):
+                 backbone_lr_multiplier: float = 1.0, label_smoothing: float = 0.0,
+                 mixup: Optional[str] = None, mixup_alpha: float = 0.2, seed: int = 0, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(feature_extractor, keras.Model):
             raise TypeError(
@@ -94,6 +107,12 @@ class DomainAdaptationModel(keras.Model):
         self.backbone_lr_multiplier = _check_non_negative("backbone_lr_multiplier",
                                                           backbone_lr_multiplier)
         self.label_smoothing = _check_non_negative("label_smoothing", label_smoothing)
+        if mixup not in MIXUP_MODES:
+            raise ValueError(f"Unknown mixup {mixup!r}. Valid: {', '.join(map(repr, MIXUP_MODES))}")
+        self.mixup = mixup
+        self.mixup_alpha = _check_non_negative("mixup_alpha", mixup_alpha)
+        self.seed = int(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed) if mixup else None
         self.freeze_depth = freeze_depth
         apply_freeze_depth(feature_extractor, freeze_depth)
         self.lambda_ = keras.Variable(_check_non_negative("lambda_", lambda_), trainable=False,
@@ -103,6 +122,7 @@ class DomainAdaptationModel(keras.Model):
         self.task_loss_tracker = keras.metrics.Mean(name="task_loss")
         self.target_loss_tracker = keras.metrics.Mean(name="target_loss")
         self.adaptation_loss_tracker = keras.metrics.Mean(name="adaptation_loss")
+        self.mixup_loss_tracker = keras.metrics.Mean(name="mixup_loss")
         self.accuracy_tracker = keras.metrics.SparseCategoricalAccuracy(name="accuracy")
 
     # ----------------------------------------------------------------- subclass hooks
@@ -167,7 +187,7 @@ class DomainAdaptationModel(keras.Model):
     @property
     def metrics(self):
         return [self.total_loss_tracker, self.task_loss_tracker, self.target_loss_tracker,
-                self.adaptation_loss_tracker, self.accuracy_tracker]
+                self.adaptation_loss_tracker, self.mixup_loss_tracker, self.accuracy_tracker]
 
     # ----------------------------------------------------------------- the engine
     def _cross_entropy(self, y, logits):
@@ -190,7 +210,7 @@ class DomainAdaptationModel(keras.Model):
         x_t = target[0] if len(target) > 0 else None
         y_t = target[1] if len(target) > 1 else None
         adapt = x_t is not None and self.uses_target
-        use_target_rows = adapt or y_t is not None
+        use_target_rows = adapt or y_t is not None or (self.mixup == "domains" and x_t is not None)
         replicas = distribute.num_replicas()
 
         with tf.GradientTape() as tape:
@@ -204,6 +224,7 @@ class DomainAdaptationModel(keras.Model):
             else:
                 f_s = self.feature_extractor(x_s, training=True)
                 logits_s = self.classifier(f_s, training=True)
+                logits_t = None
             task_loss = distribute.global_mean(self._cross_entropy(y_s, logits_s), w_s)
             total = task_loss
             target_loss = adaptation = None
@@ -219,6 +240,9 @@ class DomainAdaptationModel(keras.Model):
                     distribute.all_gather(logits_s), distribute.all_gather(logits_t))
                 if adaptation is not None:
                     total = total + self.lambda_ * adaptation / replicas
+            mixup_loss = self._mixup_loss(x_s, y_s, x_t, logits_t) if self.mixup else None
+            if mixup_loss is not None:
+                total = total + mixup_loss
             regularization = self.regularization_loss()
             if regularization is not None:
                 total = total + regularization / replicas
@@ -237,9 +261,31 @@ class DomainAdaptationModel(keras.Model):
         if adaptation is not None:
             self.adaptation_loss_tracker.update_state(adaptation)
             logs["adaptation_loss"] = self.adaptation_loss_tracker.result()
+        if mixup_loss is not None:
+            self.mixup_loss_tracker.update_state(mixup_loss * replicas)
+            logs["mixup_loss"] = self.mixup_loss_tracker.result()
         logs["accuracy"] = self.accuracy_tracker.result()
         logs["lambda"] = tf.identity(self.lambda_.value)
         return logs
+
+    def _mixup_loss(self, x_s, y_s, x_t, logits_t):
+        """This replica's share of the mixup term (None when the batch cannot be mixed)."""
+        n = tf.shape(x_s)[0]
+        mu = keras.random.beta((n,), self.mixup_alpha, self.mixup_alpha, seed=self.seed_generator)
+        mu_x = tf.reshape(mu, tf.concat([[-1], tf.ones([tf.rank(x_s) - 1], tf.int32)], 0))
+        y_one_hot = tf.one_hot(tf.cast(y_s, tf.int32), self.num_classes)
+        if self.mixup == "source":
+            order = keras.random.shuffle(tf.range(n), seed=self.seed_generator)
+            partner_x, partner_y = tf.gather(x_s, order), tf.gather(y_one_hot, order)
+        elif x_t is not None and logits_t is not None:
+            partner_x, partner_y = x_t, tf.stop_gradient(tf.nn.softmax(logits_t))
+        else:
+            return None
+        mixed = mu_x * x_s + (1.0 - mu_x) * partner_x
+        labels = mu[:, None] * y_one_hot + (1.0 - mu[:, None]) * partner_y
+        logits = self.classifier(self.feature_extractor(mixed, training=True), training=True)
+        return distribute.global_mean(
+            keras.losses.categorical_crossentropy(labels, logits, from_logits=True))
 
     def _apply_gradients(self, tape, total):
         variables = self.trainable_variables
@@ -265,23 +311,25 @@ class DomainAdaptationModel(keras.Model):
 
     # ----------------------------------------------------------------- training recipe
     def fit_task(self, task, *, epochs: int, batch_size: int, seed: int,
-                 target_labels_per_class: int = 0, callbacks=None, verbose=0):
+                 target_labels_per_class: int = 0, source_weights=None, callbacks=None, verbose=0):
         """Trains on a `TransferTask` with this method's recipe; returns the `History`.
 
         The default recipe pairs labelled source batches with unlabelled target batches
         (with `target_labels_per_class` revealed target labels, semi-supervised) for `epochs`
         passes over the larger domain, validating on the source validation split. Target
-        test labels are never seen here.
+        test labels are never seen here. `source_weights` (one per source training example,
+        e.g. importance weights) weight the source loss.
         """
         x_s, y_s = task.source_train.x, task.source_train.y
         y_t = (task.target_partial_labels(target_labels_per_class, seed)
                if target_labels_per_class > 0 else None)
         if self.uses_target or y_t is not None:
-            data = paired_dataset(x_s, y_s, task.target_train.x, y_t, batch_size=batch_size, seed=seed)
+            data = paired_dataset(x_s, y_s, task.target_train.x, y_t, batch_size=batch_size, seed=seed,
+                                  source_weight=source_weights)
             steps = steps_per_epoch(len(x_s), task.target_train.n, batch_size)
         else:
             data = labelled_dataset(x_s, y_s, batch_size=batch_size, shuffle=True, seed=seed,
-                                    repeat=True, drop_remainder=True)
+                                    repeat=True, drop_remainder=True, sample_weight=source_weights)
             steps = steps_per_epoch(len(x_s), 0, batch_size)
         return self._fit_steps(data, steps, task, epochs=epochs, batch_size=batch_size,
                                callbacks=callbacks, verbose=verbose)
@@ -303,6 +351,9 @@ class DomainAdaptationModel(keras.Model):
             "freeze_depth": self.freeze_depth,
             "backbone_lr_multiplier": self.backbone_lr_multiplier,
             "label_smoothing": self.label_smoothing,
+            "mixup": self.mixup,
+            "mixup_alpha": self.mixup_alpha,
+            "seed": self.seed,
         }
 
     @classmethod

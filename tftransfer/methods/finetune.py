@@ -79,12 +79,13 @@ class FineTuner(DomainAdaptationModel):
             penalty = head if penalty is None else penalty + head
         return penalty
 
-    def pretrain_on_source(self, task, *, epochs, batch_size, seed, verbose=0):
+    def pretrain_on_source(self, task, *, epochs, batch_size, seed, source_weights=None, verbose=0):
         """Trains the backbone with a fresh head on the labelled source (all layers trainable)."""
         source_model = SourceOnly(self.feature_extractor, self.num_classes, name="source_pretraining")
         source_model.compile(optimizer=self.optimizer.__class__.from_config(self.optimizer.get_config()))
         self.pretrain_history = source_model.fit_task(task, epochs=epochs, batch_size=batch_size,
-                                                      seed=seed, verbose=verbose)
+                                                      seed=seed, source_weights=source_weights,
+                                                      verbose=verbose)
         apply_freeze_depth(self.feature_extractor, self.freeze_depth)
         if self.reuse_source_head:
             self.classifier.set_weights(source_model.classifier.get_weights())
@@ -92,7 +93,7 @@ class FineTuner(DomainAdaptationModel):
         return self.pretrain_history
 
     def fit_task(self, task, *, epochs, batch_size, seed, target_labels_per_class=0,
-                 callbacks=None, verbose=0):
+                 source_weights=None, callbacks=None, verbose=0):
         if target_labels_per_class < 1:
             raise ValueError("finetune trains on labelled target samples: set "
                              f"target_labels_per_class >= 1, got {target_labels_per_class}")
@@ -101,7 +102,7 @@ class FineTuner(DomainAdaptationModel):
         pretrain = epochs if self.pretrain_epochs is None else self.pretrain_epochs
         if pretrain:
             self.pretrain_on_source(task, epochs=pretrain, batch_size=batch_size, seed=seed,
-                                    verbose=verbose)
+                                    source_weights=source_weights, verbose=verbose)
         labelled = task.target_labelled_subset(target_labels_per_class, seed)
         batch = min(batch_size, labelled.n)
         data = labelled_dataset(labelled.x, labelled.y, batch_size=batch, shuffle=True, seed=seed,

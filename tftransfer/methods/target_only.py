@@ -18,7 +18,7 @@ class TargetOnly(DomainAdaptationModel):
     target_labels = "all"
 
     def fit_task(self, task, *, epochs, batch_size, seed, target_labels_per_class=0,
-                 callbacks=None, verbose=0):
+                 source_weights=None, callbacks=None, verbose=0):
         target = task.target_train
         if target.y is None:
             raise ValueError(f"target_only needs target training labels; task {task.name!r} has none")
