@@ -43,12 +43,12 @@ def parse_list(value: str | None, valid: Sequence[str], kind: str, default: Sequ
 
 def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[str],
                 per_method: Callable[[str], Dict]) -> List[RunConfig]:
-    """One validated RunConfig per task × method × seed."""
+    """One validated RunConfig per task × method × seed (`per_method` adds/overrides fields)."""
     configs = []
     for task in tasks:
         for method in method_names:
             for seed in range(args.seeds):
-                fields = {**base, **per_method(method), "task": task, "method": method, "seed": seed,
+                fields = {**base, "method": method, **per_method(method), "task": task, "seed": seed,
                           "strategy": args.strategy}
                 if args.epochs is not None:
                     fields["epochs"] = args.epochs
@@ -58,12 +58,35 @@ def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[s
     return configs
 
 
-def run_experiment(configs: List[RunConfig], out: str, title: str, selection: str, verbose=0) -> str:
+def run_experiment(configs: List[RunConfig], out: str, title: str, selection: str, verbose=0,
+                   appendix: str = "") -> str:
     start = time.perf_counter()
     records = run_grid(configs, out, verbose=verbose)
-    text = write_results(records, out, title=title, selection=selection)
+    text = write_results(records, out, title=title, selection=selection, appendix=appendix)
     print()
     print(text)
     print(f"{len(records)} runs in {time.perf_counter() - start:.0f}s; results in {out}/results.csv, "
           f"{out}/summary.md")
     return text
+
+
+def published_markdown(published: Dict[str, Dict[str, float]], tasks: Sequence[str],
+                       all_tasks: Sequence[str], source: str) -> str:
+    """Published rows for the tasks run, beside ours.
+
+    The average is the published one when every task of the benchmark ran, else the mean of
+    the published values of the tasks shown (blank when some are missing).
+    """
+    lines = [f"### Published ({source})", "",
+             "| method | " + " | ".join(tasks) + " | average |", "|" + "---|" * (len(tasks) + 2)]
+    for method, row in published.items():
+        shown = [row[t] for t in tasks if t in row]
+        if set(tasks) == set(all_tasks) and "average" in row:
+            average = f"{row['average']:.1f}"
+        elif len(shown) == len(tasks):
+            average = f"{sum(shown) / len(shown):.1f}"
+        else:
+            average = ""
+        cells = [f"{row[t]:.1f}" if t in row else "" for t in tasks]
+        lines.append(f"| {method} | " + " | ".join(cells) + f" | {average} |")
+    return "\n".join(lines) + "\n"

@@ -17,6 +17,11 @@ tf.config.set_logical_device_configuration(
 
 import keras  # noqa: E402
 import gc  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+# OpenBLAS threads spin while TensorFlow holds the other core: small scikit-learn fits ran
+# ~10x slower on this 2-core machine. One BLAS thread for the whole suite.
+threadpool_limits(1)
 
 # Everything imported so far lives for the whole session: freezing it keeps the full
 # collection inside keras.backend.clear_session() at well under a millisecond per test.

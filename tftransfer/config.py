@@ -30,6 +30,13 @@ class RunConfig:
         method_options: Keyword arguments of the method's constructor (lambda_, ...).
         lambda_schedule: "constant", "dann", or None for the method's default.
         target_labels_per_class: Target labels revealed per class (0: unsupervised).
+        transform: A shallow feature map fitted on the source and target training inputs
+            before training (`tftransfer.transforms.names()`: CORAL, SA, TCA) or None.
+        transform_options: Keyword arguments of the transform.
+        importance_weighting: Source sample weights from "domain_classifier" or "kmm"
+            (`tftransfer.instance`), or None.
+        variant: The method's name in result tables (default: `method`), e.g. "coral" for
+            source_only on CORAL-transformed inputs.
         data_options: Keyword arguments of the dataset loader.
         strategy: tf.distribute strategy name (`tftransfer.distribute.STRATEGIES`).
         deterministic: Turn on TF op determinism (bit-identical repeats; disables XLA).
@@ -49,6 +56,10 @@ class RunConfig:
     method_options: Mapping[str, Any] = field(default_factory=dict)
     lambda_schedule: Optional[str] = None
     target_labels_per_class: int = 0
+    transform: Optional[str] = None
+    transform_options: Mapping[str, Any] = field(default_factory=dict)
+    importance_weighting: Optional[str] = None
+    variant: Optional[str] = None
     data_options: Mapping[str, Any] = field(default_factory=dict)
     strategy: str = "default"
     deterministic: bool = True
@@ -60,9 +71,17 @@ class RunConfig:
         from tftransfer.data import datasets
         from tftransfer.distribute import STRATEGIES
 
+        from tftransfer import transforms
+        from tftransfer.instance.registry import WEIGHTINGS
+
         methods.get(self.method)
         backbones.BACKBONES.get(self.backbone)
         datasets.get(self.dataset)
+        if self.transform is not None:
+            transforms.TRANSFORMS.get(self.transform)
+        if self.importance_weighting is not None and self.importance_weighting not in WEIGHTINGS:
+            raise ValueError(f"Unknown importance_weighting {self.importance_weighting!r}. "
+                             f"Valid: {', '.join(WEIGHTINGS)} or None")
         for name in ("experiment", "task"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name):
                 raise ValueError(f"{name} must be a non-empty string, got {getattr(self, name)!r}")
@@ -89,6 +108,11 @@ class RunConfig:
             raise ValueError(f"method {self.method!r} trains on a few target labels: set "
                              f"target_labels_per_class >= 1, got {self.target_labels_per_class}")
         return self
+
+    @property
+    def label(self) -> str:
+        """The method's name in result tables."""
+        return self.variant or self.method
 
     def to_dict(self) -> Dict[str, Any]:
         return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in dataclasses.asdict(self).items()}

@@ -18,11 +18,13 @@ from typing import Callable, Iterable, List, Optional
 import keras
 import pandas as pd
 
-from tftransfer import backbones, distribute, methods
+from tftransfer import backbones, distribute, methods, transforms
 from tftransfer.callbacks import LambdaScheduler
 from tftransfer.config import RunConfig
 from tftransfer.data import datasets
 from tftransfer.data.pipeline import labelled_dataset
+from tftransfer.instance.registry import WEIGHTINGS
+from tftransfer.transforms.task import transform_task
 from tftransfer.io import write_json_atomic, write_text_atomic
 from tftransfer.reproducibility import set_seed
 
@@ -32,8 +34,21 @@ class RunFailed(RuntimeError):
 
 
 def load_task(config: RunConfig):
-    """The `TransferTask` a config names."""
-    return datasets.get(config.dataset)(config.task, **dict(config.data_options))
+    """The `TransferTask` a config names, with its shallow transform applied if any."""
+    task = datasets.get(config.dataset)(config.task, **dict(config.data_options))
+    if config.transform is None:
+        return task
+    transform = transforms.get(config.transform, **dict(config.transform_options))
+    return transform_task(transform, task)
+
+
+def importance_weights(config: RunConfig, task):
+    """Source sample weights for `config.importance_weighting` (None when it is unset)."""
+    if config.importance_weighting is None:
+        return None
+    return WEIGHTINGS[config.importance_weighting](
+        task.source_train.x.reshape(task.source_train.n, -1),
+        task.target_train.x.reshape(task.target_train.n, -1), seed=config.seed)
 
 
 def build_model(config: RunConfig, task) -> methods.DomainAdaptationModel:
@@ -71,6 +86,7 @@ def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
     keras.backend.clear_session()
     set_seed(config.seed, deterministic=config.deterministic)
     task = load_task(config)
+    source_weights = importance_weights(config, task)
     strategy = distribute.resolve_strategy(strategy if strategy is not None else config.strategy)
     with strategy.scope():  # the one place where models are built
         model = build_model(config, task)
@@ -78,6 +94,7 @@ def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
         history = model.fit_task(task, epochs=config.epochs, batch_size=config.batch_size,
                                  seed=config.seed,
                                  target_labels_per_class=config.target_labels_per_class,
+                                 source_weights=source_weights,
                                  callbacks=_callbacks(config, model), verbose=verbose)
         train_seconds = time.perf_counter() - start
         frame = pd.DataFrame(history.history)
@@ -87,7 +104,8 @@ def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
             raise RunFailed(f"loss became NaN/inf at epoch {len(frame)} of {config.epochs} "
                             f"(last loss {losses[-1] if len(losses) else 'n/a'})")
         metrics = {
-            **{k: config.to_dict()[k] for k in ("experiment", "task", "method", "seed")},
+            "experiment": config.experiment, "task": config.task, "method": config.label,
+            "seed": config.seed,
             "run_id": config.run_id(),
             "target_labels": model.target_labels,
             "target_labels_per_class": config.target_labels_per_class,
@@ -130,8 +148,9 @@ def run_grid(configs: Iterable[RunConfig], out_dir, strategy=None, verbose=0,
             run_dir.mkdir(parents=True, exist_ok=True)
             write_json_atomic(run_dir / "failed.json", {"reason": reason,
                                                          "traceback": traceback.format_exc()})
-            record = {**{k: getattr(config, k) for k in ("experiment", "task", "method", "seed")},
-                      "run_id": config.run_id(), "status": "failed", "error": reason}
+            record = {"experiment": config.experiment, "task": config.task, "method": config.label,
+                      "seed": config.seed, "run_id": config.run_id(), "status": "failed",
+                      "error": reason}
         records.append(record)
         if report is not None:
             report(_progress_line(i, len(configs), record))

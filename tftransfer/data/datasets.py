@@ -1,10 +1,24 @@
-"""The dataset registry: name -> loader(task_name, **options) -> TransferTask."""
+"""The dataset registry: name -> loader(task_name, **options) -> TransferTask.
 
-from tftransfer.data import builtin
+| name                  | tasks                                   | module       |
+|-----------------------|-----------------------------------------|--------------|
+| `builtin`             | embedded digits / moons tasks           | `builtin`    |
+| `office_caltech_surf` | `OFFICE_CALTECH_TASKS` ("C->A", ...)    | `benchmarks` |
+| `mnist_usps`          | `MNIST_USPS_TASKS` ("M->U", "U->M")     | `benchmarks` |
+| `decaf`               | `DECAF_TASKS` ("D->W", "W->D")          | `benchmarks` |
+
+The benchmark loaders read files from `data_dir` (a keyword option, e.g.
+`RunConfig.data_options={"data_dir": "..."}`; None uses `loaders.default_data_dir()`).
+"""
+
+from tftransfer.data import benchmarks, builtin
 from tftransfer.registry import Registry
 
 DATASETS: Registry = Registry("dataset")
 DATASETS.register("builtin", builtin.load_task)
+DATASETS.register("office_caltech_surf", benchmarks.office_caltech_surf_task)
+DATASETS.register("mnist_usps", benchmarks.mnist_usps_task)
+DATASETS.register("decaf", benchmarks.decaf_task)
 
 
 def get(name: str):

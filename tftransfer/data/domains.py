@@ -14,6 +14,10 @@ A `TransferTask` holds the four splits every experiment needs:
 | `target_test`  | required   | reporting target accuracy (never for selection unless the  |
 |                |            | report says "oracle")                                      |
 
+`TransferTask.from_domains` splits the target into disjoint `target_train` / `target_test`;
+`TransferTask.transductive` (the protocol of the published shallow-DA benchmark tables)
+uses the whole target domain as both.
+
 Example:
     >>> source = Domain("a", np.random.rand(100, 4), np.arange(100) % 2, num_classes=2)
     >>> target = Domain("b", np.random.rand(80, 4) + 1, np.arange(80) % 2, num_classes=2)
@@ -280,6 +284,21 @@ def _split_indices(
     return np.sort(kept), np.sort(held)
 
 
+def _check_source_target(source: Domain, target: Domain) -> None:
+    """Checks that `source` and `target` are labelled Domains of one shape and class count."""
+    validate_same_feature_shape(source=source, target=target)
+    if source.num_classes != target.num_classes:
+        raise ValueError(
+            f"num_classes differ between domains: source {source.num_classes} "
+            f"vs target {target.num_classes}"
+        )
+    for role, domain in (("source", source), ("target", target)):
+        if not domain.has_labels:
+            raise ValueError(
+                f"{role} domain {domain.name!r} must have labels to be split, got y=None"
+            )
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class TransferTask:
     """A transfer problem: a labelled source, a target, and their splits.
@@ -432,17 +451,7 @@ class TransferTask:
             ValueError: If a fraction is outside (0, 1), a domain lacks labels, the two
                 domains differ in feature shape or num_classes, or a domain is too small.
         """
-        validate_same_feature_shape(source=source, target=target)
-        if source.num_classes != target.num_classes:
-            raise ValueError(
-                f"num_classes differ between domains: source {source.num_classes} "
-                f"vs target {target.num_classes}"
-            )
-        for role, domain in (("source", source), ("target", target)):
-            if not domain.has_labels:
-                raise ValueError(
-                    f"{role} domain {domain.name!r} must have labels to be split, got y=None"
-                )
+        _check_source_target(source, target)
         source_val_fraction = _check_fraction(source_val_fraction, "source_val_fraction")
         target_test_fraction = _check_fraction(target_test_fraction, "target_test_fraction")
         seed = _check_int(seed, "seed", 0)
@@ -457,6 +466,66 @@ class TransferTask:
             source_val=source.subset(s_val, name=f"{source.name}/val"),
             target_train=target.subset(t_train, name=f"{target.name}/train"),
             target_test=target.subset(t_test, name=f"{target.name}/test"),
+            num_classes=source.num_classes,
+        )
+
+    @classmethod
+    def transductive(
+        cls,
+        name: Optional[str],
+        source: Domain,
+        target: Domain,
+        *,
+        source_val_fraction: float = 0.1,
+        seed: int = 0,
+    ) -> "TransferTask":
+        """Builds a task under the transductive protocol of the shallow-DA benchmark tables.
+
+        The protocol of the published Office-Caltech, MNIST/USPS and DeCAF results (Long et
+        al., "Transfer Feature Learning with Joint Distribution Adaptation", ICCV 2013; Wang
+        et al., "Visual Domain Adaptation with Manifold Embedded Distribution Alignment",
+        ACM MM 2018): the whole target domain is both the unlabelled adaptation data and the
+        test set. So `target_train` and `target_test` hold the same samples, in the original
+        order (they share `target`'s arrays; do not modify them in place). The labels of
+        `target_train` are hidden from unsupervised methods, as for `from_domains`. The
+        source is split into `source_train` / `source_val` (seeded, stratified when every
+        class has at least 2 samples, original order kept).
+
+        Args:
+            name: Task name; None gives "<source.name>-><target.name>".
+            source: Labelled source domain.
+            target: Labelled target domain (the test split needs labels).
+            source_val_fraction: Fraction of the source held out as `source_val`, in (0, 1).
+            seed: Seed of the source split.
+
+        Returns:
+            A `TransferTask` whose splits are named "<source>/train", "<source>/val",
+            "<target>/train" and "<target>/test".
+
+        Raises:
+            TypeError: If `source`/`target` are not Domains or a number has the wrong type.
+            ValueError: If the fraction is outside (0, 1), a domain lacks labels, the two
+                domains differ in feature shape or num_classes, or the source is too small.
+
+        Example:
+            >>> task = TransferTask.transductive("a->b", source, target, seed=0)
+            >>> task.target_train.n == task.target_test.n == target.n
+            True
+        """
+        _check_source_target(source, target)
+        source_val_fraction = _check_fraction(source_val_fraction, "source_val_fraction")
+        seed = _check_int(seed, "seed", 0)
+        if name is None:
+            name = f"{source.name}->{target.name}"
+
+        s_train, s_val = _split_indices(source.y, source_val_fraction, seed, source.name, "val")
+        # The arrays are already float32 / int32, so these Domains share them (no copy).
+        return cls(
+            name=name,
+            source_train=source.subset(s_train, name=f"{source.name}/train"),
+            source_val=source.subset(s_val, name=f"{source.name}/val"),
+            target_train=Domain(f"{target.name}/train", target.x, target.y, target.num_classes),
+            target_test=Domain(f"{target.name}/test", target.x, target.y, target.num_classes),
             num_classes=source.num_classes,
         )
 

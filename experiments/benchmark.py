@@ -1,0 +1,53 @@
+"""The shared body of the real-benchmark experiment modules (Office-Caltech, MNIST/USPS, DeCAF).
+
+Each module names its dataset, tasks, published rows and training defaults; this runs the
+grid of tasks × methods × seeds and writes `results.csv` / `summary.md` with the published
+rows beside ours. Protocol: unsupervised and transductive as in the published tables — the
+whole target domain is the unlabelled training target and the test set; target labels are
+read only to report accuracy (and by the labelled baselines `target_only`, ORACLE, and
+`finetune`, few labels, when asked for). The reported model is the one at the end of
+training; nothing is selected on target labels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, Sequence
+
+from experiments.common import common_parser, expand_grid, parse_list, published_markdown, run_experiment
+from experiments.variants import UNSUPERVISED, VARIANTS, variant_fields
+from tftransfer.data.loaders import default_data_dir
+
+SELECTION = ("none — the model at the end of training (fixed epochs, the same hyperparameters "
+             "for every task); target labels are used only to report accuracy")
+
+
+def run_benchmark(argv, *, doc: str, experiment: str, dataset: str, tasks: Sequence[str],
+                  base: Dict, published: Dict, published_source: str,
+                  default_methods: Sequence[str] = tuple(UNSUPERVISED),
+                  variant_overrides: Dict[str, Dict] | None = None) -> str:
+    parser = common_parser(doc.splitlines()[0], f"results/{experiment}")
+    parser.add_argument("--data-dir", default=None,
+                        help="folder holding the benchmark files (default: $TFTRANSFER_DATA_DIR "
+                             "or ../shared/data when it exists)")
+    args = parser.parse_args(argv)
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    if data_dir is None or not data_dir.is_dir():
+        raise SystemExit(f"error: no data folder (got {args.data_dir!r}); pass --data-dir or set "
+                         "$TFTRANSFER_DATA_DIR")
+    task_list = parse_list(args.tasks, list(tasks), "task", tasks)
+    names = parse_list(args.methods, list(VARIANTS), "method", default_methods)
+    overrides = variant_overrides or {}
+    base = {**base, "experiment": experiment, "dataset": dataset,
+            "data_options": {**base.get("data_options", {}), "data_dir": str(data_dir.resolve())}}
+
+    def per_method(name):
+        fields = variant_fields(name, base)
+        for key, value in overrides.get(name, {}).items():
+            fields[key] = {**fields.get(key, {}), **value} if isinstance(value, dict) else value
+        return fields
+
+    configs = expand_grid(args, base, task_list, names, per_method)
+    appendix = published_markdown(published, task_list, tasks, published_source)
+    return run_experiment(configs, args.out, verbose=args.verbose, appendix=appendix,
+                          title=f"{experiment}: {doc.splitlines()[0]}", selection=SELECTION)

@@ -1,0 +1,25 @@
+"""Office-Caltech10 DeCAF6 features: tasks D->W and W->D.
+
+    python -m experiments.decaf [--data-dir ../shared/data] [--methods all]
+        [--tasks D->W,W->D] [--seeds 3] [--epochs E] [--out results/decaf]
+
+4,096-d DeCAF6 activations of DSLR (157 images) and Webcam (295). Unsupervised,
+transductive protocol of the published tables (MEDA, ACM MM 2018, Table 4), printed beside ours.
+"""
+
+from experiments.benchmark import run_benchmark
+from tftransfer.data.benchmarks import DECAF_TASKS, PUBLISHED, PUBLISHED_SOURCE
+
+DATASET = "decaf"
+BASE = {"epochs": 30, "batch_size": 32, "learning_rate": 1e-3, "backbone": "mlp",
+        "backbone_options": {"units": [256]}, "method_options": {"lambda_": 1.0}}
+
+
+def main(argv=None) -> str:
+    return run_benchmark(argv, doc=__doc__, experiment=DATASET, dataset=DATASET,
+                         tasks=DECAF_TASKS, base=BASE, published=PUBLISHED[DATASET],
+                         published_source=PUBLISHED_SOURCE[DATASET])
+
+
+if __name__ == "__main__":
+    main()

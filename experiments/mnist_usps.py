@@ -1,0 +1,26 @@
+"""MNIST <-> USPS digits (JDA protocol): tasks M->U and U->M.
+
+    python -m experiments.mnist_usps [--data-dir ../shared/data] [--methods all]
+        [--tasks M->U,U->M] [--seeds 3] [--epochs E] [--out results/mnist_usps]
+
+2,000 MNIST and 1,800 USPS images at 16x16 (Long et al., ICCV 2013), a LeNet-style CNN.
+Unsupervised, transductive protocol of the published tables (MEDA, ACM MM 2018, Table 3),
+which are printed beside ours.
+"""
+
+from experiments.benchmark import run_benchmark
+from tftransfer.data.benchmarks import MNIST_USPS_TASKS, PUBLISHED, PUBLISHED_SOURCE
+
+DATASET = "mnist_usps"
+BASE = {"epochs": 15, "batch_size": 64, "learning_rate": 1e-3, "backbone": "lenet",
+        "backbone_options": {"feature_units": 128}, "method_options": {"lambda_": 1.0}}
+
+
+def main(argv=None) -> str:
+    return run_benchmark(argv, doc=__doc__, experiment=DATASET, dataset=DATASET,
+                         tasks=MNIST_USPS_TASKS, base=BASE, published=PUBLISHED[DATASET],
+                         published_source=PUBLISHED_SOURCE[DATASET])
+
+
+if __name__ == "__main__":
+    main()

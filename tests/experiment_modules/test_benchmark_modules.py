@@ -1,0 +1,35 @@
+"""The real-benchmark experiment modules run end to end in a quick mode (data in CI)."""
+
+import pandas as pd
+import pytest
+
+from tftransfer.data.loaders import default_data_dir
+
+needs_data = pytest.mark.skipif(default_data_dir() is None,
+                                reason="benchmark data folder (../shared/data) not present")
+
+
+@needs_data
+@pytest.mark.slow
+@pytest.mark.parametrize("module,task,methods", [
+    ("office_caltech_surf", "W->D", "source_only,coral,sa,tca,iw_dc,iw_kmm,cdan_e,mdd"),
+    ("mnist_usps", "U->M", "dan"),
+    ("decaf", "D->W", "source_only,deep_coral"),
+])
+def test_quick_mode(module, task, methods, tmp_path):
+    import importlib
+
+    main = importlib.import_module(f"experiments.{module}").main
+    text = main(["--tasks", task, "--methods", methods, "--seeds", "1", "--epochs", "1",
+                 "--out", str(tmp_path)])
+    frame = pd.read_csv(tmp_path / "results.csv")
+    assert sorted(frame["method"]) == sorted(methods.split(","))
+    assert frame["target_accuracy"].between(0, 1).all()
+    assert "### Published" in text and "Wang et al." in text
+
+
+def test_missing_data_dir_is_a_clear_error(tmp_path):
+    from experiments import office_caltech_surf
+
+    with pytest.raises(SystemExit, match="no data folder"):
+        office_caltech_surf.main(["--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path)])

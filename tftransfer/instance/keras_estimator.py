@@ -1,0 +1,149 @@
+"""A scikit-learn-style classifier around a Keras model, for TrAdaBoost and the weights."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import keras
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from tftransfer.instance._validation import as_2d_float64, as_labels, check_int
+
+
+class KerasEstimator(BaseEstimator, ClassifierMixin):
+    """`fit(X, y, sample_weight)` / `predict` / `predict_proba` around a compiled Keras model.
+
+    The adapter that lets the scikit-learn-style instance-transfer tools use a Keras
+    base learner: `TrAdaBoost(KerasEstimator(build_fn))`, or
+    `domain_classifier_weights(xs, xt, classifier=KerasEstimator(build_fn))`. Every
+    `fit` calls `build_fn()` for a fresh model (boosting rounds and cross-validation
+    folds never share weights), then trains it with `model.fit(X, y,
+    sample_weight=...)`. It is a `sklearn.base.BaseEstimator`, so `sklearn.base.clone`
+    and `get_params` work.
+
+    Labels may be any values; they are encoded as integer indices 0 … C−1 in the
+    order of the sorted `classes_`. The model must therefore take float32 inputs of
+    shape (batch, d), be compiled with a loss for integer labels, and output
+    probabilities: C softmax units with `sparse_categorical_crossentropy`, or, for two
+    classes, one sigmoid unit with `binary_crossentropy` (then
+    p(classes_[1]) = output).
+
+    Args:
+        build_fn: Zero-argument callable returning a compiled `keras.Model`.
+        epochs: Training epochs per `fit`, an int >= 1.
+        batch_size: Batch size for fit and predict, an int >= 1.
+        verbose: Keras verbosity (0, 1 or 2).
+        random_state: None, or an int >= 0 passed to `keras.utils.set_random_seed`
+            before each build, which makes fits reproducible (this seeds Python, NumPy
+            and TensorFlow globally). TrAdaBoost sets it per round when it is None.
+
+    Attributes (after `fit`):
+        model_: The trained `keras.Model`.
+        classes_: The sorted labels.
+
+    Raises:
+        TypeError / ValueError: a non-callable `build_fn` or an argument out of range
+            (at construction); `build_fn` not returning a compiled `keras.Model`, or an
+            output width that matches neither C nor 1 (at fit).
+
+    Example:
+        >>> def build():
+        ...     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, "softmax")])
+        ...     model.compile("adam", "sparse_categorical_crossentropy")
+        ...     return model
+        >>> TrAdaBoost(KerasEstimator(build, epochs=5), n_estimators=5).fit(Xs, ys, Xt, yt)
+    """
+
+    def __init__(
+        self,
+        build_fn: Callable[[], keras.Model],
+        epochs: int = 20,
+        batch_size: int = 32,
+        verbose: int = 0,
+        random_state: Optional[int] = None,
+    ):
+        self.build_fn = build_fn
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.verbose = verbose
+        self.random_state = random_state
+        self._check_params()
+
+    def _check_params(self) -> None:
+        if not callable(self.build_fn):
+            raise TypeError(
+                "KerasEstimator `build_fn` must be a zero-argument callable returning a "
+                f"compiled keras.Model, got {type(self.build_fn).__name__}."
+            )
+        check_int(self.epochs, "epochs", "KerasEstimator")
+        check_int(self.batch_size, "batch_size", "KerasEstimator")
+        check_int(self.verbose, "verbose", "KerasEstimator", minimum=0)
+        if self.verbose > 2:
+            raise ValueError(f"KerasEstimator `verbose` must be 0, 1 or 2, got {self.verbose}.")
+        if self.random_state is not None:
+            check_int(self.random_state, "random_state", "KerasEstimator", minimum=0)
+
+    def fit(self, X, y, sample_weight=None):
+        """Builds a fresh model and trains it on (`X`, `y`) with optional `sample_weight`.
+
+        Returns:
+            `self`.
+        """
+        self._check_params()
+        x = as_2d_float64(X, "X", "KerasEstimator").astype(np.float32)
+        y = as_labels(y, len(x), "y", "KerasEstimator")
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, np.float32).reshape(-1)
+            if sample_weight.shape != (len(x),) or not np.all(np.isfinite(sample_weight)):
+                raise ValueError(
+                    f"KerasEstimator `sample_weight` must be {len(x)} finite values, got "
+                    f"shape {sample_weight.shape}."
+                )
+        if self.random_state is not None:
+            keras.utils.set_random_seed(int(self.random_state))
+        model = self.build_fn()
+        if not isinstance(model, keras.Model):
+            raise TypeError(
+                f"KerasEstimator `build_fn` must return a keras.Model, got {type(model).__name__}."
+            )
+        if not model.compiled:
+            raise ValueError(
+                "KerasEstimator `build_fn` must return a compiled model (call model.compile "
+                "with an optimizer and a loss for integer labels)."
+            )
+        width = model.outputs[0].shape[-1] if getattr(model, "outputs", None) else None
+        if width is not None and width not in (1, len(self.classes_)):
+            raise ValueError(
+                f"KerasEstimator: the model outputs {width} units, but y has "
+                f"{len(self.classes_)} classes; use {len(self.classes_)} softmax units "
+                "(or 1 sigmoid unit for two classes)."
+            )
+        model.fit(x, codes.astype(np.int32), sample_weight=sample_weight,
+                  epochs=int(self.epochs), batch_size=int(self.batch_size),
+                  verbose=self.verbose)
+        self.model_ = model
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, (n, n_classes), columns in the order of `classes_`."""
+        if not hasattr(self, "model_"):
+            raise RuntimeError("This KerasEstimator is not fitted yet; call fit(X, y) first.")
+        x = as_2d_float64(X, "X", "KerasEstimator").astype(np.float32)
+        out = np.asarray(self.model_.predict(x, batch_size=int(self.batch_size),
+                                             verbose=self.verbose), np.float64)
+        out = out.reshape(len(x), -1)
+        if out.shape[1] == 1:
+            out = np.hstack([1.0 - out, out])
+        if out.shape[1] != len(self.classes_):
+            raise ValueError(
+                f"KerasEstimator: the model predicts {out.shape[1]} columns for "
+                f"{len(self.classes_)} classes."
+            )
+        return out
+
+    def predict(self, X) -> np.ndarray:
+        """The most probable class of each row, in the label space of `y`."""
+        proba = self.predict_proba(X)  # checks fitted first
+        return self.classes_[np.argmax(proba, axis=1)]

@@ -1,0 +1,104 @@
+"""The interface shared by the shallow feature maps (CORAL, SA, TCA)."""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from tftransfer.transforms._validation import as_2d_float64, check_choice, check_pair
+
+DOMAINS = ("source", "target")
+
+
+class ShallowTransform(BaseEstimator):
+    """A feature map fitted on unlabelled source and target samples.
+
+    The scikit-learn-style life cycle shared by `CORAL`, `SubspaceAlignment` and
+    `TCA`: `fit(Xs, Xt)` learns the map from the two domains (no labels), then
+    `transform_source(X)` / `transform_target(X)` map new samples of either domain
+    into the shared space, and `fit_transform(Xs, Xt)` does both at once. Arrays are
+    handled in float64 internally; every transform returns float32.
+
+    Subclasses implement `_fit(xs, xt)` (float64, validated) and `_transform(x,
+    domain)`; linear maps also implement `linear_map(domain)`, which is what
+    `as_keras_layer` turns into a `FixedLinearMap` layer. `get_params()` /
+    `set_params()` / `sklearn.base.clone` come from `sklearn.base.BaseEstimator`.
+    """
+
+    #: Smallest number of samples per domain that `fit` accepts.
+    _min_samples = 2
+
+    def fit(self, Xs, Xt):
+        """Learns the map from source samples `Xs` (n_s, d) and target samples `Xt` (n_t, d).
+
+        Returns:
+            `self`, fitted.
+
+        Raises:
+            ValueError: A non-2-D or non-finite array, too few samples, or different
+                feature counts.
+        """
+        self._check_params()
+        xs, xt = check_pair(Xs, Xt, type(self).__name__, min_rows=self._min_samples)
+        self._fit(xs, xt)
+        self.n_features_in_ = xs.shape[1]
+        return self
+
+    def transform_source(self, X) -> np.ndarray:
+        """Maps source-domain samples `X` (n, d) into the shared space, float32."""
+        return self._apply(X, "source")
+
+    def transform_target(self, X) -> np.ndarray:
+        """Maps target-domain samples `X` (n, d) into the shared space, float32."""
+        return self._apply(X, "target")
+
+    def transform(self, X, domain: str = "target") -> np.ndarray:
+        """`transform_source(X)` or `transform_target(X)`, chosen by `domain`."""
+        check_choice(domain, "domain", type(self).__name__, DOMAINS)
+        return self._apply(X, domain)
+
+    def fit_transform(self, Xs, Xt) -> Tuple[np.ndarray, np.ndarray]:
+        """Fits on (`Xs`, `Xt`) and returns `(transform_source(Xs), transform_target(Xt))`."""
+        self.fit(Xs, Xt)
+        return self.transform_source(Xs), self.transform_target(Xt)
+
+    def linear_map(self, domain: str = "target") -> Tuple[np.ndarray, Optional[np.ndarray]]:
+        """The fitted map of `domain` as `(matrix, offset)`: z = (x − offset) · matrix.
+
+        `offset` is None when the map has none. Raises ValueError for a map that is
+        not linear in the inputs.
+        """
+        raise ValueError(f"{type(self).__name__} is not a linear map of its inputs.")
+
+    # -- helpers for subclasses -------------------------------------------------------
+
+    def _check_params(self) -> None:
+        """Re-checks constructor arguments (they may have been changed by set_params)."""
+
+    def _fit(self, xs: np.ndarray, xt: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _transform(self, x: np.ndarray, domain: str) -> np.ndarray:
+        matrix, offset = self.linear_map(domain)
+        if offset is not None:
+            x = x - offset
+        return x @ matrix
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "n_features_in_"):
+            raise RuntimeError(
+                f"This {type(self).__name__} is not fitted yet; call fit(Xs, Xt) first."
+            )
+
+    def _apply(self, X, domain: str) -> np.ndarray:
+        self._check_fitted()
+        owner = type(self).__name__
+        x = as_2d_float64(X, "X", owner, min_rows=0)
+        if x.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"{owner}: `X` has {x.shape[1]} features, but the transform was fitted "
+                f"on {self.n_features_in_}."
+            )
+        return np.asarray(self._transform(x, domain), dtype=np.float32)

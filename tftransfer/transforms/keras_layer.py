@@ -1,0 +1,158 @@
+"""A fitted linear feature map as a frozen Keras layer, and `as_keras_layer`."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+
+from tftransfer.transforms._validation import check_choice
+from tftransfer.transforms.base import DOMAINS
+
+
+def _as_finite_array(value, name: str, ndim: int) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"FixedLinearMap `{name}` must be a numeric array, got {type(value).__name__}."
+        ) from err
+    if arr.ndim != ndim or 0 in arr.shape:
+        raise ValueError(
+            f"FixedLinearMap `{name}` must be a non-empty {ndim}-D array, got shape {arr.shape}."
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"FixedLinearMap `{name}` contains NaN or infinite values.")
+    return arr
+
+
+@keras.saving.register_keras_serializable(package="tftransfer")
+class FixedLinearMap(keras.layers.Layer):
+    """A frozen affine map z = (x − offset) · matrix + bias on the last axis.
+
+    Lets a fitted shallow transform (CORAL's source map, Subspace Alignment's target
+    projection, linear/primal TCA) sit in front of a Keras head, so the deployed model
+    takes raw target features. The matrix, offset and bias are non-trainable weights:
+    training the head never moves them. `get_config()` stores them as nested lists,
+    so the layer rebuilds from its config alone and round-trips through `.keras`
+    files. Build it from a fitted transform with `as_keras_layer`.
+
+    Args:
+        matrix: The (d, k) matrix, a finite numeric array.
+        offset: Optional (d,) vector subtracted from the inputs first (e.g. a domain
+            mean); None for none.
+        bias: Optional (k,) vector added to the outputs; None for none.
+        **kwargs: Standard `keras.layers.Layer` arguments (`name`, `dtype`, ...).
+
+    Call arguments:
+        inputs: A tensor of shape (..., d).
+
+    Returns:
+        A tensor of shape (..., k).
+
+    Raises:
+        TypeError / ValueError: non-numeric, wrongly shaped or non-finite arrays, or
+            inputs whose last axis is not d.
+
+    Example:
+        >>> sa = SubspaceAlignment(n_components=8).fit(Xs, Xt)
+        >>> model = keras.Sequential([keras.Input((d,)), as_keras_layer(sa, "target"),
+        ...                           keras.layers.Dense(num_classes)])
+    """
+
+    def __init__(self, matrix, offset=None, bias=None, **kwargs):
+        kwargs.setdefault("trainable", False)
+        super().__init__(**kwargs)
+        matrix = _as_finite_array(matrix, "matrix", 2)
+        d, k = matrix.shape
+        if offset is not None:
+            offset = _as_finite_array(offset, "offset", 1)
+            if offset.shape != (d,):
+                raise ValueError(
+                    f"FixedLinearMap `offset` must have shape ({d},) to match matrix "
+                    f"{matrix.shape}, got {offset.shape}."
+                )
+        if bias is not None:
+            bias = _as_finite_array(bias, "bias", 1)
+            if bias.shape != (k,):
+                raise ValueError(
+                    f"FixedLinearMap `bias` must have shape ({k},) to match matrix "
+                    f"{matrix.shape}, got {bias.shape}."
+                )
+        self.input_dim, self.units = d, k
+        self.matrix = self._constant("matrix", matrix)
+        self.offset = None if offset is None else self._constant("offset", offset)
+        self.bias = None if bias is None else self._constant("bias", bias)
+
+    def _constant(self, name: str, value: np.ndarray):
+        weight = self.add_weight(shape=value.shape, initializer="zeros", trainable=False,
+                                 name=name)
+        weight.assign(value.astype(weight.dtype))
+        return weight
+
+    def build(self, input_shape):
+        if input_shape[-1] is not None and input_shape[-1] != self.input_dim:
+            raise ValueError(
+                f"FixedLinearMap expects inputs with last dimension {self.input_dim}, "
+                f"got input shape {tuple(input_shape)}."
+            )
+
+    def call(self, inputs):
+        x = keras.ops.cast(inputs, self.compute_dtype)
+        if self.offset is not None:
+            x = x - self.offset
+        z = keras.ops.matmul(x, self.matrix)
+        if self.bias is not None:
+            z = z + self.bias
+        return z
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("trainable", None)
+
+        def as_list(weight):
+            if weight is None:
+                return None
+            return np.asarray(keras.ops.convert_to_numpy(weight), np.float64).tolist()
+
+        config.update(
+            matrix=as_list(self.matrix), offset=as_list(self.offset), bias=as_list(self.bias)
+        )
+        return config
+
+
+def as_keras_layer(transform, domain: str = "target", **layer_kwargs) -> FixedLinearMap:
+    """The fitted linear map of `transform` for `domain`, as a frozen Keras layer.
+
+    Supported: `CORAL` (target: the identity; source: C_S^{-1/2} C_T^{1/2}),
+    `SubspaceAlignment` (target: z = (x − x̄_T) P_T; source: (x − x̄_S) P_S M*) and
+    `TCA` with kernel "linear" or "primal" (the same map for both domains). Any
+    object with a `linear_map(domain) -> (matrix, offset)` method works.
+
+    Args:
+        transform: A fitted transform.
+        domain: "target" (default: the map a deployed model applies to target data)
+            or "source".
+        **layer_kwargs: Passed to `FixedLinearMap` (e.g. `name`).
+
+    Returns:
+        A `FixedLinearMap` whose output equals `transform.transform(X, domain)` up to
+        float32 rounding.
+
+    Raises:
+        ValueError: an unknown domain, or a map that is not linear in the inputs (TCA
+            with kernel="rbf": precompute its features with `transform_target(X)` and
+            feed those to the Keras model instead).
+        TypeError: `transform` has no `linear_map` method.
+        RuntimeError: `transform` is not fitted.
+    """
+    check_choice(domain, "domain", "as_keras_layer", DOMAINS)
+    if not callable(getattr(transform, "linear_map", None)):
+        raise TypeError(
+            "as_keras_layer needs a fitted tftransfer transform (CORAL, SubspaceAlignment, "
+            f"TCA) or an object with linear_map(domain), got {type(transform).__name__}."
+        )
+    matrix, offset = transform.linear_map(domain)
+    return FixedLinearMap(matrix, offset=offset, **layer_kwargs)

@@ -1,0 +1,32 @@
+"""Apply a shallow feature map to a whole TransferTask."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from tftransfer.data.domains import Domain, TransferTask
+
+
+def transform_task(transform, task: TransferTask) -> TransferTask:
+    """Fits `transform` on the unlabelled training inputs of both domains and maps every split.
+
+    Source splits go through `transform_source`, target splits through `transform_target`;
+    target test labels are carried along for reporting only (the fit never sees labels).
+    Inputs with several feature dimensions are flattened first.
+    """
+
+    def flat(domain: Domain):
+        return domain.x.reshape(domain.n, -1)
+
+    transform.fit(flat(task.source_train), flat(task.target_train))
+
+    def mapped(domain: Domain, fn) -> Domain:
+        return dataclasses.replace(domain, x=fn(flat(domain)))
+
+    return dataclasses.replace(
+        task,
+        source_train=mapped(task.source_train, transform.transform_source),
+        source_val=mapped(task.source_val, transform.transform_source),
+        target_train=mapped(task.target_train, transform.transform_target),
+        target_test=mapped(task.target_test, transform.transform_target),
+    )
