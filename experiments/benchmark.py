@@ -11,6 +11,7 @@ training; nothing is selected on target labels.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Dict, Sequence
 
@@ -24,9 +25,10 @@ SELECTION = ("none — the model at the end of training (fixed epochs, the same 
 
 def run_benchmark(argv, *, doc: str, experiment: str, dataset: str, tasks: Sequence[str],
                   base: Dict, published: Dict, published_source: str,
-                  default_methods: Sequence[str] = tuple(UNSUPERVISED),
+                  default_methods: Sequence[str] = (*UNSUPERVISED, "target_only"),
                   variant_overrides: Dict[str, Dict] | None = None) -> str:
-    parser = common_parser(doc.splitlines()[0], f"results/{experiment}")
+    parser = common_parser(doc.splitlines()[0], f"results/{experiment}",
+                           default_jobs=min(2, os.cpu_count() or 1))
     parser.add_argument("--data-dir", default=None,
                         help="folder holding the benchmark files (default: $TFTRANSFER_DATA_DIR "
                              "or ../shared/data when it exists)")
@@ -49,5 +51,5 @@ def run_benchmark(argv, *, doc: str, experiment: str, dataset: str, tasks: Seque
 
     configs = expand_grid(args, base, task_list, names, per_method)
     appendix = published_markdown(published, task_list, tasks, published_source)
-    return run_experiment(configs, args.out, verbose=args.verbose, appendix=appendix,
+    return run_experiment(configs, args.out, verbose=args.verbose, appendix=appendix, jobs=args.jobs,
                           title=f"{experiment}: {doc.splitlines()[0]}", selection=SELECTION)

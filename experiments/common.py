@@ -6,17 +6,16 @@ import argparse
 import time
 from typing import Callable, Dict, List, Sequence
 
-from tftransfer import methods
 from tftransfer.config import RunConfig
 from tftransfer.distribute import STRATEGIES
 from tftransfer.results import write_results
 from tftransfer.runner import run_grid
 
 
-def common_parser(description: str, default_out: str) -> argparse.ArgumentParser:
+def common_parser(description: str, default_out: str, default_jobs: int = 1) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--methods", default="all",
-                        help=f"comma-separated methods or 'all' (valid: {', '.join(methods.names())})")
+    parser.add_argument("--methods", default=None,
+                        help="comma-separated methods or 'all' (default: the experiment's list)")
     parser.add_argument("--tasks", default=None, help="comma-separated SOURCE->TARGET tasks")
     parser.add_argument("--seeds", type=int, default=3, help="number of seeds (0..N-1)")
     parser.add_argument("--epochs", type=int, default=None, help="training epochs per run")
@@ -24,6 +23,9 @@ def common_parser(description: str, default_out: str) -> argparse.ArgumentParser
     parser.add_argument("--out", default=default_out, help="output folder")
     parser.add_argument("--strategy", default="default", choices=STRATEGIES,
                         help="tf.distribute strategy")
+    parser.add_argument("--jobs", type=int, default=default_jobs,
+                        help=f"runs trained in parallel worker processes (default {default_jobs}); "
+                             "results do not depend on it")
     parser.add_argument("--verbose", type=int, default=0, help="Keras fit verbosity")
     return parser
 
@@ -59,9 +61,9 @@ def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[s
 
 
 def run_experiment(configs: List[RunConfig], out: str, title: str, selection: str, verbose=0,
-                   appendix: str = "") -> str:
+                   appendix: str = "", jobs: int = 1) -> str:
     start = time.perf_counter()
-    records = run_grid(configs, out, verbose=verbose)
+    records = run_grid(configs, out, verbose=verbose, jobs=jobs)
     text = write_results(records, out, title=title, selection=selection, appendix=appendix)
     print()
     print(text)

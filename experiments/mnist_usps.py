@@ -12,7 +12,7 @@ from experiments.benchmark import run_benchmark
 from tftransfer.data.benchmarks import MNIST_USPS_TASKS, PUBLISHED, PUBLISHED_SOURCE
 
 DATASET = "mnist_usps"
-BASE = {"epochs": 15, "batch_size": 64, "learning_rate": 1e-3, "backbone": "lenet",
+BASE = {"epochs": 10, "batch_size": 64, "learning_rate": 1e-3, "backbone": "lenet",
         "backbone_options": {"feature_units": 128}, "method_options": {"lambda_": 1.0}}
 
 

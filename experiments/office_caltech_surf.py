@@ -12,7 +12,7 @@ from experiments.benchmark import run_benchmark
 from tftransfer.data.benchmarks import OFFICE_CALTECH_TASKS, PUBLISHED, PUBLISHED_SOURCE
 
 DATASET = "office_caltech_surf"
-BASE = {"epochs": 15, "batch_size": 64, "learning_rate": 1e-3, "backbone": "mlp",
+BASE = {"epochs": 10, "batch_size": 64, "learning_rate": 1e-3, "backbone": "mlp",
         "backbone_options": {"units": [256]}, "method_options": {"lambda_": 1.0}}
 
 

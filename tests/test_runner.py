@@ -91,3 +91,15 @@ def test_runner_strategy_argument_gives_the_same_run(two_cpu_strategy):
     # Same predictions; the SUM-aggregated metric rounds differently in the last float bit.
     assert mirrored["target_accuracy"] == pytest.approx(single["target_accuracy"], abs=1e-6)
     assert mirrored["final_loss"] == pytest.approx(single["final_loss"], rel=1e-5)
+
+
+@pytest.mark.slow
+def test_parallel_workers_give_the_same_records(tmp_path):
+    configs = [RunConfig(**BASE, seed=s) for s in (0, 1)]
+    sequential = run_grid(configs, tmp_path / "one", report=None)
+    parallel = run_grid(configs, tmp_path / "two", report=None, jobs=2)
+    for a, b in zip(sequential, parallel):
+        assert (a["seed"], a["status"]) == (b["seed"], b["status"]) == (a["seed"], "done")
+        assert a["target_accuracy"] == b["target_accuracy"] and a["final_loss"] == b["final_loss"]
+    with pytest.raises(ValueError, match="jobs must be an int >= 1"):
+        run_grid(configs, tmp_path, jobs=0)

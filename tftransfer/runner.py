@@ -8,8 +8,11 @@ skips every run whose `done` exists; a failed run (NaN loss, an exception) leave
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import math
+import multiprocessing
+import os
 import time
 import traceback
 from pathlib import Path
@@ -135,26 +138,62 @@ def run(config: RunConfig, out_dir, strategy=None, verbose=0) -> dict:
 
 
 def run_grid(configs: Iterable[RunConfig], out_dir, strategy=None, verbose=0,
-             report: Optional[Callable[[dict], None]] = print) -> List[dict]:
-    """Runs every config (skipping finished ones); a failing run is recorded and skipped."""
-    records = []
+             report: Optional[Callable[[dict], None]] = print, jobs: int = 1) -> List[dict]:
+    """Runs every config (skipping finished ones); a failing run is recorded and skipped.
+
+    Args:
+        jobs: Worker processes. Runs are independent (each seeds itself and owns its run
+            directory), so the records do not depend on `jobs`; with `jobs > 1` each worker
+            gets an equal share of the CPU threads, and `strategy` must be left unset.
+
+    Returns:
+        One record per config, in the order of `configs`.
+    """
     configs = list(configs)
-    for i, config in enumerate(configs, 1):
-        try:
-            record = run(config, out_dir, strategy=strategy, verbose=verbose)
-        except Exception as error:  # one bad run must not end the sweep
-            reason = f"{type(error).__name__}: {error}"
-            run_dir = Path(out_dir) / "runs" / config.run_id()
-            run_dir.mkdir(parents=True, exist_ok=True)
-            write_json_atomic(run_dir / "failed.json", {"reason": reason,
-                                                         "traceback": traceback.format_exc()})
-            record = {"experiment": config.experiment, "task": config.task, "method": config.label,
-                      "seed": config.seed, "run_id": config.run_id(), "status": "failed",
-                      "error": reason}
-        records.append(record)
-        if report is not None:
-            report(_progress_line(i, len(configs), record))
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be an int >= 1, got {jobs!r}")
+    if jobs == 1 or len(configs) < 2:
+        records = []
+        for i, config in enumerate(configs, 1):
+            records.append(_run_recorded(config, out_dir, strategy, verbose))
+            if report is not None:
+                report(_progress_line(i, len(configs), records[-1]))
+        return records
+    if strategy is not None:
+        raise ValueError("a strategy cannot be combined with jobs > 1; run distributed grids with jobs=1")
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    context = multiprocessing.get_context("spawn")  # fresh TensorFlow runtime per worker
+    records: List[Optional[dict]] = [None] * len(configs)
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                                                initargs=(threads,)) as pool:
+        futures = {pool.submit(_run_recorded, c, str(out_dir), None, verbose): i
+                   for i, c in enumerate(configs)}
+        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+            records[futures[future]] = future.result()
+            if report is not None:
+                report(_progress_line(done, len(configs), records[futures[future]]))
     return records
+
+
+def _init_worker(threads: int) -> None:
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
+
+
+def _run_recorded(config: RunConfig, out_dir, strategy, verbose) -> dict:
+    """`run`, with any failure turned into a record (and `failed.json`) instead of raised."""
+    try:
+        return run(config, out_dir, strategy=strategy, verbose=verbose)
+    except Exception as error:  # one bad run must not end the sweep
+        reason = f"{type(error).__name__}: {error}"
+        run_dir = Path(out_dir) / "runs" / config.run_id()
+        run_dir.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(run_dir / "failed.json", {"reason": reason,
+                                                     "traceback": traceback.format_exc()})
+        return {"experiment": config.experiment, "task": config.task, "method": config.label,
+                "seed": config.seed, "run_id": config.run_id(), "status": "failed", "error": reason}
 
 
 def _progress_line(i, n, record) -> str:

@@ -2,6 +2,8 @@
 
 Every method is a `keras.Model` subclass running on the one engine
 (`DomainAdaptationModel.train_step`); a method is its adaptation loss and its recipe.
+`MultiTaskModel` (one trunk, a head per task) runs on the same engine but takes a label
+matrix rather than a `TransferTask`, so it is exported, not registered.
 """
 
 from tftransfer.methods.base import DomainAdaptationModel
@@ -11,6 +13,7 @@ from tftransfer.methods.dann import DANN
 from tftransfer.methods.deep_coral import DeepCORAL
 from tftransfer.methods.finetune import FineTuner
 from tftransfer.methods.mdd import MDD
+from tftransfer.methods.multitask import MultiHead, MultiTaskModel
 from tftransfer.methods.source_only import SourceOnly
 from tftransfer.methods.target_only import TargetOnly
 from tftransfer.registry import Registry
@@ -37,4 +40,5 @@ def names() -> list[str]:
 
 
 __all__ = ["METHODS", "get", "names", "DomainAdaptationModel", "SourceOnly", "TargetOnly",
-           "DANN", "DAN", "DeepCORAL", "FineTuner", "CDAN", "MDD"]
+           "DANN", "DAN", "DeepCORAL", "FineTuner", "CDAN", "MDD",
+           "MultiTaskModel", "MultiHead"]

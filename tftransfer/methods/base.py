@@ -190,6 +190,10 @@ class DomainAdaptationModel(keras.Model):
                 self.adaptation_loss_tracker, self.mixup_loss_tracker, self.accuracy_tracker]
 
     # ----------------------------------------------------------------- the engine
+    def update_accuracy(self, y, logits, sample_weight=None):
+        """Updates the `accuracy` metric (a hook for models whose labels are not one column)."""
+        self.accuracy_tracker.update_state(y, logits, sample_weight=sample_weight)
+
     def _cross_entropy(self, y, logits):
         y = tf.cast(y, tf.int32)
         if self.label_smoothing:
@@ -252,7 +256,7 @@ class DomainAdaptationModel(keras.Model):
         # Reported values are the global ones (shares times the number of replicas).
         self.total_loss_tracker.update_state(total * replicas)
         self.task_loss_tracker.update_state(task_loss * replicas)
-        self.accuracy_tracker.update_state(y_s, logits_s, sample_weight=w_s)
+        self.update_accuracy(y_s, logits_s, w_s)
         logs = {"loss": self.total_loss_tracker.result(),
                 "task_loss": self.task_loss_tracker.result()}
         if target_loss is not None:
@@ -306,7 +310,7 @@ class DomainAdaptationModel(keras.Model):
         x, y, w = keras.utils.unpack_x_y_sample_weight(data)
         logits = self(x, training=False)
         self.total_loss_tracker.update_state(self._cross_entropy(y, logits), sample_weight=w)
-        self.accuracy_tracker.update_state(y, logits, sample_weight=w)
+        self.update_accuracy(y, logits, w)
         return {"loss": self.total_loss_tracker.result(), "accuracy": self.accuracy_tracker.result()}
 
     # ----------------------------------------------------------------- training recipe
