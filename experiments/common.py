@@ -23,6 +23,9 @@ def common_parser(description: str, default_out: str, default_jobs: int = 1) -> 
     parser.add_argument("--out", default=default_out, help="output folder")
     parser.add_argument("--strategy", default="default", choices=STRATEGIES,
                         help="tf.distribute strategy")
+    parser.add_argument("--target-labels", type=int, default=None, metavar="K",
+                        help="semi-supervised DA: reveal K target labels per class to every "
+                             "method (tables then say so); default: the experiment's protocol")
     parser.add_argument("--jobs", type=int, default=default_jobs,
                         help=f"runs trained in parallel worker processes (default {default_jobs}); "
                              "results do not depend on it")
@@ -56,6 +59,8 @@ def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[s
                     fields["epochs"] = args.epochs
                 if args.batch_size is not None:
                     fields["batch_size"] = args.batch_size
+                if getattr(args, "target_labels", None) is not None and fields["method"] != "target_only":
+                    fields["target_labels_per_class"] = args.target_labels
                 configs.append(RunConfig.from_dict(fields).validate())
     return configs
 

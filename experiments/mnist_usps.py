@@ -16,10 +16,15 @@ BASE = {"epochs": 10, "batch_size": 64, "learning_rate": 1e-3, "backbone": "lene
         "backbone_options": {"feature_units": 128}, "method_options": {"lambda_": 1.0}}
 
 
+# Shallow maps output feature vectors, not images: an MLP head instead of the CNN.
+SHALLOW_HEAD = {"backbone": "mlp", "backbone_options": {"units": [256]}}
+
+
 def main(argv=None) -> str:
     return run_benchmark(argv, doc=__doc__, experiment=DATASET, dataset=DATASET,
                          tasks=MNIST_USPS_TASKS, base=BASE, published=PUBLISHED[DATASET],
-                         published_source=PUBLISHED_SOURCE[DATASET])
+                         published_source=PUBLISHED_SOURCE[DATASET],
+                         variant_overrides={v: SHALLOW_HEAD for v in ("coral", "sa", "tca")})
 
 
 if __name__ == "__main__":

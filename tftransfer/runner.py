@@ -27,7 +27,6 @@ from tftransfer.config import RunConfig
 from tftransfer.data import datasets
 from tftransfer.data.pipeline import labelled_dataset
 from tftransfer.instance.registry import WEIGHTINGS
-from tftransfer.transforms.task import transform_task
 from tftransfer.io import write_json_atomic, write_text_atomic
 from tftransfer.reproducibility import set_seed
 
@@ -42,7 +41,7 @@ def load_task(config: RunConfig):
     if config.transform is None:
         return task
     transform = transforms.get(config.transform, **dict(config.transform_options))
-    return transform_task(transform, task)
+    return transforms.transform_task(transform, task)
 
 
 def importance_weights(config: RunConfig, task):

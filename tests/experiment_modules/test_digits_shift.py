@@ -27,3 +27,12 @@ def test_unknown_names_are_rejected(tmp_path):
         digits_shift.main(["--methods", "dann,magic", "--out", str(tmp_path)])
     with pytest.raises(SystemExit, match="unknown task.*original->inverted"):
         digits_shift.main(["--tasks", "mnist->usps", "--out", str(tmp_path)])
+
+
+@pytest.mark.slow
+def test_semi_supervised_flag_reveals_target_labels(tmp_path):
+    text = digits_shift.main(["--methods", "dann", "--tasks", "original->rotated", "--seeds", "1",
+                              "--epochs", "1", "--target-labels", "2", "--out", str(tmp_path)])
+    frame = pd.read_csv(tmp_path / "results.csv")
+    assert frame["target_labels_per_class"].tolist() == [2]
+    assert "dann (2 target labels/class)" in text
