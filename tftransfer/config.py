@@ -26,7 +26,8 @@ class RunConfig:
         batch_size: GLOBAL batch size per domain (split across replicas).
         learning_rate: Learning rate of the optimizer (never rescaled for replicas).
         optimizer: One of OPTIMIZERS.
-        backbone: A registered backbone spec; `backbone_options` go to its factory.
+        backbone: A backbone spec (`tftransfer.backbones.get`: a name such as "mlp" or a
+            prefixed spec such as "file:<path>"); `backbone_options` go to its factory.
         method_options: Keyword arguments of the method's constructor (lambda_, ...).
         lambda_schedule: "constant", "dann", or None for the method's default.
         target_labels_per_class: Target labels revealed per class (0: unsupervised).
@@ -75,7 +76,7 @@ class RunConfig:
         from tftransfer.instance.registry import WEIGHTINGS
 
         methods.get(self.method)
-        backbones.BACKBONES.get(self.backbone)
+        backbones.check_spec(self.backbone)
         datasets.get(self.dataset)
         if self.transform is not None:
             transforms.TRANSFORMS.get(self.transform)

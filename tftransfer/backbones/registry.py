@@ -1,8 +1,13 @@
-"""The backbone registry and `get(spec, input_shape, **options)`."""
+"""The backbone registry and `get(spec, input_shape, **options)`.
+
+A spec is either a registered name (`"mlp"`, `"lenet"`) or `"<prefix>:<argument>"`, where the
+prefix names a factory that receives the argument (`"file:/models/resnet.h5"`,
+`"keras_application:MobileNetV2"`, `"hub:/exports/encoder"`).
+"""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Dict, Sequence, Tuple
 
 import keras
 
@@ -10,32 +15,99 @@ from tftransfer.registry import Registry
 
 BACKBONES: Registry = Registry("backbone")
 
+# prefix -> (factory(argument, input_shape, **options), argument placeholder for messages)
+_PREFIXES: Dict[str, Tuple[Callable[..., keras.Model], str]] = {}
+
+
+def register_prefix(prefix: str, placeholder: str):
+    """Registers a factory for specs `"<prefix>:<argument>"` (a decorator).
+
+    The factory is called as `factory(argument, input_shape, **options)`, where
+    `input_shape` may be None (the factory then takes the shape from its source or raises).
+
+    Args:
+        prefix: The spec prefix, without the colon (e.g. `"file"`).
+        placeholder: What the argument is, for error messages (e.g. `"<path>"`).
+
+    Example:
+        >>> @register_prefix("file", "<path>")
+        ... def file_backbone(path, input_shape=None, **options): ...
+    """
+    if not isinstance(prefix, str) or not prefix or ":" in prefix:
+        raise ValueError(f"backbone prefix must be a non-empty string without ':', got {prefix!r}")
+
+    def _add(factory):
+        if prefix in _PREFIXES or prefix in BACKBONES:
+            raise ValueError(f"backbone prefix {prefix!r} is already registered")
+        _PREFIXES[prefix] = (factory, placeholder)
+        return factory
+
+    return _add
+
+
+def prefixes() -> list[str]:
+    """The registered spec forms, e.g. `["file:<path>", "hub:<handle-or-path>"]`."""
+    return [f"{prefix}:{placeholder}" for prefix, (_, placeholder) in _PREFIXES.items()]
+
+
+def _split(spec) -> Tuple[str, str | None]:
+    if not isinstance(spec, str):
+        raise TypeError(f"backbone spec must be a string, got {type(spec).__name__}")
+    prefix, sep, argument = spec.partition(":")
+    if sep and prefix in _PREFIXES:
+        if not argument:
+            raise ValueError(f"backbone spec {spec!r} lacks its argument; expected "
+                             f"{prefix}:{_PREFIXES[prefix][1]}")
+        return prefix, argument
+    if spec in BACKBONES:
+        return spec, None
+    raise ValueError(
+        f"Unknown backbone {spec!r}. Valid backbones: {', '.join(BACKBONES.names())}; "
+        f"or a spec {', '.join(repr(p) for p in prefixes())}"
+    )
+
+
+def check_spec(spec: str) -> None:
+    """Raises the error `get` would raise for an unknown spec, without building anything."""
+    _split(spec)
+
 
 def get(spec: str, input_shape: Sequence[int] | None = None, **options) -> keras.Model:
     """Builds the feature extractor named by `spec`.
 
     Args:
-        spec: A registered backbone name (see `names()`).
-        input_shape: Shape of one example, without the batch dimension.
-        **options: Passed to the backbone's factory (e.g. `units=(128, 64)` for "mlp").
+        spec: A registered backbone name (see `names()`) or a prefixed spec (see
+            `prefixes()`): `"keras_application:<Name>"`, `"file:<path>"`,
+            `"hub:<handle-or-path>"`.
+        input_shape: Shape of one example, without the batch dimension. Required for named
+            backbones; prefixed backbones may take it from their source when None.
+        **options: Passed to the backbone's factory (e.g. `units=(128, 64)` for "mlp",
+            `layer="flatten"` for "file:...").
 
     Returns:
         A built `keras.Model` from inputs to feature vectors.
 
     Raises:
-        ValueError: unknown spec (the valid names are listed) or a bad input shape.
+        ValueError: unknown spec (the valid names and prefixes are listed) or a bad input
+            shape.
+
+    Example:
+        >>> fe = get("mlp", input_shape=(64,), units=(128, 64))
+        >>> fe = get("file:/models/resnet8_cifar10.h5")          # cut before the classifier
     """
-    if not isinstance(spec, str):
-        raise TypeError(f"backbone spec must be a string, got {type(spec).__name__}")
-    factory = BACKBONES.get(spec)
-    if input_shape is None:
+    name, argument = _split(spec)
+    shape = None
+    if input_shape is not None:
+        shape = tuple(input_shape)
+        if not shape or any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in shape):
+            raise ValueError(f"input_shape must be a tuple of positive ints, got {input_shape!r}")
+    if argument is not None:
+        return _PREFIXES[name][0](argument, shape, **options)
+    if shape is None:
         raise ValueError(f"backbone {spec!r} needs input_shape, e.g. input_shape=(64,)")
-    shape = tuple(input_shape)
-    if not shape or any((not isinstance(d, int)) or d < 1 for d in shape):
-        raise ValueError(f"input_shape must be a tuple of positive ints, got {input_shape!r}")
-    return factory(shape, **options)
+    return BACKBONES.get(name)(shape, **options)
 
 
 def names() -> list[str]:
-    """Names of the registered backbones."""
+    """Names of the registered backbones (prefixed spec forms: `prefixes()`)."""
     return BACKBONES.names()
