@@ -9,7 +9,7 @@ from typing import Callable, Dict, List, Sequence
 from tftransfer.config import RunConfig
 from tftransfer.distribute import STRATEGIES
 from tftransfer.results import write_results
-from tftransfer.runner import run_grid
+from tftransfer.runner import run_grid, writes_files
 
 
 def common_parser(description: str, default_out: str, default_jobs: int = 1) -> argparse.ArgumentParser:
@@ -69,6 +69,10 @@ def run_experiment(configs: List[RunConfig], out: str, title: str, selection: st
                    appendix: str = "", jobs: int = 1) -> str:
     start = time.perf_counter()
     records = run_grid(configs, out, verbose=verbose, jobs=jobs)
+    if configs and not writes_files(configs[0]):
+        print(f"{len(records)} runs in {time.perf_counter() - start:.0f}s; this is a non-chief "
+              "worker: the chief writes the results")
+        return ""
     text = write_results(records, out, title=title, selection=selection, appendix=appendix)
     print()
     print(text)

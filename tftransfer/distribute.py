@@ -10,13 +10,21 @@ batch-statistic losses (MMD, CORAL, a domain discriminator over the joint batch)
 on the features gathered from all replicas (`all_gather`), so their value is that of the
 global batch, and are then divided by the number of replicas; `all_gather` routes the
 gradient so that the sum over replicas is the gradient of the global-batch loss.
+
+Several machines: "multi_worker" is a `tf.distribute.MultiWorkerMirroredStrategy` whose
+cluster comes from the `TF_CONFIG` environment variable. Keras 3.15's `Model.fit` fails under
+it, so the engine trains through `tftransfer.distributed_loop` there (same `train_step`).
+Only the chief writes files (`is_chief`). See docs/distributed.md.
 """
 
 from __future__ import annotations
 
+import json
+import os
+
 import tensorflow as tf
 
-STRATEGIES = ("auto", "default", "one_device", "mirrored")
+STRATEGIES = ("auto", "default", "one_device", "mirrored", "multi_worker")
 
 # One strategy object per device set for the whole process: a second MirroredStrategy over
 # the same devices restarts the collective instance keys that the runtime has already seen,
@@ -31,20 +39,44 @@ def _cached(kind, devices, make):
     return _CACHE[key]
 
 
+def tf_config_workers() -> int:
+    """Number of training tasks (chief + workers) in the `TF_CONFIG` cluster; 0 when unset."""
+    raw = os.environ.get("TF_CONFIG", "").strip()
+    if not raw:
+        return 0
+    try:
+        cluster = json.loads(raw).get("cluster", {})
+    except (ValueError, AttributeError) as error:
+        raise ValueError(f"TF_CONFIG must be a JSON object with 'cluster' and 'task', got {raw!r}"
+                         f" ({error})") from None
+    return len(cluster.get("chief", [])) + len(cluster.get("worker", []))
+
+
 def resolve_strategy(name: str | tf.distribute.Strategy | None = "default") -> tf.distribute.Strategy:
     """Returns the strategy named by `name` (or `name` itself when it is a strategy).
 
     Args:
         name: "default" (no distribution), "one_device" (the first GPU, else the CPU),
-            "mirrored" (all local GPUs, or all logical CPUs when there is no GPU), or "auto"
-            (mirrored when more than one GPU is visible, else default).
+            "mirrored" (all local GPUs, or all logical CPUs when there is no GPU),
+            "multi_worker" (`MultiWorkerMirroredStrategy` over the cluster in `TF_CONFIG`,
+            each worker using its local GPUs, else its CPU), or "auto" (multi_worker when
+            `TF_CONFIG` names several tasks, else mirrored when more than one GPU is visible,
+            else default).
 
-    Strategies are created once per process and device set, then reused.
+    Strategies are created once per process and device set, then reused. A
+    `MultiWorkerMirroredStrategy` must be created before TensorFlow initialises its devices
+    (before any op runs in the process): resolve it first.
     """
     if isinstance(name, tf.distribute.Strategy):
         return name
     if name is None or name == "default":
         return tf.distribute.get_strategy()
+    if name not in STRATEGIES:
+        raise ValueError(f"Unknown strategy {name!r}. Valid strategies: {', '.join(STRATEGIES)}")
+    # Decided before listing devices: listing them initialises the runtime, after which a
+    # multi-worker strategy can no longer configure its collectives.
+    if name == "multi_worker" or (name == "auto" and tf_config_workers() > 1):
+        return _cached("multi_worker", [], tf.distribute.MultiWorkerMirroredStrategy)
     gpus = [d.name for d in tf.config.list_logical_devices("GPU")]
     if name == "auto":
         name = "mirrored" if len(gpus) > 1 else "default"
@@ -56,7 +88,53 @@ def resolve_strategy(name: str | tf.distribute.Strategy | None = "default") -> t
     if name == "mirrored":
         devices = gpus or [d.name for d in tf.config.list_logical_devices("CPU")]
         return _cached("mirrored", devices, lambda: tf.distribute.MirroredStrategy(devices))
-    raise ValueError(f"Unknown strategy {name!r}. Valid strategies: {', '.join(STRATEGIES)}")
+    raise AssertionError(f"unhandled strategy {name!r}")  # every name of STRATEGIES is above
+
+
+def is_multi_worker(strategy: tf.distribute.Strategy | None = None) -> bool:
+    """Whether `strategy` (default: the current one) is a `MultiWorkerMirroredStrategy`.
+
+    Such models train through `tftransfer.distributed_loop` instead of `Model.fit`.
+    """
+    strategy = strategy if strategy is not None else tf.distribute.get_strategy()
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+
+
+def is_chief(strategy: tf.distribute.Strategy | None = None) -> bool:
+    """Whether this process writes files: always, except for the non-chief multi-worker tasks.
+
+    In a multi-worker cluster the chief is the task of type "chief", or worker 0 when the
+    cluster has no "chief" entry (the TensorFlow convention). Any other strategy: True.
+    """
+    strategy = strategy if strategy is not None else tf.distribute.get_strategy()
+    if not is_multi_worker(strategy):
+        return True
+    resolver = strategy.cluster_resolver
+    task_type, task_id = resolver.task_type, resolver.task_id
+    if task_type in (None, "chief"):
+        return True
+    has_chief = "chief" in resolver.cluster_spec().as_dict()
+    return task_type == "worker" and task_id == 0 and not has_chief
+
+
+def chief_decides(flag: bool, strategy: tf.distribute.Strategy | None = None) -> bool:
+    """The chief's value of `flag` on every task (`flag` itself outside multi-worker).
+
+    For decisions that read local files (e.g. "this run is already done"): workers on other
+    machines do not see the chief's files, and a task that skips a step the others take
+    leaves them waiting in a collective forever.
+    """
+    strategy = strategy if strategy is not None else tf.distribute.get_strategy()
+    if not is_multi_worker(strategy):
+        return bool(flag)
+    mine = tf.constant(1.0 if (flag and is_chief(strategy)) else 0.0)
+
+    @tf.function  # collectives run eagerly are slow and warn
+    def chief_value():
+        return strategy.reduce(tf.distribute.ReduceOp.SUM,
+                               strategy.run(lambda: tf.identity(mine)), axis=None)
+
+    return bool(chief_value().numpy() > 0)
 
 
 def num_replicas() -> int:

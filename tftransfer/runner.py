@@ -85,11 +85,12 @@ def _accuracy(model, domain, batch_size) -> float:
 def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
     """Trains `config` and returns (metrics dict, history DataFrame). Writes nothing."""
     config.validate()
+    # First: a multi-worker strategy must exist before the process runs any TF op.
+    strategy = distribute.resolve_strategy(strategy if strategy is not None else config.strategy)
     keras.backend.clear_session()
     set_seed(config.seed, deterministic=config.deterministic)
     task = load_task(config)
     source_weights = importance_weights(config, task)
-    strategy = distribute.resolve_strategy(strategy if strategy is not None else config.strategy)
     with strategy.scope():  # the one place where models are built
         model = build_model(config, task)
         start = time.perf_counter()
@@ -122,18 +123,41 @@ def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
 
 
 def run(config: RunConfig, out_dir, strategy=None, verbose=0) -> dict:
-    """Runs `config` unless its run directory is already `done`; returns its metrics."""
+    """Runs `config` unless its run directory is already `done`; returns its metrics.
+
+    Under a multi-worker strategy every task trains, only the chief writes the run
+    directory, and the chief's "already done" decides for all tasks (`distribute.chief_decides`).
+    """
+    strategy = distribute.resolve_strategy(strategy if strategy is not None else config.strategy)
+    chief = distribute.is_chief(strategy)
     run_dir = Path(out_dir) / "runs" / config.run_id()
-    if (run_dir / "done").exists():
-        return {**json.loads((run_dir / "metrics.json").read_text()), "status": "done", "cached": True}
-    run_dir.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(run_dir / "config.json", config.to_dict())
+    if distribute.chief_decides((run_dir / "done").exists(), strategy):
+        return _cached_record(config, run_dir)
+    if chief:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(run_dir / "config.json", config.to_dict())
     metrics, history = train_and_evaluate(config, strategy=strategy, verbose=verbose)
-    write_text_atomic(run_dir / "history.csv", history.to_csv(index=False))
-    write_json_atomic(run_dir / "metrics.json", metrics)
-    (run_dir / "failed.json").unlink(missing_ok=True)
-    write_text_atomic(run_dir / "done", "")
+    if chief:
+        write_text_atomic(run_dir / "history.csv", history.to_csv(index=False))
+        write_json_atomic(run_dir / "metrics.json", metrics)
+        (run_dir / "failed.json").unlink(missing_ok=True)
+        write_text_atomic(run_dir / "done", "")
     return {**metrics, "status": "done", "cached": False}
+
+
+def _cached_record(config: RunConfig, run_dir: Path) -> dict:
+    if (run_dir / "metrics.json").exists():
+        return {**json.loads((run_dir / "metrics.json").read_text()), "status": "done", "cached": True}
+    # A non-chief worker without the chief's files (another machine): identity only.
+    return {"experiment": config.experiment, "task": config.task, "method": config.label,
+            "seed": config.seed, "run_id": config.run_id(), "target_accuracy": math.nan,
+            "train_seconds": 0.0, "status": "done", "cached": True}
+
+
+def writes_files(config: RunConfig, strategy=None) -> bool:
+    """Whether this process writes results for `config` (False on non-chief workers only)."""
+    return distribute.is_chief(
+        distribute.resolve_strategy(strategy if strategy is not None else config.strategy))
 
 
 def run_grid(configs: Iterable[RunConfig], out_dir, strategy=None, verbose=0,
@@ -160,6 +184,12 @@ def run_grid(configs: Iterable[RunConfig], out_dir, strategy=None, verbose=0,
         return records
     if strategy is not None:
         raise ValueError("a strategy cannot be combined with jobs > 1; run distributed grids with jobs=1")
+    multi_worker = sorted({c.strategy for c in configs if c.strategy == "multi_worker"
+                           or (c.strategy == "auto" and distribute.tf_config_workers() > 1)})
+    if multi_worker:
+        raise ValueError(f"jobs={jobs} cannot run multi-worker configs (strategy {multi_worker}): "
+                         "every worker of the cluster must train the same run at the same time; "
+                         "use jobs=1")
     threads = max(1, (os.cpu_count() or 1) // jobs)
     context = multiprocessing.get_context("spawn")  # fresh TensorFlow runtime per worker
     records: List[Optional[dict]] = [None] * len(configs)
@@ -187,12 +217,20 @@ def _run_recorded(config: RunConfig, out_dir, strategy, verbose) -> dict:
         return run(config, out_dir, strategy=strategy, verbose=verbose)
     except Exception as error:  # one bad run must not end the sweep
         reason = f"{type(error).__name__}: {error}"
-        run_dir = Path(out_dir) / "runs" / config.run_id()
-        run_dir.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(run_dir / "failed.json", {"reason": reason,
-                                                     "traceback": traceback.format_exc()})
+        if _writes_files_or_unknown(config, strategy):
+            run_dir = Path(out_dir) / "runs" / config.run_id()
+            run_dir.mkdir(parents=True, exist_ok=True)
+            write_json_atomic(run_dir / "failed.json", {"reason": reason,
+                                                         "traceback": traceback.format_exc()})
         return {"experiment": config.experiment, "task": config.task, "method": config.label,
                 "seed": config.seed, "run_id": config.run_id(), "status": "failed", "error": reason}
+
+
+def _writes_files_or_unknown(config: RunConfig, strategy) -> bool:
+    try:
+        return writes_files(config, strategy)
+    except Exception:  # the strategy itself failed (e.g. a bad TF_CONFIG): record it here
+        return True
 
 
 def _progress_line(i, n, record) -> str:

@@ -8,7 +8,7 @@ from typing import Optional
 import keras
 import tensorflow as tf
 
-from tftransfer import distribute
+from tftransfer import distribute, distributed_loop
 from tftransfer.backbones.freezing import FreezeDepth, apply_freeze_depth
 from tftransfer.data.pipeline import labelled_dataset, paired_dataset, steps_per_epoch
 from tftransfer.optimizers import scaled_optimizer
@@ -313,6 +313,22 @@ class DomainAdaptationModel(keras.Model):
         self.update_accuracy(y, logits, w)
         return {"loss": self.total_loss_tracker.result(), "accuracy": self.accuracy_tracker.result()}
 
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.evaluate`; under a multi-worker strategy, `distributed_loop.evaluate`.
+
+        Multi-worker evaluation takes a `tf.data.Dataset` of labelled batches and returns the
+        logs dict (as with `return_dict=True`); `verbose` is accepted and ignored there.
+        """
+        if not distribute.is_multi_worker(self.distribute_strategy):
+            return super().evaluate(x, y, *args, **kwargs)
+        unsupported = sorted(set(kwargs) - {"verbose", "return_dict"})
+        if y is not None or args or unsupported:
+            raise ValueError("under MultiWorkerMirroredStrategy evaluate takes only a dataset, "
+                             f"verbose and return_dict; got y={y!r}, {len(args)} positional "
+                             f"extras and {unsupported}")
+        logs = distributed_loop.evaluate(self, x)
+        return logs if kwargs.get("return_dict") else [logs[name] for name in logs]
+
     # ----------------------------------------------------------------- training recipe
     def fit_task(self, task, *, epochs: int, batch_size: int, seed: int,
                  target_labels_per_class: int = 0, source_weights=None, callbacks=None, verbose=0):
@@ -340,6 +356,10 @@ class DomainAdaptationModel(keras.Model):
 
     def _fit_steps(self, data, steps, task, *, epochs, batch_size, callbacks, verbose):
         val = labelled_dataset(task.source_val.x, task.source_val.y, batch_size=batch_size)
+        if distribute.is_multi_worker(self.distribute_strategy):
+            # Model.fit fails under MultiWorkerMirroredStrategy (Keras 3.15): same step, own loop.
+            return distributed_loop.fit(self, data, epochs=epochs, steps_per_epoch=steps,
+                                        validation_data=val, callbacks=callbacks, verbose=verbose)
         return self.fit(data, epochs=epochs, steps_per_epoch=steps, validation_data=val,
                         callbacks=callbacks, verbose=verbose, shuffle=False)
 
