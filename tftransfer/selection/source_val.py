@@ -1,0 +1,52 @@
+"""Source validation: the score of the model on held-out labelled source data."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tftransfer.selection._metrics import as_labels, as_logits, check_metric, per_example_score
+from tftransfer.selection.base import Validator
+
+
+def source_validation_score(logits, y, metric: str = "accuracy", *,
+                            what: str = "source validation") -> float:
+    """Mean score of `logits` against labels `y`: accuracy, or −mean cross-entropy (nats).
+
+    Args:
+        logits: (n, C) logits on the source validation split.
+        y: (n,) integer labels.
+        metric: "accuracy" or "cross_entropy" (returned negated, so higher is better).
+        what: The split's description, for error messages.
+    """
+    metric = check_metric(metric, "source_validation_score")
+    logits = as_logits(logits, f"{what} logits")
+    y = as_labels(y, logits, f"{what} labels")
+    return float(np.mean(per_example_score(logits, y, metric)))
+
+
+class SourceValidation(Validator):
+    """Accuracy (or −cross-entropy) on `task.source_val`.
+
+    The honest baseline criterion of domain adaptation (e.g. Ganin et al., "Domain-Adversarial
+    Training of Neural Networks", JMLR 2016, sec. 5; Gulrajani & Lopez-Paz, "In Search of Lost
+    Domain Generalization", ICLR 2021, "training-domain validation"):
+
+        S = (1/n_v) Σ_i m(f(x_i), y_i),   (x_i, y_i) ~ source validation,
+
+    with m = 1[argmax f(x_i) = y_i] (accuracy) or m = log p(y_i | x_i) (the negative
+    cross-entropy). It ignores the shift: under covariate shift it estimates the source,
+    not the target, risk. Higher is better.
+
+    Args:
+        metric: "accuracy" (default) or "cross_entropy" (returned negated).
+    """
+
+    name = "source_val"
+    splits = ("source_val",)
+
+    def __init__(self, metric: str = "accuracy"):
+        self.metric = check_metric(metric, self.name)
+
+    def _score(self, outputs, seed):
+        val = outputs["source_val"]
+        return source_validation_score(val.logits, val.require_labels(self.name), self.metric)
