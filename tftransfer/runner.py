@@ -16,7 +16,7 @@ import os
 import time
 import traceback
 from pathlib import Path
-from typing import Callable, Iterable, List, Optional
+from typing import Callable, Iterable, List, Optional, Tuple
 
 import keras
 import pandas as pd
@@ -82,6 +82,38 @@ def _accuracy(model, domain, batch_size) -> float:
     return float(result["accuracy"])
 
 
+def fit_config(model, config: RunConfig, task, callbacks=(), verbose=0) -> Tuple[pd.DataFrame, float]:
+    """Trains a built `model` with the method's recipe as `config` says.
+
+    Args:
+        model: The model from `build_model(config, task)`.
+        config: The run configuration (epochs, batch size, seed, target labels, weighting).
+        task: The task `config` names.
+        callbacks: Extra Keras callbacks, after the runner's own (TerminateOnNaN, λ schedule).
+        verbose: Keras fit verbosity.
+
+    Returns:
+        (history as a DataFrame with an `epoch` column, training seconds).
+
+    Raises:
+        RunFailed: the loss became NaN/inf (training stops at that epoch).
+    """
+    source_weights = importance_weights(config, task)
+    start = time.perf_counter()
+    history = model.fit_task(task, epochs=config.epochs, batch_size=config.batch_size,
+                             seed=config.seed, target_labels_per_class=config.target_labels_per_class,
+                             source_weights=source_weights,
+                             callbacks=_callbacks(config, model) + list(callbacks), verbose=verbose)
+    train_seconds = time.perf_counter() - start
+    frame = pd.DataFrame(history.history)
+    frame.insert(0, "epoch", range(1, len(frame) + 1))
+    losses = frame["loss"].to_numpy() if "loss" in frame else []
+    if len(frame) < config.epochs or any(not math.isfinite(v) for v in losses):
+        raise RunFailed(f"loss became NaN/inf at epoch {len(frame)} of {config.epochs} "
+                        f"(last loss {losses[-1] if len(losses) else 'n/a'})")
+    return frame, train_seconds
+
+
 def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
     """Trains `config` and returns (metrics dict, history DataFrame). Writes nothing."""
     config.validate()
@@ -90,22 +122,9 @@ def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
     keras.backend.clear_session()
     set_seed(config.seed, deterministic=config.deterministic)
     task = load_task(config)
-    source_weights = importance_weights(config, task)
     with strategy.scope():  # the one place where models are built
         model = build_model(config, task)
-        start = time.perf_counter()
-        history = model.fit_task(task, epochs=config.epochs, batch_size=config.batch_size,
-                                 seed=config.seed,
-                                 target_labels_per_class=config.target_labels_per_class,
-                                 source_weights=source_weights,
-                                 callbacks=_callbacks(config, model), verbose=verbose)
-        train_seconds = time.perf_counter() - start
-        frame = pd.DataFrame(history.history)
-        frame.insert(0, "epoch", range(1, len(frame) + 1))
-        losses = frame["loss"].to_numpy() if "loss" in frame else []
-        if len(frame) < config.epochs or any(not math.isfinite(v) for v in losses):
-            raise RunFailed(f"loss became NaN/inf at epoch {len(frame)} of {config.epochs} "
-                            f"(last loss {losses[-1] if len(losses) else 'n/a'})")
+        frame, train_seconds = fit_config(model, config, task, verbose=verbose)
         metrics = {
             "experiment": config.experiment, "task": config.task, "method": config.label,
             "seed": config.seed,
@@ -114,7 +133,7 @@ def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
             "target_labels_per_class": config.target_labels_per_class,
             "target_accuracy": _accuracy(model, task.target_test, config.batch_size),
             "source_val_accuracy": _accuracy(model, task.source_val, config.batch_size),
-            "final_loss": float(losses[-1]),
+            "final_loss": float(frame["loss"].iloc[-1]),
             "epochs": config.epochs,
             "train_seconds": train_seconds,
             "replicas": strategy.num_replicas_in_sync,

@@ -1,0 +1,71 @@
+"""KerasTuner search driven by validators: runs, resumes, records failures, rejects bad names."""
+
+import keras
+import numpy as np
+import pytest
+
+from tftransfer import tuning
+from tftransfer.config import RunConfig
+
+BASE = RunConfig(experiment="test", task="moons->moons_rotated", method="dann", epochs=2,
+                 batch_size=64, backbone_options={"units": [16]})
+
+
+@pytest.mark.slow
+def test_two_trial_search_returns_a_model_and_resumes_without_new_trials(tmp_path, monkeypatch):
+    result = tuning.tune(BASE, objective="source_val", max_trials=2, directory=tmp_path)
+    assert list(result.trials["status"]) == ["COMPLETED", "COMPLETED"]
+    assert result.best_config is not None and result.best_config.method == "dann"
+    assert {"lambda_", "learning_rate", "source_val", "dev", "target_accuracy"} <= set(result.trials)
+    assert not result.oracle
+    model = result.best_model()
+    assert isinstance(model, keras.Model)
+    assert model.predict(np.zeros((3, 2), "float32"), verbose=0).shape == (3, 2)
+    csv = list(tmp_path.glob("*/trials.csv"))
+    assert len(csv) == 1
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a finished trial was run again")
+
+    monkeypatch.setattr(tuning.TransferHyperModel, "fit", no_training)
+    again = tuning.tune(BASE, objective="source_val", max_trials=2, directory=tmp_path)
+    assert again.trials.drop(columns="message").equals(result.trials.drop(columns="message"))
+    assert again.best_config == result.best_config
+
+
+@pytest.mark.slow
+def test_a_nan_trial_is_recorded_as_failed_and_the_search_goes_on(tmp_path):
+    base = BASE.replace(optimizer="sgd")
+    result = tuning.tune(base, objective="entropy", max_trials=2, directory=tmp_path,
+                         space={"learning_rate": "0.01|1e30", "lambda_": "0.5", "freeze_depth": "1"})
+    statuses = dict(zip(result.trials["learning_rate"], result.trials["status"]))
+    assert statuses == {0.01: "COMPLETED", 1e30: "FAILED"}
+    failed = result.trials[result.trials["status"] == "FAILED"].iloc[0]
+    assert "NaN" in failed["message"]
+    assert result.best_config.learning_rate == 0.01
+
+
+def test_unknown_names_are_rejected_with_the_valid_ones(tmp_path):
+    with pytest.raises(ValueError, match="Unknown validator 'accuracy'.*iwcv.*snd"):
+        tuning.tune(BASE, objective="accuracy", directory=tmp_path)
+    with pytest.raises(ValueError, match="Unknown tuner 'grid'.*random, bayes, hyperband"):
+        tuning.tune(BASE, objective="dev", tuner="grid", directory=tmp_path)
+    with pytest.raises(ValueError, match=r"Unknown hyperparameters \['dropout'\].*lambda_"):
+        tuning.tune(BASE, objective="dev", space={"dropout": "0.1:0.5"}, directory=tmp_path)
+
+
+def test_parse_param_and_default_space():
+    assert tuning.parse_param("0.01:10:log") == tuning.Param("float", 0.01, 10.0, log=True)
+    assert tuning.parse_param("1:4") == tuning.Param("int", 1, 4)
+    assert tuning.parse_param("a|2|true") == tuning.Param("choice", values=("a", 2, True))
+    assert tuning.parse_param("0.5") == tuning.Param("fixed", values=(0.5,))
+    with pytest.raises(ValueError, match="third field may only be 'log'"):
+        tuning.parse_param("1:2:exp")
+    with pytest.raises(ValueError, match="NAME=SPEC"):
+        tuning.parse_space(["lambda_"])
+    space = tuning.default_space(BASE)
+    assert space["freeze_depth"] == tuning.Param("int", 0, 1)  # one Dense group in the MLP
+    assert space["lambda_"].log and space["learning_rate"].log
+    assert "lambda_" not in tuning.default_space(BASE.replace(method="source_only"))
+    finetune = tuning.default_space(BASE.replace(method="finetune", target_labels_per_class=2))
+    assert {"l2sp_alpha", "backbone_lr_multiplier"} <= set(finetune)
