@@ -51,5 +51,5 @@ def run_benchmark(argv, *, doc: str, experiment: str, dataset: str, tasks: Seque
 
     configs = expand_grid(args, base, task_list, names, per_method)
     appendix = published_markdown(published, task_list, tasks, published_source)
-    return run_experiment(configs, args.out, verbose=args.verbose, appendix=appendix, jobs=args.jobs,
+    return run_experiment(configs, args, appendix=appendix,
                           title=f"{experiment}: {doc.splitlines()[0]}", selection=SELECTION)

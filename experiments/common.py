@@ -9,6 +9,7 @@ from typing import Callable, Dict, List, Sequence
 from tftransfer.config import RunConfig
 from tftransfer.distribute import STRATEGIES
 from tftransfer.results import write_results
+from experiments.tuned import add_tuning_flags, tune_grid
 from tftransfer.runner import run_grid, writes_files
 
 
@@ -30,6 +31,7 @@ def common_parser(description: str, default_out: str, default_jobs: int = 1) -> 
                         help=f"runs trained in parallel worker processes (default {default_jobs}); "
                              "results do not depend on it")
     parser.add_argument("--verbose", type=int, default=0, help="Keras fit verbosity")
+    add_tuning_flags(parser)
     return parser
 
 
@@ -65,10 +67,15 @@ def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[s
     return configs
 
 
-def run_experiment(configs: List[RunConfig], out: str, title: str, selection: str, verbose=0,
-                   appendix: str = "", jobs: int = 1) -> str:
+def run_experiment(configs: List[RunConfig], args, title: str, selection: str,
+                   appendix: str = "") -> str:
+    """Runs the grid (after a hyperparameter search per task × method with `--tune`), writes
+    and prints the tables; `selection` says how the reported models were chosen."""
     start = time.perf_counter()
-    records = run_grid(configs, out, verbose=verbose, jobs=jobs)
+    out = args.out
+    if args.tune:
+        configs, selection = tune_grid(args, configs, out)
+    records = run_grid(configs, out, verbose=args.verbose, jobs=args.jobs)
     if configs and not writes_files(configs[0]):
         print(f"{len(records)} runs in {time.perf_counter() - start:.0f}s; this is a non-chief "
               "worker: the chief writes the results")

@@ -36,7 +36,7 @@ def main(argv=None) -> str:
     method_names = parse_list(args.methods, methods.names(), "method", methods.names())
     configs = expand_grid(args, BASE, tasks, method_names, per_method)
     return run_experiment(
-        configs, args.out, verbose=args.verbose, jobs=args.jobs,
+        configs, args,
         title="digits_shift: scikit-learn digits, source half -> shifted target half",
         selection=("none — the model at the end of training (fixed epochs); target labels are "
                    "used only to report accuracy, except by target_only (ORACLE) and finetune "

@@ -36,3 +36,22 @@ def test_semi_supervised_flag_reveals_target_labels(tmp_path):
     frame = pd.read_csv(tmp_path / "results.csv")
     assert frame["target_labels_per_class"].tolist() == [2]
     assert "dann (2 target labels/class)" in text
+
+
+@pytest.mark.slow
+def test_tune_flag_searches_then_trains_the_selected_configuration(tmp_path):
+    argv = ["--methods", "dann", "--tasks", "original->rotated", "--seeds", "2", "--epochs", "1",
+            "--tune", "--objective", "dev", "--max-trials", "2", "--space", "freeze_depth=2",
+            "--out", str(tmp_path)]
+    text = digits_shift.main(argv)
+    trials = pd.read_csv(tmp_path / "trials.csv")
+    assert len(trials) == 2 and set(trials["status"]) == {"COMPLETED"}
+    assert {"task", "method", "lambda_", "learning_rate", "dev", "target_accuracy"} <= set(trials)
+    results = pd.read_csv(tmp_path / "results.csv")
+    assert sorted(results["seed"]) == [0, 1]
+    best = trials.loc[trials["dev"].idxmax()]
+    assert "selected per task × method by `dev` (honest)" in text
+    runs = [pd.read_json(p, typ="series") for p in tmp_path.glob("runs/*/config.json")]
+    assert {round(r["method_options"]["lambda_"], 9) for r in runs} == {round(best["lambda_"], 9)}
+    with pytest.raises(SystemExit, match="Unknown validator 'accuracy'.*dev"):
+        digits_shift.main([*argv[:-2], "--objective", "accuracy", "--out", str(tmp_path)])

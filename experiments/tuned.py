@@ -1,0 +1,81 @@
+"""`--tune` for every experiment module: a KerasTuner search per task × method, then the seeds.
+
+    python -m experiments.NAME --tune --objective dev --max-trials 20 [--tuner random|bayes|hyperband]
+        [--space lambda_=0.01:10:log --space learning_rate=0.001]
+
+For each task × method the search runs on seed 0 over the method's default space
+(`tftransfer.tuning.default_space`, overridden by `--space NAME=SPEC`), maximising the
+validator `--objective` (`tftransfer.selection.names()`; only `target_oracle` reads target
+labels, and tables then say ORACLE). Every trial of every search goes to `OUT/trials.csv`
+(hyperparameters, every validator's score, the target accuracy for reporting, the failure
+reason of failed trials); the selected configuration is then trained for every seed by the
+ordinary runner, so `results.csv` and `summary.md` hold the selected configuration's results.
+Searches live in `OUT/tuning/` and resume: a relaunch runs no finished trial again.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import List, Tuple
+
+import pandas as pd
+
+from tftransfer import selection, tuning
+from tftransfer.config import RunConfig
+from tftransfer.io import write_text_atomic
+from tftransfer.runner import writes_files
+
+
+def add_tuning_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("hyperparameter search (KerasTuner)")
+    group.add_argument("--tune", action="store_true",
+                       help="search each task × method's hyperparameters before the seeds")
+    group.add_argument("--objective", default="source_val",
+                       help=f"validator to maximise: {', '.join(selection.names())} "
+                            "(target_oracle reads target labels: ORACLE)")
+    group.add_argument("--max-trials", type=int, default=10, help="trials per search")
+    group.add_argument("--tuner", default="random", choices=tuning.TUNERS, help="search algorithm")
+    group.add_argument("--space", action="append", default=[], metavar="NAME=SPEC",
+                       help="override a search dimension: LOW:HIGH[:log], A|B|C or a fixed value")
+
+
+def tune_grid(args, configs: List[RunConfig], out) -> Tuple[List[RunConfig], str]:
+    """Replaces each task × method's configs by the selected one; returns (configs, selection).
+
+    Raises:
+        SystemExit: an unknown objective or a bad `--space` (the valid values are listed).
+    """
+    try:
+        selection.get(args.objective)
+        space = tuning.parse_space(args.space)
+    except ValueError as error:
+        raise SystemExit(f"error: {error}") from None
+    tuned, frames = [], []
+    groups = {}
+    for config in configs:
+        groups.setdefault((config.task, config.label), []).append(config)
+    for (task, label), group in groups.items():
+        base = group[0].replace(seed=0)
+        result = tuning.tune(base, objective=args.objective, max_trials=args.max_trials,
+                             tuner=args.tuner, space=space, directory=Path(out) / "tuning",
+                             strategy=base.strategy)
+        frames.append(result.trials.assign(task=task, method=label))
+        if result.best_config is None:  # every trial failed: the runs of the defaults go on
+            print(f"{task} {label}: every trial failed; running the default configuration")
+            tuned.extend(group)
+            continue
+        print(f"{task} {label}: selected {result.best_config.method_options} "
+              f"lr={result.best_config.learning_rate:.2g} ({args.objective}="
+              f"{result.best_scores[args.objective]:.4f})")
+        tuned.extend(result.best_config.replace(seed=c.seed) for c in group)
+    if configs and writes_files(configs[0]):
+        trials = pd.concat(frames, ignore_index=True)
+        first = ["task", "method", "trial_id", "status"]
+        trials = trials[first + [c for c in trials.columns if c not in first]]
+        write_text_atomic(Path(out) / "trials.csv", trials.to_csv(index=False))
+    kind = "ORACLE (reads target labels)" if selection.is_oracle(args.objective) else "honest"
+    text = (f"hyperparameters selected per task × method by `{args.objective}` ({kind}) over "
+            f"{args.max_trials} {args.tuner} trials on seed 0 (trials in trials.csv), then "
+            "trained for each seed; the model at the end of training is reported")
+    return tuned, text
