@@ -16,6 +16,7 @@ VARIANTS: Dict[str, dict] = {
     "cdan": {"method": "cdan"},
     "cdan_e": {"method": "cdan", "method_options": {"entropy_conditioning": True}},
     "mdd": {"method": "mdd"},
+    "mcc": {"method": "mcc"},
     # Shallow feature maps, then the same Keras head as source_only.
     "coral": {"method": "source_only", "transform": "coral"},
     "sa": {"method": "source_only", "transform": "sa"},

@@ -23,15 +23,25 @@ replaced or fixed with `space=` (`Param` objects or the strings of `parse_param`
 Resuming: with `overwrite=False` (the default) a relaunched search reloads the tuner's
 folder and runs no finished trial again. A trial whose loss becomes NaN/inf, or that raises,
 is recorded as FAILED with its reason (`trials.csv`, column `message`) and the search goes on.
+
+Distributed search (KerasTuner's chief/worker mode, `distribute.tuning_role()`): with
+`KERASTUNER_TUNER_ID`, `KERASTUNER_ORACLE_IP` and `KERASTUNER_ORACLE_PORT` set, the chief's
+`tune()` serves the oracle until every trial is done (it trains nothing), then writes
+`trials.csv` and returns the selection as usual; a worker's `tune()` trains the trials the
+oracle hands it and returns a result with no trials and no selection (only the chief holds
+them). Each process records the trials it trained in its tuner state (`<tuner_id>.json`),
+which gives `trials.csv` its `trained_by` column when the folder is shared.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import inspect
 import json
 import math
+import os
 import re
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence
@@ -141,6 +151,7 @@ _METHOD_KNOBS: Dict[str, Dict[str, Param]] = {
     "deep_coral": {"lambda_": Param("float", 0.1, 1000.0, log=True)},  # CORAL loss is ~1e-3
     "cdan": {"entropy_conditioning": Param("choice", values=(False, True))},
     "mdd": {"margin": Param("float", 1.0, 6.0)},
+    "mcc": {"temperature": Param("float", 1.0, 5.0)},
     "finetune": {"l2sp_alpha": Param("float", 1e-4, 1.0, log=True),
                  "backbone_lr_multiplier": Param("float", 0.01, 1.0, log=True)},
 }
@@ -221,6 +232,62 @@ class TransferHyperModel(kt.HyperModel):
         return scores
 
 
+class _RecordsTrainedTrials:
+    """Tuner mixin: the ids of the trials this process trained, kept in its tuner state.
+
+    KerasTuner saves a tuner's state to `<project>/<tuner_id>.json` after every trial; in a
+    distributed search that is the only trace of which worker trained which trial.
+    """
+
+    trained_trials: tuple = ()
+
+    def on_trial_end(self, trial):
+        # Before super(): it reports the trial, then saves this state.
+        self.trained_trials = (*self.trained_trials, trial.trial_id)
+        super().on_trial_end(trial)
+
+    def get_state(self):
+        return {**super().get_state(), "trained_trials": list(self.trained_trials)}
+
+    def set_state(self, state):
+        super().set_state(state)
+        self.trained_trials = tuple(state.get("trained_trials", ()))
+
+
+_TUNER_CLASSES = {name: type(cls.__name__, (_RecordsTrainedTrials, cls), {})
+                  for name, cls in (("random", kt.RandomSearch),
+                                    ("bayes", kt.BayesianOptimization),
+                                    ("hyperband", kt.Hyperband))}
+
+
+@contextlib.contextmanager
+def oracle_port(offset: int):
+    """Runs a distributed search on `KERASTUNER_ORACLE_PORT + offset` (no-op outside one).
+
+    For a process that runs several searches one after the other: a worker done with search
+    k would otherwise ask the chief's oracle of search k, still serving the other workers,
+    for search k+1's trials, be told the search is over, and skip it. Give search k the
+    offset k on every process.
+
+    Args:
+        offset: Added to the port; an int >= 0.
+    """
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise ValueError(f"oracle_port offset must be an int >= 0, got {offset!r}")
+    if distribute.tuning_role() is None or offset == 0:
+        yield
+        return
+    name = distribute.ORACLE_PORT_VAR
+    base = os.environ[name]
+    if int(base) + offset > 65535:
+        raise ValueError(f"{name}={base} + search offset {offset} is above 65535")
+    os.environ[name] = str(int(base) + offset)
+    try:
+        yield
+    finally:
+        os.environ[name] = base
+
+
 @dataclasses.dataclass
 class TuningResult:
     """What a search leaves: the tuner, the selected configuration and the trials table."""
@@ -268,12 +335,21 @@ def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tu
         verbose: KerasTuner verbosity.
 
     Returns:
-        A `TuningResult`; `trials.csv` is written to `directory/project_name/`.
+        A `TuningResult`; `trials.csv` is written to `directory/project_name/`. In a
+        distributed search (`distribute.tuning_role()`), the chief's result is the whole
+        search's and only the chief writes `trials.csv`; a worker's has an empty `trials`
+        and `best_config` None.
 
     Raises:
-        ValueError: an unknown objective, tuner or hyperparameter; bad `max_trials`.
+        ValueError: an unknown objective, tuner or hyperparameter; bad `max_trials`;
+            half-set or bad KERASTUNER_* variables; `overwrite` in a distributed search.
     """
     selection.get(objective)  # unknown names list the valid ones
+    role = distribute.tuning_role()  # before KerasTuner reads the variables, for clear errors
+    if role is not None and overwrite:
+        raise ValueError("overwrite=True is not supported in a distributed search (every process "
+                         "would delete the shared folder while the others use it); delete "
+                         f"{directory} before launching instead")
     if tuner not in TUNERS:
         raise ValueError(f"Unknown tuner {tuner!r}. Valid tuners: {', '.join(TUNERS)}")
     if isinstance(max_trials, bool) or not isinstance(max_trials, int) or max_trials < 1:
@@ -296,14 +372,16 @@ def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tu
                   distribution_strategy=strategy,
                   # A failed trial is recorded and the search goes on, however many fail.
                   max_consecutive_failed_trials=max_trials + 1)
-    if tuner == "random":
-        search = kt.RandomSearch(hypermodel, max_trials=max_trials, **common)
-    elif tuner == "bayes":
-        search = kt.BayesianOptimization(hypermodel, max_trials=max_trials, **common)
+    if tuner == "hyperband":
+        search = _TUNER_CLASSES[tuner](hypermodel, max_epochs=base.epochs, factor=3,
+                                       hyperband_iterations=1, **common)
     else:
-        search = kt.Hyperband(hypermodel, max_epochs=base.epochs, factor=3,
-                              hyperband_iterations=1, **common)
-    search.search(verbose=verbose)
+        search = _TUNER_CLASSES[tuner](hypermodel, max_trials=max_trials, **common)
+    search.search(verbose=verbose)  # on the chief: serves the oracle until the search ends
+    if role == "worker":
+        # A worker's oracle is a gRPC client without the trial list, and the chief may stop
+        # serving as soon as the last worker is told the search is over: the chief reports.
+        return TuningResult(search, objective, None, {}, pd.DataFrame())
     trials = trials_frame(search, validators)
     if distribute.is_chief():
         write_text_atomic(Path(directory) / project_name / "trials.csv", trials.to_csv(index=False))
@@ -317,7 +395,10 @@ def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tu
 
 
 def trials_frame(search: kt.Tuner, validators: Sequence[str]) -> pd.DataFrame:
-    """One row per trial: id, status, each hyperparameter, each score, the failure reason."""
+    """One row per trial: id, status, each hyperparameter, each score, the failure reason,
+    and `trained_by`: the tuner ID(s) that trained it, as their tuner states in the
+    project folder say ('' when not found, e.g. workers on other machines' disks)."""
+    trained_by = _trained_by(Path(search.project_dir))
     rows = []
     for trial_id, trial in sorted(search.oracle.trials.items()):
         values = {k: v for k, v in trial.hyperparameters.values.items() if not k.startswith("tuner/")}
@@ -327,8 +408,22 @@ def trials_frame(search: kt.Tuner, validators: Sequence[str]) -> pd.DataFrame:
             row[name] = (trial.metrics.get_last_value(name)
                          if trial.metrics.exists(name) else float("nan"))
         row["message"] = _reason(trial.message)
+        row["trained_by"] = ",".join(trained_by.get(trial_id, []))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _trained_by(project_dir: Path) -> Dict[str, List[str]]:
+    """{trial_id: [tuner IDs]} from the tuner states (`<tuner_id>.json`) in `project_dir`."""
+    found: Dict[str, List[str]] = {}
+    for path in sorted(project_dir.glob("*.json")):  # oracle.json has no "trained_trials"
+        try:
+            state = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        for trial_id in state.get("trained_trials", []) if isinstance(state, dict) else []:
+            found.setdefault(trial_id, []).append(path.stem)
+    return found
 
 
 def _reason(message: Optional[str]) -> str:

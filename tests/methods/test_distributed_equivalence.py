@@ -21,6 +21,7 @@ CASES = {
     "finetune": {"l2sp_alpha": 0.5, "l2sp_beta": 0.1, "backbone_lr_multiplier": 0.5},
     "cdan": {"entropy_conditioning": True, "max_map_dim": 16},
     "mdd": {"margin": 2.0},
+    "mcc": {"lambda_": 1.5, "temperature": 2.0},
 }
 
 

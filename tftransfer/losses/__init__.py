@@ -1,5 +1,6 @@
 """tftransfer losses."""
 
+from tftransfer.losses.class_confusion import class_confusion
 from tftransfer.losses.coral import CORAL, coral_loss
 from tftransfer.losses.entropy import Entropy, prediction_entropy
 from tftransfer.losses.l2sp import l2_penalty, l2sp_penalty
@@ -9,6 +10,7 @@ __all__ = [
     "CORAL",
     "Entropy",
     "MMD",
+    "class_confusion",
     "coral_loss",
     "l2_penalty",
     "l2sp_penalty",

@@ -12,6 +12,7 @@ from tftransfer.methods.dan import DAN
 from tftransfer.methods.dann import DANN
 from tftransfer.methods.deep_coral import DeepCORAL
 from tftransfer.methods.finetune import FineTuner
+from tftransfer.methods.mcc import MCC
 from tftransfer.methods.mdd import MDD
 from tftransfer.methods.multitask import MultiHead, MultiTaskModel
 from tftransfer.methods.source_only import SourceOnly
@@ -27,6 +28,7 @@ METHODS.register("deep_coral", DeepCORAL)
 METHODS.register("finetune", FineTuner)
 METHODS.register("cdan", CDAN)
 METHODS.register("mdd", MDD)
+METHODS.register("mcc", MCC)
 
 
 def get(name: str):
@@ -40,5 +42,5 @@ def names() -> list[str]:
 
 
 __all__ = ["METHODS", "get", "names", "DomainAdaptationModel", "SourceOnly", "TargetOnly",
-           "DANN", "DAN", "DeepCORAL", "FineTuner", "CDAN", "MDD",
+           "DANN", "DAN", "DeepCORAL", "FineTuner", "CDAN", "MDD", "MCC",
            "MultiTaskModel", "MultiHead"]

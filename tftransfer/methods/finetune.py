@@ -25,7 +25,8 @@ class FineTuner(DomainAdaptationModel):
 
     `fit_task` is the transfer recipe on a `TransferTask`: pretrain the backbone (and a head)
     on the labelled source, take that as w⁰, then fine-tune on `target_labels_per_class`
-    labelled target samples per class, each epoch as many steps as a source epoch. Calling `fit` directly fine-tunes whatever backbone the
+    labelled target samples per class, each epoch as many steps as a source epoch (or
+    `steps_per_epoch`). Calling `fit` directly fine-tunes whatever backbone the
     model was given (e.g. a pretrained one), with w⁰ its weights when the model was built.
 
     Args:
@@ -35,6 +36,10 @@ class FineTuner(DomainAdaptationModel):
         l2sp_beta: β, plain L2 on the head weights (0 disables).
         pretrain_epochs: Source-pretraining epochs in `fit_task` (None: as many as fine-tuning).
         reuse_source_head: Start the head from the source-pretrained head (same label space).
+        steps_per_epoch: Fine-tuning steps per epoch in `fit_task`; None: a source epoch's,
+            `ceil(max(n_source, n_labelled) / batch_size)`. A fixed count gives every number of
+            target labels the same step budget (e.g. when the backbone comes pretrained and
+            `pretrain_epochs=0`, so the source size means nothing).
     """
 
     uses_target = False
@@ -42,7 +47,8 @@ class FineTuner(DomainAdaptationModel):
 
     def __init__(self, feature_extractor, num_classes, l2sp_alpha: float = 0.0,
                  l2sp_beta: float = 0.0, pretrain_epochs: int | None = None,
-                 reuse_source_head: bool = True, backbone_lr_multiplier: float = 0.1, **kwargs):
+                 reuse_source_head: bool = True, backbone_lr_multiplier: float = 0.1,
+                 steps_per_epoch: int | None = None, **kwargs):
         super().__init__(feature_extractor, num_classes,
                          backbone_lr_multiplier=backbone_lr_multiplier, **kwargs)
         self.l2sp_alpha = _check_non_negative("l2sp_alpha", l2sp_alpha)
@@ -51,6 +57,10 @@ class FineTuner(DomainAdaptationModel):
                                             or not isinstance(pretrain_epochs, int) or pretrain_epochs < 0):
             raise ValueError(f"pretrain_epochs must be None or an int >= 0, got {pretrain_epochs!r}")
         self.pretrain_epochs = pretrain_epochs
+        if steps_per_epoch is not None and (isinstance(steps_per_epoch, bool)
+                                            or not isinstance(steps_per_epoch, int) or steps_per_epoch < 1):
+            raise ValueError(f"steps_per_epoch must be None or an int >= 1, got {steps_per_epoch!r}")
+        self.steps_per_epoch = steps_per_epoch
         self.reuse_source_head = bool(reuse_source_head)
         self.pretrain_history = None
         self._regularized = []
@@ -109,12 +119,13 @@ class FineTuner(DomainAdaptationModel):
                                 repeat=True, drop_remainder=True)
         # A fine-tuning epoch has the step budget of a source epoch (cycling the few labels):
         # counted over 50 samples, 20 epochs would be 20 steps and barely move the model.
-        steps = steps_per_epoch(task.source_train.n, labelled.n, batch_size)
+        steps = self.steps_per_epoch or steps_per_epoch(task.source_train.n, labelled.n, batch_size)
         return self._fit_steps(data, steps, task, epochs=epochs, batch_size=batch_size,
                                callbacks=callbacks, verbose=verbose)
 
     def get_config(self):
         config = super().get_config()
         config.update(l2sp_alpha=self.l2sp_alpha, l2sp_beta=self.l2sp_beta,
-                      pretrain_epochs=self.pretrain_epochs, reuse_source_head=self.reuse_source_head)
+                      pretrain_epochs=self.pretrain_epochs, reuse_source_head=self.reuse_source_head,
+                      steps_per_epoch=self.steps_per_epoch)
         return config
