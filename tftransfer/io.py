@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 
 def write_text_atomic(path, text: str) -> None:
     """Writes `text` to `path` through a temporary file in the same folder and a rename."""
@@ -26,3 +28,23 @@ def write_text_atomic(path, text: str) -> None:
 
 def write_json_atomic(path, data) -> None:
     write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def write_npz_atomic(path, **arrays) -> None:
+    """Writes `arrays` to the `.npz` file `path` (uncompressed) through a temporary file and a rename.
+
+    Example:
+        >>> write_npz_atomic("cache/features.npz", features=f, fingerprint=np.array("ab12"))
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, **arrays)  # to the open handle: numpy appends no suffix
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
