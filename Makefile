@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast bench clean
+.PHONY: demo test test-fast bench tune-cluster clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/speed_dann.py
+
+# Distributed KerasTuner search on this machine: a chief (the oracle) and 2 workers
+# (the trials); the chief then trains the selected configuration. See docs/distributed.md.
+tune-cluster: $(STAMP)
+	$(PY) -m tftransfer.tuning_cluster --workers 2 --timeout 1800 -- \
+		$(PY) -m experiments.digits_shift --tune --objective dev --max-trials 6 \
+		--tasks "original->rotated" --methods dann --epochs 5 --seeds 2 --out results/tune_cluster
 
 clean:
 	rm -rf $(VENV) results .pytest_cache

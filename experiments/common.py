@@ -7,7 +7,7 @@ import time
 from typing import Callable, Dict, List, Sequence
 
 from tftransfer.config import RunConfig
-from tftransfer.distribute import STRATEGIES
+from tftransfer.distribute import STRATEGIES, TUNING_VARS, tuning_role
 from tftransfer.results import write_results
 from experiments.tuned import add_tuning_flags, tune_grid
 from tftransfer.runner import run_grid, writes_files
@@ -73,8 +73,20 @@ def run_experiment(configs: List[RunConfig], args, title: str, selection: str,
     and prints the tables; `selection` says how the reported models were chosen."""
     start = time.perf_counter()
     out = args.out
+    try:
+        role = tuning_role()
+    except ValueError as error:
+        raise SystemExit(f"error: {error}") from None
+    if role is not None and not args.tune:
+        # Every process would run the whole grid and write the same results.
+        raise SystemExit(f"error: {', '.join(TUNING_VARS)} are set (distributed tuning, this "
+                         f"process is the {role}) but --tune is not: add --tune, or unset them")
     if args.tune:
         configs, selection = tune_grid(args, configs, out)
+        if role == "worker":
+            print(f"tuning worker done in {time.perf_counter() - start:.0f}s; the chief trains "
+                  "the selected configurations and writes the results")
+            return ""
     records = run_grid(configs, out, verbose=args.verbose, jobs=args.jobs)
     if configs and not writes_files(configs[0]):
         print(f"{len(records)} runs in {time.perf_counter() - start:.0f}s; this is a non-chief "

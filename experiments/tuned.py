@@ -11,6 +11,14 @@ labels, and tables then say ORACLE). Every trial of every search goes to `OUT/tr
 reason of failed trials); the selected configuration is then trained for every seed by the
 ordinary runner, so `results.csv` and `summary.md` hold the selected configuration's results.
 Searches live in `OUT/tuning/` and resume: a relaunch runs no finished trial again.
+
+Distributed (KerasTuner's chief/worker mode, `tftransfer.distribute.tuning_role()`; launch
+with `python -m tftransfer.tuning_cluster --workers N -- python -m experiments.NAME --tune
+...`): every process runs the same command. The searches run one after the other, search k
+on oracle port `KERASTUNER_ORACLE_PORT + k`; the chief serves each oracle and trains
+nothing, the workers train the trials. After the searches the workers exit, writing nothing
+but their tuner states; the chief alone writes `trials.csv`, trains the selected
+configurations over the seeds and writes `results.csv` / `summary.md`.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from typing import List, Tuple
 
 import pandas as pd
 
-from tftransfer import selection, tuning
+from tftransfer import distribute, selection, tuning
 from tftransfer.config import RunConfig
 from tftransfer.io import write_text_atomic
 from tftransfer.runner import writes_files
@@ -43,23 +51,32 @@ def add_tuning_flags(parser: argparse.ArgumentParser) -> None:
 def tune_grid(args, configs: List[RunConfig], out) -> Tuple[List[RunConfig], str]:
     """Replaces each task × method's configs by the selected one; returns (configs, selection).
 
+    On a distributed-tuning worker the searches run (the worker trains trials) and `configs`
+    come back unchanged: the caller must stop there, the chief runs the seeds.
+
     Raises:
-        SystemExit: an unknown objective or a bad `--space` (the valid values are listed).
+        SystemExit: an unknown objective, a bad `--space` or bad KERASTUNER_* variables
+            (the valid values are listed).
     """
     try:
         selection.get(args.objective)
         space = tuning.parse_space(args.space)
+        role = distribute.tuning_role()
     except ValueError as error:
         raise SystemExit(f"error: {error}") from None
     tuned, frames = [], []
     groups = {}
     for config in configs:
         groups.setdefault((config.task, config.label), []).append(config)
-    for (task, label), group in groups.items():
+    for index, ((task, label), group) in enumerate(groups.items()):
         base = group[0].replace(seed=0)
-        result = tuning.tune(base, objective=args.objective, max_trials=args.max_trials,
-                             tuner=args.tuner, space=space, directory=Path(out) / "tuning",
-                             strategy=base.strategy)
+        with tuning.oracle_port(index):  # one oracle port per search (see oracle_port)
+            result = tuning.tune(base, objective=args.objective, max_trials=args.max_trials,
+                                 tuner=args.tuner, space=space, directory=Path(out) / "tuning",
+                                 strategy=base.strategy)
+        if role == "worker":
+            print(f"{task} {label}: trained trials {list(result.tuner.trained_trials)}")
+            continue
         frames.append(result.trials.assign(task=task, method=label))
         if result.best_config is None:  # every trial failed: the runs of the defaults go on
             print(f"{task} {label}: every trial failed; running the default configuration")
@@ -69,6 +86,8 @@ def tune_grid(args, configs: List[RunConfig], out) -> Tuple[List[RunConfig], str
               f"lr={result.best_config.learning_rate:.2g} ({args.objective}="
               f"{result.best_scores[args.objective]:.4f})")
         tuned.extend(result.best_config.replace(seed=c.seed) for c in group)
+    if role == "worker":
+        return configs, ""
     if configs and writes_files(configs[0]):
         trials = pd.concat(frames, ignore_index=True)
         first = ["task", "method", "trial_id", "status"]

@@ -46,6 +46,7 @@ import re
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
+import grpc  # a keras-tuner dependency (its distributed oracle)
 import keras_tuner as kt
 import pandas as pd
 
@@ -377,7 +378,24 @@ def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tu
                                        hyperband_iterations=1, **common)
     else:
         search = _TUNER_CLASSES[tuner](hypermodel, max_trials=max_trials, **common)
-    search.search(verbose=verbose)  # on the chief: serves the oracle until the search ends
+    if role == "chief":
+        # Not only the workers it has heard from: a late one would find the oracle gone.
+        search.oracle.tuner_ids.update(distribute.expected_tuning_workers())
+    try:
+        search.search(verbose=verbose)  # on the chief: serves the oracle until the search ends
+    except grpc.RpcError as error:
+        # The chief stops serving once the search is over and every worker it knows of has
+        # been told so: a worker asking later is answered by a closed socket. (Should the
+        # chief have failed instead, its own exit status says so.)
+        if role != "worker" or error.code() != grpc.StatusCode.UNAVAILABLE:
+            raise
+        print(f"{search.tuner_id}: the oracle at {os.environ[distribute.ORACLE_IP_VAR]}:"
+              f"{os.environ[distribute.ORACLE_PORT_VAR]} is gone; taking the search as over")
+    if role == "chief":
+        # KerasTuner's oracle saves itself before forgetting an ended trial, and only the
+        # (single-process) tuner's own save wrote it again: without this, a relaunch reruns
+        # each worker's last trial as if it had crashed.
+        search.save()
     if role == "worker":
         # A worker's oracle is a gRPC client without the trial list, and the chief may stop
         # serving as soon as the last worker is told the search is over: the chief reports.
