@@ -24,7 +24,7 @@ def main(argv=None) -> str:
     return run_benchmark(argv, doc=__doc__, experiment=DATASET, dataset=DATASET,
                          tasks=MNIST_USPS_TASKS, base=BASE, published=PUBLISHED[DATASET],
                          published_source=PUBLISHED_SOURCE[DATASET],
-                         variant_overrides={v: SHALLOW_HEAD for v in ("coral", "sa", "tca")})
+                         variant_overrides={v: SHALLOW_HEAD for v in ("coral", "sa", "tca", "coral_mcc")})
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ VARIANTS: Dict[str, dict] = {
     "coral": {"method": "source_only", "transform": "coral"},
     "sa": {"method": "source_only", "transform": "sa"},
     "tca": {"method": "source_only", "transform": "tca"},
+    # A shallow map, then a deep method on the mapped features.
+    "coral_mcc": {"method": "mcc", "transform": "coral"},
     # Instance transfer: importance-weighted source loss.
     "iw_dc": {"method": "source_only", "importance_weighting": "domain_classifier"},
     "iw_kmm": {"method": "source_only", "importance_weighting": "kmm"},

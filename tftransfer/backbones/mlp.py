@@ -12,7 +12,7 @@ from tftransfer.backbones.registry import BACKBONES
 
 @BACKBONES.register("mlp")
 def mlp(input_shape: Sequence[int], units: Sequence[int] = (128, 64), activation: str = "relu",
-        batch_norm: bool = False, name: str = "mlp") -> keras.Model:
+        batch_norm: bool = False, bn_momentum: float = 0.9, name: str = "mlp") -> keras.Model:
     """A stack of Dense layers (optionally each followed by BatchNormalization).
 
     Inputs with more than one dimension are flattened first.
@@ -22,6 +22,8 @@ def mlp(input_shape: Sequence[int], units: Sequence[int] = (128, 64), activation
         units: Width of each hidden layer; the last one is the feature size.
         activation: Keras activation name.
         batch_norm: Insert BatchNormalization after each Dense layer (before the activation).
+        bn_momentum: Momentum of its moving statistics (0.9, as in `lenet`: Keras' 0.99 has
+            not forgotten the initial variance after a small-data run's few hundred steps).
         name: Model name.
     """
     units = tuple(units)
@@ -34,6 +36,6 @@ def mlp(input_shape: Sequence[int], units: Sequence[int] = (128, 64), activation
     for i, width in enumerate(units):
         x = keras.layers.Dense(width, name=f"dense_{i}")(x)
         if batch_norm:
-            x = keras.layers.BatchNormalization(name=f"bn_{i}")(x)
+            x = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"bn_{i}")(x)
         x = keras.layers.Activation(activation, name=f"act_{i}")(x)
     return keras.Model(inputs, x, name=name)
