@@ -97,3 +97,16 @@ def test_file_errors_are_clear(tmp_path):
     (tmp_path / "weights.txt").write_text("x")
     with pytest.raises(ValueError, match="suffix '.txt'"):
         backbones.get(f"file:{tmp_path / 'weights.txt'}")
+
+
+@needs_resnet8
+def test_reinitialize_gives_the_same_architecture_with_fresh_weights():
+    path = f"file:{RESNET8}"
+    pretrained = backbones.get(path, input_shape=(32, 32, 3))
+    fresh = backbones.get(path, input_shape=(32, 32, 3), reinitialize=True)
+    assert [w.shape for w in fresh.weights] == [w.shape for w in pretrained.weights]
+    assert len(backbones.weighted_layers(fresh)) == len(backbones.weighted_layers(pretrained))
+    kernels = [(a, b) for a, b in zip(pretrained.weights, fresh.weights) if "kernel" in a.path]
+    assert kernels and not any(np.allclose(a.numpy(), b.numpy()) for a, b in kernels)
+    norms = [l for l in fresh.layers if isinstance(l, keras.layers.BatchNormalization)]
+    assert norms and all(l.momentum == 0.9 for l in norms)

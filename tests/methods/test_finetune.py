@@ -105,3 +105,14 @@ def test_freeze_depth_larger_than_the_backbone_is_an_error():
     task = tiny_task()
     with pytest.raises(ValueError, match="freeze_depth=9 does not fit backbone.*valid: 0..3"):
         methods.get("finetune")(_backbone(task), num_classes=3, freeze_depth=9)
+
+
+def test_steps_per_epoch_fixes_the_fine_tuning_budget():
+    task = tiny_task()
+    model = methods.get("finetune")(_backbone(task, batch_norm=False), num_classes=3,
+                                    pretrain_epochs=0, steps_per_epoch=7)
+    model.compile(optimizer="adam")
+    model.fit_task(task, epochs=2, batch_size=16, seed=0, target_labels_per_class=1)
+    assert model.optimizer.iterations.numpy() == 14 and model.pretrain_history is None
+    with pytest.raises(ValueError, match="steps_per_epoch must be None or an int >= 1, got 0"):
+        methods.get("finetune")(_backbone(task), num_classes=3, steps_per_epoch=0)

@@ -6,12 +6,14 @@
 | `office_caltech_surf` | `OFFICE_CALTECH_TASKS` ("C->A", ...)    | `benchmarks` |
 | `mnist_usps`          | `MNIST_USPS_TASKS` ("M->U", "U->M")     | `benchmarks` |
 | `decaf`               | `DECAF_TASKS` ("D->W", "W->D")          | `benchmarks` |
+| `usps_scarce`         | `SCARCE_TARGET_TASKS` ("mnist->usps",   | `scarce`     |
+|                       | "cifar10->usps")                        |              |
 
 The benchmark loaders read files from `data_dir` (a keyword option, e.g.
 `RunConfig.data_options={"data_dir": "..."}`; None uses `loaders.default_data_dir()`).
 """
 
-from tftransfer.data import benchmarks, builtin
+from tftransfer.data import benchmarks, builtin, scarce
 from tftransfer.registry import Registry
 
 DATASETS: Registry = Registry("dataset")
@@ -19,6 +21,7 @@ DATASETS.register("builtin", builtin.load_task)
 DATASETS.register("office_caltech_surf", benchmarks.office_caltech_surf_task)
 DATASETS.register("mnist_usps", benchmarks.mnist_usps_task)
 DATASETS.register("decaf", benchmarks.decaf_task)
+DATASETS.register("usps_scarce", scarce.scarce_target_task)
 
 
 def get(name: str):
