@@ -10,20 +10,25 @@ from pathlib import Path
 import numpy as np
 
 
-def write_text_atomic(path, text: str) -> None:
-    """Writes `text` to `path` through a temporary file in the same folder and a rename."""
+def _write_atomic(path, mode: str, write) -> None:
+    """Calls `write(handle)` on a temporary file in `path`'s folder, then renames it to `path`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
+        with os.fdopen(fd, mode) as handle:
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_text_atomic(path, text: str) -> None:
+    """Writes `text` to `path` through a temporary file in the same folder and a rename."""
+    _write_atomic(path, "w", lambda handle: handle.write(text))
 
 
 def write_json_atomic(path, data) -> None:
@@ -36,15 +41,5 @@ def write_npz_atomic(path, **arrays) -> None:
     Example:
         >>> write_npz_atomic("cache/features.npz", features=f, fingerprint=np.array("ab12"))
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)  # to the open handle: numpy appends no suffix
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # To the open handle: numpy appends no suffix.
+    _write_atomic(path, "wb", lambda handle: np.savez(handle, **arrays))
