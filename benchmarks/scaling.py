@@ -30,20 +30,12 @@ elif not _gpus:
         tf.config.list_physical_devices("CPU")[0], [tf.config.LogicalDeviceConfiguration()] * 2)
 
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
 
 from tftransfer import backbones, distribute, methods  # noqa: E402
 from tftransfer.data import paired_dataset  # noqa: E402
 
-FEATURES, CLASSES = 64, 10
-
-
-def make_data(n=4096, seed=0):
-    rng = np.random.default_rng(seed)
-    xs = rng.normal(size=(n, FEATURES)).astype("float32")
-    ys = rng.integers(0, CLASSES, n)
-    xt = (rng.normal(size=(n, FEATURES)) + 0.5).astype("float32")
-    return xs, ys, xt
+# The same fixed problem as the speed benchmark (benchmarks/ is on sys.path when run as a script).
+from speed_dann import CLASSES, FEATURES, make_data  # noqa: E402
 
 
 def throughput(strategy, data, steps, global_batch):
