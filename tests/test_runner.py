@@ -36,6 +36,20 @@ def test_run_writes_its_directory_and_a_relaunch_skips_it(tmp_path):
     assert (run_dir / "metrics.json").stat().st_mtime_ns == stamp
 
 
+def test_a_results_version_bump_retrains_instead_of_reusing_old_results(tmp_path, monkeypatch):
+    from tftransfer import config as config_module
+
+    config = RunConfig(**BASE)
+    first = run(config, tmp_path)
+    old_id = config.run_id()
+    monkeypatch.setattr(config_module, "RESULTS_VERSION", config_module.RESULTS_VERSION + 1)
+    assert config.run_id() != old_id
+    again = run(config, tmp_path)
+    assert not again["cached"] and again["run_id"] == config.run_id()
+    assert (tmp_path / "runs" / old_id / "done").exists()  # old results kept, not reused
+    assert again["target_accuracy"] == first["target_accuracy"]  # same code, same numbers
+
+
 def test_a_nan_run_fails_with_a_reason_and_the_grid_goes_on(tmp_path):
     exploding = RunConfig(**{**BASE, "optimizer": "sgd", "learning_rate": 1e30, "method": "source_only"})
     fine = RunConfig(**BASE)

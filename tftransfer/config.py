@@ -11,6 +11,11 @@ from typing import Any, Dict, Mapping, Optional
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw")
 
+# Part of every run's hash. Bump it with any code change that alters what a run of the same
+# config produces (a method's bug fix, a new default): a relaunched sweep then retrains
+# instead of silently reusing results made by the older code.
+RESULTS_VERSION = 2
+
 
 @dataclass(frozen=True)
 class RunConfig:
@@ -131,6 +136,7 @@ class RunConfig:
         return dataclasses.replace(self, **changes)
 
     def run_id(self) -> str:
-        """A stable 12-hex-digit hash of the full configuration."""
-        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        """A stable 12-hex-digit hash of the full configuration and `RESULTS_VERSION`."""
+        keyed = {"results_version": RESULTS_VERSION, "config": self.to_dict()}
+        canonical = json.dumps(keyed, sort_keys=True, separators=(",", ":"))
         return hashlib.sha1(canonical.encode()).hexdigest()[:12]
