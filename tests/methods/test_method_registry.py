@@ -33,6 +33,24 @@ def test_fit_task_and_evaluate(name):
 
 
 @pytest.mark.parametrize("name", methods.names())
+def test_fit_task_traces_the_train_step_once(name):
+    # Optimizer variables created inside the first trace would make tf.function trace twice.
+    task = tiny_task()
+    model = _model(name, task)
+    traces = []
+    step = model.train_step
+
+    def counted_step(data):
+        traces.append(1)  # Python runs only while tracing
+        return step(data)
+
+    model.train_step = counted_step
+    model.fit_task(task, epochs=2, batch_size=16, seed=0,
+                   target_labels_per_class=3 if model.target_labels == "few" else 0)
+    assert len(traces) == 1
+
+
+@pytest.mark.parametrize("name", methods.names())
 def test_keras_file_round_trip(name, tmp_path):
     task = tiny_task()
     model = _model(name, task, lambda_=0.25)

@@ -291,20 +291,35 @@ class DomainAdaptationModel(keras.Model):
         return distribute.global_mean(
             keras.losses.categorical_crossentropy(labels, logits, from_logits=True))
 
-    def _apply_gradients(self, tape, total):
-        variables = self.trainable_variables
+    def _optimizer_groups(self, items, variable_of=lambda item: item):
+        """`items` (variables, or (gradient, variable) pairs) split per optimizer."""
         backbone_ids = {id(v) for v in self.feature_extractor.trainable_variables}
         if self.backbone_lr_multiplier == 0.0:
-            variables = [v for v in variables if id(v) not in backbone_ids]
+            items = [i for i in items if id(variable_of(i)) not in backbone_ids]
+        if self.backbone_optimizer is None:
+            return [(self.optimizer, list(items))]
+        return [(self.optimizer, [i for i in items if id(variable_of(i)) not in backbone_ids]),
+                (self.backbone_optimizer, [i for i in items if id(variable_of(i)) in backbone_ids])]
+
+    def _apply_gradients(self, tape, total):
+        variables = [v for _, group in self._optimizer_groups(self.trainable_variables) for v in group]
         # Layers a batch does not reach (a discriminator on plain labelled batches) get None.
         pairs = [(g, v) for g, v in zip(tape.gradient(total, variables), variables) if g is not None]
-        groups = [(self.optimizer, pairs)]
-        if self.backbone_optimizer is not None:
-            groups = [(self.optimizer, [p for p in pairs if id(p[1]) not in backbone_ids]),
-                      (self.backbone_optimizer, [p for p in pairs if id(p[1]) in backbone_ids])]
-        for optimizer, group in groups:
+        for optimizer, group in self._optimizer_groups(pairs, variable_of=lambda pair: pair[1]):
             if group:
                 optimizer.apply(*zip(*group))
+
+    def build_optimizers(self):
+        """Creates the optimizers' variables now, eagerly.
+
+        Left to the first `optimizer.apply`, they would be created inside the traced train
+        step, and `tf.function` traces a function that creates variables twice (about 0.4 s
+        per run for the MLP on Office-Caltech). Optimizers that are already built are kept.
+        """
+        with self.distribute_strategy.scope():
+            for optimizer, group in self._optimizer_groups(self.trainable_variables):
+                if group and not optimizer.built:
+                    optimizer.build(group)
 
     def test_step(self, data):
         x, y, w = keras.utils.unpack_x_y_sample_weight(data)
@@ -356,6 +371,9 @@ class DomainAdaptationModel(keras.Model):
 
     def _fit_steps(self, data, steps, task, *, epochs, batch_size, callbacks, verbose):
         val = labelled_dataset(task.source_val.x, task.source_val.y, batch_size=batch_size)
+        if not self.built:
+            self.build((None,) + tuple(task.input_shape))
+        self.build_optimizers()
         if distribute.is_multi_worker(self.distribute_strategy):
             # Model.fit fails under MultiWorkerMirroredStrategy (Keras 3.15): same step, own loop.
             return distributed_loop.fit(self, data, epochs=epochs, steps_per_epoch=steps,
