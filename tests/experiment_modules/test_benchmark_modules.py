@@ -1,5 +1,7 @@
 """The real-benchmark experiment modules run end to end in a quick mode (data in CI)."""
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -26,6 +28,9 @@ def test_quick_mode(module, task, methods, tmp_path):
     assert sorted(frame["method"]) == sorted(methods.split(","))
     assert frame["target_accuracy"].between(0, 1).all()
     assert "### Published" in text and "Wang et al." in text
+    if module == "decaf":  # the published protocol: rows scaled to unit L2 norm
+        configs = [json.loads(p.read_text()) for p in tmp_path.glob("runs/*/config.json")]
+        assert configs and all(c["data_options"]["l2_normalize"] for c in configs)
 
 
 def test_missing_data_dir_is_a_clear_error(tmp_path):
