@@ -12,6 +12,8 @@ The reported model is the one at the end of training: nothing is selected on tar
 
 from __future__ import annotations
 
+import os
+
 from experiments.common import common_parser, expand_grid, parse_list, run_experiment
 from tftransfer import methods
 from tftransfer.data.builtin import DEFAULT_DIGITS_TASKS, task_names
@@ -29,7 +31,8 @@ def per_method(method: str) -> dict:
 
 
 def main(argv=None) -> str:
-    parser = common_parser(__doc__.splitlines()[0], f"results/{EXPERIMENT}")
+    parser = common_parser(__doc__.splitlines()[0], f"results/{EXPERIMENT}",
+                           default_jobs=min(2, os.cpu_count() or 1))
     args = parser.parse_args(argv)
     valid_tasks = [t for t in task_names() if not t.startswith("moons")]
     tasks = parse_list(args.tasks, valid_tasks, "task", DEFAULT_DIGITS_TASKS)
