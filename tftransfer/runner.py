@@ -1,9 +1,10 @@
 """Run one configuration, or a grid of them, with resumable hashed run directories.
 
-Each run lives in `OUT/runs/<hash of its config>/` with `config.json`, `history.csv`,
-`metrics.json` and finally a `done` marker, each written atomically. A relaunched grid
-skips every run whose `done` exists; a failed run (NaN loss, an exception) leaves
-`failed.json` with its reason, no `done`, and the grid goes on.
+Each run lives in `OUT/runs/<hash of its config and RESULTS_VERSION>/` with `config.json`,
+`history.csv`, `metrics.json` and finally a `done` marker, each written atomically. A
+relaunched grid skips every run whose `done` exists; a failed run (NaN loss, an exception)
+leaves `failed.json` with its reason, no `done`, and the grid goes on. Bumping
+`tftransfer.config.RESULTS_VERSION` after a change of results retrains every run.
 """
 
 from __future__ import annotations
