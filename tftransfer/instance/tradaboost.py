@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 
+from tftransfer.blas import one_blas_thread
 from tftransfer.instance._validation import (
     as_2d_float64,
     as_labels,
@@ -195,7 +196,8 @@ class TrAdaBoost(BaseEstimator, ClassifierMixin):
         for t in range(n_rounds):
             p = weights / weights.sum()
             learner = self._new_learner(t)
-            learner.fit(x, y, sample_weight=p * (n_s + n_t))
+            with one_blas_thread():  # scikit-learn's L-BFGS fits: see tftransfer.blas
+                learner.fit(x, y, sample_weight=p * (n_s + n_t))
             miss = (np.asarray(learner.predict(x)).reshape(-1) != y).astype(np.float64)
             w_t = p[n_s:]
             error = float(np.clip(w_t @ miss[n_s:] / w_t.sum(), _EPS_MIN, _EPS_MAX))

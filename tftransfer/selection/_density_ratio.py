@@ -15,6 +15,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from tftransfer.blas import one_blas_thread
 from tftransfer.instance.weights import domain_classifier_weights
 from tftransfer.selection._metrics import subsample
 
@@ -47,7 +48,8 @@ def domains_differ(source: np.ndarray, target: np.ndarray, *, alpha: float, seed
                             random_state=seed)
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000,
                                                                random_state=seed))
-    scores = cross_val_predict(model, x, domain, cv=folds, method="decision_function")
+    with one_blas_thread():  # 20x faster on 2 cores (see tftransfer.blas)
+        scores = cross_val_predict(model, x, domain, cv=folds, method="decision_function")
     test = mannwhitneyu(scores[len(source):], scores[:len(source)], alternative="greater")
     return bool(test.pvalue < alpha)
 

@@ -12,6 +12,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from tftransfer.blas import one_blas_thread
 from tftransfer.selection._metrics import check_optional_int, subsample
 from tftransfer.selection.base import Validator
 
@@ -49,7 +50,7 @@ def reverse_validation_score(target_x, target_pseudo, source_x, source_y, *, see
         model = (make_pipeline(StandardScaler(), LogisticRegression(max_iter=500,
                                                                      random_state=seed))
                  if classifier is None else clone(classifier))
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), one_blas_thread():
             # Pseudo-labels of a good model are separable: lbfgs then stops at max_iter,
             # which changes nothing to the predicted classes.
             warnings.simplefilter("ignore", ConvergenceWarning)
