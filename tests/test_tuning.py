@@ -34,6 +34,18 @@ def test_two_trial_search_returns_a_model_and_resumes_without_new_trials(tmp_pat
 
 
 @pytest.mark.slow
+def test_the_same_seed_samples_the_same_trials(tmp_path):
+    def sampled(seed, folder):
+        result = tuning.tune(BASE, objective="source_val", max_trials=2, seed=seed,
+                             directory=tmp_path / folder)
+        return result.trials[["learning_rate", "lambda_"]].to_numpy().tolist()
+
+    first = sampled(0, "a")
+    assert sampled(0, "b") == first  # seed 0 included: KerasTuner reads 0 as "no seed"
+    assert sampled(1, "c") != first
+
+
+@pytest.mark.slow
 def test_a_nan_trial_is_recorded_as_failed_and_the_search_goes_on(tmp_path):
     base = BASE.replace(optimizer="sgd")
     result = tuning.tune(base, objective="entropy", max_trials=2, directory=tmp_path,

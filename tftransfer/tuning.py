@@ -355,6 +355,8 @@ def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tu
         raise ValueError(f"Unknown tuner {tuner!r}. Valid tuners: {', '.join(TUNERS)}")
     if isinstance(max_trials, bool) or not isinstance(max_trials, int) or max_trials < 1:
         raise ValueError(f"max_trials must be an int >= 1, got {max_trials!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
     validators = list(validators) if validators is not None else selection.names()
     if objective not in validators:
         validators.append(objective)
@@ -369,7 +371,9 @@ def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tu
     project_name = project_name or _project_name(base, objective, tuner, full_space)
     strategy = distribute.resolve_strategy(strategy) if strategy not in (None, "default") else None
     common = dict(objective=kt.Objective(objective, "max"), directory=str(directory),
-                  project_name=project_name, overwrite=overwrite, seed=seed,
+                  # + 1: KerasTuner takes seed 0 as "no seed" (`seed or random.randint(...)`),
+                  # which made two launches of a seed-0 search sample different trials.
+                  project_name=project_name, overwrite=overwrite, seed=seed + 1,
                   distribution_strategy=strategy,
                   # A failed trial is recorded and the search goes on, however many fail.
                   max_consecutive_failed_trials=max_trials + 1)
