@@ -1,4 +1,5 @@
-"""One BLAS thread for scikit-learn's L-BFGS fits (logistic regressions)."""
+"""NumPy's, SciPy's and scikit-learn's thread pools: one BLAS thread for L-BFGS fits, and a
+process-wide share for grid workers."""
 
 from threadpoolctl import threadpool_limits
 
@@ -16,3 +17,9 @@ def one_blas_thread() -> threadpool_limits:
         ...     LogisticRegression().fit(x, y)
     """
     return threadpool_limits(limits=1, user_api="blas")
+
+
+def limit_threads(threads: int) -> None:
+    """Limits BLAS and OpenMP pools to `threads` for the rest of the process (a worker's share)."""
+    threadpool_limits(limits=threads, user_api="blas")
+    threadpool_limits(limits=threads, user_api="openmp")

@@ -83,13 +83,9 @@ def fit(model: keras.Model, data: tf.data.Dataset, *, epochs: int, steps_per_epo
             while isinstance(spec, (tuple, list)):
                 spec = spec[0]
             model.build(tuple(spec.shape))
-        # Optimizer slots are variables: create them here, in the cross-replica context,
-        # not on the first traced step (as Keras's own symbolic build does).
-        if not model.optimizer.built:
-            model.optimizer.build(model.trainable_variables)
-        backbone_optimizer = getattr(model, "backbone_optimizer", None)
-        if backbone_optimizer is not None and not backbone_optimizer.built:
-            backbone_optimizer.build(model.feature_extractor.trainable_variables)
+        # Optimizer slots are variables: created here, in the cross-replica context, not on
+        # the first traced step (a no-op when `_fit_steps` already built them).
+        model.build_optimizers()
 
     @tf.function
     def train_function(iterator):

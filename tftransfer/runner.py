@@ -24,6 +24,7 @@ import keras
 import pandas as pd
 
 from tftransfer import backbones, distribute, methods, transforms
+from tftransfer.blas import limit_threads
 from tftransfer.callbacks import LambdaScheduler
 from tftransfer.config import RunConfig
 from tftransfer.data import datasets
@@ -227,13 +228,11 @@ def run_grid(configs: Iterable[RunConfig], out_dir, strategy=None, verbose=0,
 
 def _init_worker(threads: int) -> None:
     import tensorflow as tf
-    from threadpoolctl import threadpool_limits
 
     tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(threads)
     # The same share for NumPy/SciPy/scikit-learn (transforms, importance weights).
-    threadpool_limits(limits=threads, user_api="blas")
-    threadpool_limits(limits=threads, user_api="openmp")
+    limit_threads(threads)
     # Imports are done and live as long as the worker: keep them out of the collections
     # that `keras.backend.clear_session` runs before every run (0.22 s each, then ~0).
     gc.freeze()

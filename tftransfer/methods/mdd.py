@@ -11,6 +11,12 @@ from tftransfer.layers import GradientReversal
 from tftransfer.methods.base import DomainAdaptationModel
 
 
+def _check_positive(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{name} must be a number > 0, got {value!r}")
+    return float(value)
+
+
 @keras.saving.register_keras_serializable(package="tftransfer")
 class MDD(DomainAdaptationModel):
     """Margin Disparity Discrepancy (Zhang, Liu, Long & Jordan, "Bridging Theory and
@@ -43,18 +49,13 @@ class MDD(DomainAdaptationModel):
                  adversary_units: Sequence[int] = (), feature_gradient_scale: float = 0.1,
                  **kwargs):
         super().__init__(feature_extractor, num_classes, **kwargs)
-        if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not margin > 0:
-            raise ValueError(f"margin must be a number > 0, got {margin!r}")
-        self.margin = float(margin)
+        self.margin = _check_positive("margin", margin)
         self.adversary_units = tuple(int(u) for u in adversary_units)
         self.adversary = keras.Sequential(
             [keras.layers.Dense(u, activation="relu", name=f"adv_dense_{i}")
              for i, u in enumerate(self.adversary_units)]
             + [keras.layers.Dense(num_classes, name="adv_logits")], name="adversary")
-        if isinstance(feature_gradient_scale, bool) or not isinstance(
-                feature_gradient_scale, (int, float)) or not feature_gradient_scale > 0:
-            raise ValueError(f"feature_gradient_scale must be a number > 0, got {feature_gradient_scale!r}")
-        self.feature_gradient_scale = float(feature_gradient_scale)
+        self.feature_gradient_scale = _check_positive("feature_gradient_scale", feature_gradient_scale)
         self.gradient_reversal = GradientReversal(self.feature_gradient_scale, name="gradient_reversal")
 
     def build_adaptation(self, feature_shape, logits_shape):
