@@ -221,14 +221,10 @@ def pretrained_mnist_backbone(out: Path, data_dir: Path, epochs: int, batch_size
     Returns:
         The SavedModel folder, for `hub:<path>`.
     """
-    import keras
-
     from tftransfer import runner
     from tftransfer.backbones import export_hub
     from tftransfer.config import RunConfig
-    from tftransfer.data.pipeline import labelled_dataset
     from tftransfer.io import write_json_atomic, write_text_atomic
-    from tftransfer.reproducibility import set_seed
 
     config = RunConfig(experiment=f"{EXPERIMENT}/pretraining", task="mnist->usps",
                        method="source_only", dataset=DATASET, seed=0, epochs=epochs,
@@ -241,18 +237,10 @@ def pretrained_mnist_backbone(out: Path, data_dir: Path, epochs: int, batch_size
         print(f"pretrained MNIST LeNet: reusing {hub_path}")
         return hub_path.resolve()
     print(f"pretraining a LeNet on MNIST ({epochs} epochs) -> {hub_path}")
-    keras.backend.clear_session()
-    set_seed(config.seed, deterministic=config.deterministic)
-    task = runner.load_task(config)
-    model = runner.build_model(config, task)
-    _, seconds = runner.fit_config(model, config, task)
-
-    def accuracy(domain):
-        data = labelled_dataset(domain.x, domain.y, batch_size=256)
-        return float(model.evaluate(data, verbose=0, return_dict=True)["accuracy"])
-
-    metrics = {"config": config.to_dict(), "mnist_val_accuracy": accuracy(task.source_val),
-               "usps_test_accuracy": accuracy(task.target_test), "train_seconds": seconds}
+    model, task, _, seconds = runner.train(config)
+    metrics = {"config": config.to_dict(), "train_seconds": seconds,
+               "mnist_val_accuracy": runner.accuracy(model, task.source_val, batch_size=256),
+               "usps_test_accuracy": runner.accuracy(model, task.target_test, batch_size=256)}
     partial = folder / "hub.partial"
     shutil.rmtree(partial, ignore_errors=True)
     shutil.rmtree(hub_path, ignore_errors=True)

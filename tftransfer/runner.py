@@ -79,7 +79,8 @@ def _callbacks(config: RunConfig, model) -> list:
     return callbacks
 
 
-def _accuracy(model, domain, batch_size) -> float:
+def accuracy(model, domain, batch_size) -> float:
+    """`model`'s accuracy on a labelled `Domain` (inference mode)."""
     result = model.evaluate(labelled_dataset(domain.x, domain.y, batch_size=batch_size),
                             verbose=0, return_dict=True)
     return float(result["accuracy"])
@@ -117,8 +118,12 @@ def fit_config(model, config: RunConfig, task, callbacks=(), verbose=0) -> Tuple
     return frame, train_seconds
 
 
-def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
-    """Trains `config` and returns (metrics dict, history DataFrame). Writes nothing."""
+def train(config: RunConfig, strategy=None, verbose=0):
+    """A fresh, seeded training of `config`; returns (model, task, history, train seconds).
+
+    Raises:
+        RunFailed: the loss became NaN/inf.
+    """
     config.validate()
     # First: a multi-worker strategy must exist before the process runs any TF op.
     strategy = distribute.resolve_strategy(strategy if strategy is not None else config.strategy)
@@ -128,14 +133,22 @@ def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
     with strategy.scope():  # the one place where models are built
         model = build_model(config, task)
         frame, train_seconds = fit_config(model, config, task, verbose=verbose)
+    return model, task, frame, train_seconds
+
+
+def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
+    """Trains `config` and returns (metrics dict, history DataFrame). Writes nothing."""
+    model, task, frame, train_seconds = train(config, strategy=strategy, verbose=verbose)
+    strategy = model.distribute_strategy
+    with strategy.scope():
         metrics = {
             "experiment": config.experiment, "task": config.task, "method": config.label,
             "seed": config.seed,
             "run_id": config.run_id(),
             "target_labels": model.target_labels,
             "target_labels_per_class": config.target_labels_per_class,
-            "target_accuracy": _accuracy(model, task.target_test, config.batch_size),
-            "source_val_accuracy": _accuracy(model, task.source_val, config.batch_size),
+            "target_accuracy": accuracy(model, task.target_test, config.batch_size),
+            "source_val_accuracy": accuracy(model, task.source_val, config.batch_size),
             "final_loss": float(frame["loss"].iloc[-1]),
             "epochs": config.epochs,
             "train_seconds": train_seconds,
