@@ -1,0 +1,29 @@
+"""Transferability scores: choose a pretrained backbone before fine-tuning it.
+
+Each score reads one forward pass of a candidate backbone over the labelled target
+examples and returns a float, higher = expected to transfer better:
+
+| score              | reads                                  | paper                       |
+|--------------------|----------------------------------------|-----------------------------|
+| `logme`            | features                               | You et al., ICML 2021       |
+| `leep`             | the source classifier's probabilities  | Nguyen et al., ICML 2020    |
+| `nce`              | the source classifier's argmax labels  | Tran et al., ICCV 2019      |
+| `hscore`           | features                               | Bao et al., ICIP 2019       |
+| `hscore_shrinkage` | features (Ledoit-Wolf shrunk H-score)  | Ibrahim et al., ECML 2022   |
+
+`rank_backbones(specs, target_domain)` scores any mix of backbone specs
+(`tftransfer.backbones.get`) on a labelled target and returns a pandas table.
+
+Example:
+    >>> from tftransfer import ranking
+    >>> ranking.logme(features, labels)
+    >>> table = ranking.rank_backbones(["file:resnet8.h5", "hub:/zoo/lenet_usps/hub"], usps)
+"""
+
+from tftransfer.ranking.hscore import hscore
+from tftransfer.ranking.leep import leep
+from tftransfer.ranking.logme import logme
+from tftransfer.ranking.nce import nce
+from tftransfer.ranking.registry import SCORES, Score, get, names
+
+__all__ = ["SCORES", "Score", "get", "hscore", "leep", "logme", "names", "nce"]
