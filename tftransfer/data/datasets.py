@@ -6,6 +6,10 @@
 | `office_caltech_surf` | `OFFICE_CALTECH_TASKS` ("C->A", ...)    | `benchmarks` |
 | `mnist_usps`          | `MNIST_USPS_TASKS` ("M->U", "U->M")     | `benchmarks` |
 | `decaf`               | `DECAF_TASKS` ("D->W", "W->D")          | `benchmarks` |
+| `reuters`             | `REUTERS_TASKS` ("org->people", ...)    | `benchmarks` |
+| `newsgroups`          | `NEWSGROUPS_TASKS` ("comp_vs_rec", ...) | `benchmarks` |
+| `msrc_voc`            | `MSRC_VOC_TASKS` ("MSRC->VOC",          | `benchmarks` |
+|                       | "VOC->MSRC")                            |              |
 | `usps_scarce`         | `SCARCE_TARGET_TASKS` ("mnist->usps",   | `scarce`     |
 |                       | "cifar10->usps")                        |              |
 
@@ -21,6 +25,9 @@ DATASETS.register("builtin", builtin.load_task)
 DATASETS.register("office_caltech_surf", benchmarks.office_caltech_surf_task)
 DATASETS.register("mnist_usps", benchmarks.mnist_usps_task)
 DATASETS.register("decaf", benchmarks.decaf_task)
+DATASETS.register("reuters", benchmarks.reuters_task)
+DATASETS.register("newsgroups", benchmarks.newsgroups_task)
+DATASETS.register("msrc_voc", benchmarks.msrc_voc_task)
 DATASETS.register("usps_scarce", scarce.scarce_target_task)
 
 
