@@ -1,0 +1,100 @@
+"""NumPy `.npz` archives (`np.savez`): features and labels as named arrays.
+
+Example:
+    >>> np.savez("features.npz", x=x, y=y)
+    >>> domain = load_npz("features.npz")            # keys found by name: x / y
+    >>> domain = load_npz("pair.npz", side="target")   # Xs/Ys + Xt/Yt in one archive
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import numpy as np
+
+from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
+from tftransfer.data.loaders.keys import KeyOption, choose_keys
+from tftransfer.data.loaders.paths import PathLike, existing_path
+
+__all__ = ["load_npz", "read_npz"]
+
+
+def read_npz(
+    path: PathLike,
+    x_key: Optional[str] = None,
+    y_key: KeyOption = None,
+    side: Optional[str] = None,
+) -> RawData:
+    """The features and labels of an `.npz` archive, as stored.
+
+    Args:
+        path: The `.npz` file.
+        x_key: Key of the features `(n, *feature_shape)`; None finds it by name (`x`, `X`,
+            `features`, ...; see `tftransfer.data.loaders.keys`).
+        y_key: Key of the labels `(n,)`; None finds it by name (none found: unlabelled,
+            with a note); False reads no labels.
+        side: "source" / "target" for an archive holding a pair (`Xs`/`Xt`).
+
+    Returns:
+        The `RawData` (features as stored, labels as stored).
+
+    Raises:
+        FileNotFoundError: If the file does not exist.
+        ValueError: If the file is not an npz archive or a key is missing (the message
+            lists the arrays found).
+    """
+    path = existing_path(path, "npz")
+    where = repr(str(path))
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as err:
+        raise ValueError(f"Could not read {where} as an .npz archive: {err}") from err
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise ValueError(f"{where} holds a single .npy array, not an .npz archive of named arrays")
+    with archive:
+        shapes = {}
+        for key in archive.files:
+            shapes[key] = archive[key].shape
+        x_key, y_key, notes = choose_keys(shapes, where, x_key, y_key, side)
+        x = archive[x_key]
+        y = None if y_key is None else archive[y_key]
+    return RawData(
+        path=path, format="npz", x=x, labels=y,
+        label_source=None if y_key is None else f"key {y_key!r}", notes=notes,
+        details=(("arrays", ", ".join(f"{k} {s}" for k, s in shapes.items())),
+                 ("read", f"x={x_key!r}, y={y_key!r}")),
+    )
+
+
+def load_npz(
+    path: PathLike,
+    x_key: Optional[str] = None,
+    y_key: KeyOption = None,
+    num_classes: Optional[int] = None,
+    name: Optional[str] = None,
+    *,
+    side: Optional[str] = None,
+    labels: str = "auto",
+    classes: Optional[Sequence] = None,
+) -> FileDomain:
+    """Reads a domain from a NumPy `.npz` archive.
+
+    Args:
+        path, x_key, y_key, side: As for `read_npz`.
+        num_classes: Number of classes (an unlabelled archive needs it or `classes`);
+            None: from the labels.
+        name: Domain name; None uses the file name without its suffix.
+        labels: How numeric labels are read: "auto", "zero_based", "one_based",
+            "binary" or "values" (`tftransfer.data.loaders.labels`).
+        classes: The classes, given; None: from the labels.
+
+    Returns:
+        The `FileDomain` (x float32, y int32 indexing `class_names`).
+
+    Raises:
+        FileNotFoundError: If the file does not exist.
+        ValueError: If the archive cannot be read, a key is missing, or the data fail the
+            checks (shape, labels, non-finite values, a single class).
+    """
+    raw = read_npz(path, x_key, y_key, side)
+    return to_domain(raw, labels=labels, classes=classes, num_classes=num_classes, name=name)
