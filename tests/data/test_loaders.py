@@ -1,4 +1,4 @@
-"""Tests for the file readers (loaders.py) and the real benchmarks (benchmarks.py).
+"""Tests for the data folder, the npz/svmlight/image readers and the real benchmarks.
 
 Tests marked `needs_data` read the benchmark files of `default_data_dir()` and skip when
 there is none (CI has them at ../shared/data); the others write their own files.
@@ -68,7 +68,7 @@ def test_default_data_dir(monkeypatch, tmp_path):
     monkeypatch.delenv("TFTRANSFER_DATA_DIR")
     shared = loaders._project_root().parent / "shared" / "data"
     assert default_data_dir() == (shared if shared.is_dir() else None)
-    monkeypatch.setattr(loaders, "_project_root", lambda: tmp_path / "project")
+    monkeypatch.setattr(loaders.paths, "_project_root", lambda: tmp_path / "project")
     assert default_data_dir() is None
     with pytest.raises(FileNotFoundError, match=r"data_dir=None.*TFTRANSFER_DATA_DIR"):
         load_office_caltech_surf("A")
@@ -317,20 +317,24 @@ def test_npz_round_trip_and_errors(tmp_path, rng):
     np.savez(path, x=x, y=y, labels=y + 1)
     domain = load_npz(path)
     assert domain.name == "feats" and domain.num_classes == 3 and domain.feature_shape == (2, 3)
+    assert domain.class_names == ("0", "1", "2") and domain.format == "npz"
     np.testing.assert_allclose(domain.x, x.astype(np.float32))
     np.testing.assert_array_equal(domain.y, y)
-    assert load_npz(path, y_key="labels", num_classes=5, name="n").num_classes == 5
-    unlabelled = load_npz(path, y_key=None, num_classes=3)
+    one_based = load_npz(path, y_key="labels", num_classes=5, name="n")
+    assert one_based.num_classes == 5 and one_based.class_names == ("1", "2", "3", "4", "5")
+    np.testing.assert_array_equal(one_based.y, y)  # labels 1..3 read as 1-based, noted
+    assert any("one-based" in note for note in one_based.notes)
+    unlabelled = load_npz(path, y_key=False, num_classes=3)
     assert not unlabelled.has_labels
-    wrong_key = r"lacks the key\(s\) \['feats'\]; keys found: \['labels', 'x', 'y'\]"
+    wrong_key = r"has no array 'feats' \(x_key\); arrays found: x \(12, 2, 3\), y \(12,\)"
     with pytest.raises(ValueError, match=wrong_key):
         load_npz(path, x_key="feats")
-    with pytest.raises(ValueError, match="num_classes is required for unlabelled data"):
-        load_npz(path, y_key=None)
-    with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\).*max 3"):
-        load_npz(path, y_key="labels", num_classes=3)
+    with pytest.raises(ValueError, match="has no labels; pass num_classes"):
+        load_npz(path, y_key=False)
+    with pytest.raises(ValueError, match=r"labels \[3\] are not among the classes \[0, 1, 2\]"):
+        load_npz(path, y_key="labels", classes=[0, 1, 2])
     np.savez(path, x=x, y=y[:-1])
-    with pytest.raises(ValueError, match=r"y must have shape \(12,\).*got shape \(11,\)"):
+    with pytest.raises(ValueError, match=r"expected one label per sample \(12\), got labels of shape \(11,\)"):
         load_npz(path)
     np.savez(path, x=np.arange(5.0), y=np.arange(5) % 2)
     with pytest.raises(ValueError, match=r"at least 2 dims, got shape \(5,\)"):
@@ -357,19 +361,19 @@ def test_svmlight_round_trip_and_labels(tmp_path, rng):
 
     one_based = tmp_path / "one.svm"
     dump_svmlight_file(x, y + 1, str(one_based))
-    shifted = load_svmlight(one_based, zero_based_labels=False)
-    np.testing.assert_array_equal(shifted.y, y)
-    assert shifted.num_classes == 4
-    with pytest.warns(UserWarning, match="zero_based_labels=False"):
-        assert load_svmlight(one_based).num_classes == 5
-    with pytest.raises(ValueError, match="declares labels 1..K, but the file holds label 0"):
-        load_svmlight(path, zero_based_labels=False)
-    with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\)"):
+    for labels in ("one_based", "auto"):
+        shifted = load_svmlight(one_based, labels=labels)
+        np.testing.assert_array_equal(shifted.y, y)
+        assert shifted.num_classes == 4 and shifted.class_names == ("1", "2", "3", "4")
+    assert load_svmlight(one_based, labels="zero_based").num_classes == 5  # class 0 empty
+    with pytest.raises(ValueError, match="labels='one_based' declares labels 1..K, but the labels hold 0"):
+        load_svmlight(path, labels="one_based")
+    with pytest.raises(ValueError, match=r"num_classes=3 is too small for zero-based labels up to 3"):
         load_svmlight(path, num_classes=3)
 
     fractional = tmp_path / "frac.svm"
     dump_svmlight_file(x, y + 0.5, str(fractional))
-    with pytest.raises(ValueError, match=r"labels must be whole numbers.*0\.5"):
+    with pytest.raises(ValueError, match=r"labels must be class labels.*such as 0\.5"):
         load_svmlight(fractional)
     (tmp_path / "bad.svm").write_text("1 a:b\n")
     with pytest.raises(ValueError, match="Could not parse .*bad.svm"):
@@ -399,11 +403,14 @@ def test_image_folder_round_trip_and_errors(tmp_path, rng):
     np.testing.assert_array_equal(domain.y, [0, 0, 1, 1, 2, 2])
     expected = np.stack([images[(label, i)] for label in range(3) for i in range(2)]) / 255.0
     np.testing.assert_allclose(domain.x, expected, atol=1e-6)
-    grey = load_image_folder(root, image_size=(4, 4), color_mode="grayscale", num_classes=4)
+    assert domain.class_names == ("cat", "dog", "eel")
+    grey = load_image_folder(root, image_size=(4, 4), color_mode="grayscale",
+                             classes=["ant", "cat", "dog", "eel"])
     assert grey.x.shape == (6, 4, 4, 1) and grey.num_classes == 4
+    np.testing.assert_array_equal(grey.y, [1, 1, 2, 2, 3, 3])  # "ant" has no sub-folder
     assert 0.0 <= grey.x.min() and grey.x.max() <= 1.0
 
-    with pytest.raises(ValueError, match=r"num_classes=2 is smaller than the 3 class sub-folders"):
+    with pytest.raises(ValueError, match=r"num_classes=2 differs from the 3 class sub-folders"):
         load_image_folder(root, num_classes=2)
     modes = r"color_mode must be one of \['grayscale', 'rgb', 'rgba'\], got 'bgr'"
     with pytest.raises(ValueError, match=modes):
