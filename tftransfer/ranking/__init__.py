@@ -26,4 +26,15 @@ from tftransfer.ranking.logme import logme
 from tftransfer.ranking.nce import nce
 from tftransfer.ranking.registry import SCORES, Score, get, names
 
-__all__ = ["SCORES", "Score", "get", "hscore", "leep", "logme", "names", "nce"]
+__all__ = ["DEFAULT_SCORES", "SCORES", "Score", "get", "hscore", "leep", "logme", "names", "nce",
+           "rank_backbones"]
+
+
+def __getattr__(name):
+    # The scores are NumPy only; `rank_backbones` needs TensorFlow and the backbones, so it
+    # is imported on first use rather than with the scores.
+    if name in ("rank_backbones", "DEFAULT_SCORES", "file_classifier_head"):
+        from tftransfer.ranking import rank
+
+        return getattr(rank, name)
+    raise AttributeError(f"module 'tftransfer.ranking' has no attribute {name!r}")
