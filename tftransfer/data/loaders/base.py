@@ -159,6 +159,7 @@ def to_domain(
     num_classes: Optional[int] = None,
     name: Optional[str] = None,
     vocabulary: Optional[ClassVocabulary] = None,
+    log: bool = True,
 ) -> FileDomain:
     """The validated `FileDomain` of one file's `RawData`.
 
@@ -171,11 +172,12 @@ def to_domain(
             needs it or `classes`.
         name: Domain name; None uses the file name without its suffix.
         vocabulary: A vocabulary already built (e.g. shared by a source and a target
-            file); then `labels`, `classes` and `num_classes` are not used.
+            file); then `labels`, `classes` and `num_classes` are not used, and its notes
+            are the caller's to report.
+        log: Whether to log the notes (INFO, "tftransfer.data" logger).
 
     Returns:
-        The `FileDomain`; its notes hold the reader's and the label detection's notes
-        (also logged at INFO level on the "tftransfer.data" logger).
+        The `FileDomain`; its notes hold the reader's and the label detection's notes.
 
     Raises:
         ValueError: If the file is empty, has non-finite features, its labels do not fit,
@@ -190,13 +192,13 @@ def to_domain(
         notes += converted
         if vocabulary is None:
             vocabulary = build_vocabulary([y], labels, num_classes, classes, where)
+            notes += vocabulary.notes
         if len(vocabulary) < 2:
             raise ValueError(
                 f"{where} has a single class ({vocabulary.names[0]!r}); a classifier needs at "
                 "least 2 classes: check the label column, or pass num_classes / classes when "
                 "the file is a part of a larger problem"
             )
-        notes += vocabulary.notes
         y = vocabulary.encode(y, where)
         empty = sorted(set(range(len(vocabulary))) - set(np.unique(y).tolist()))
         if empty:
@@ -209,7 +211,7 @@ def to_domain(
                 "unlabelled domain, or name its label column / key"
             )
         vocabulary = build_vocabulary([], "zero_based", num_classes, classes, where)
-    for note in notes[len(raw.notes):]:
+    for note in notes if log else ():
         logger.info(note)
     return FileDomain(
         name=raw.path.stem if name is None else name,

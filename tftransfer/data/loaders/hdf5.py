@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse
 
 from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
-from tftransfer.data.loaders.keys import KeyOption, choose_keys
+from tftransfer.data.loaders.keys import KeyOption, choose_keys, key_listing
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
 __all__ = ["h5_arrays", "h5_shapes", "load_hdf5", "read_hdf5"]
@@ -138,7 +138,7 @@ def read_hdf5(
     return RawData(
         path=path, format="hdf5", x=x, labels=y,
         label_source=None if y_key is None else f"dataset {y_key!r}", notes=notes,
-        details=(("arrays", ", ".join(f"{k} {s}" for k, s in shapes.items())),
+        details=(("arrays", key_listing(shapes)),
                  ("read", f"x={x_key!r}, y={y_key!r}")),
     )
 

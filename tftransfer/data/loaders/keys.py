@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import List, Mapping, Optional, Tuple, Union
 
-__all__ = ["SIDES", "choose_keys"]
+__all__ = ["SIDES", "choose_keys", "key_listing"]
 
 SIDES = ("source", "target")
 """The `side=` values: which half of a source/target pair file to read."""
@@ -49,8 +49,11 @@ def _find(names, available: List[str]) -> Optional[str]:
     return None
 
 
-def _listing(shapes: Mapping[str, tuple]) -> str:
-    return ", ".join(f"{k} {tuple(s)}" for k, s in shapes.items()) or "none"
+def key_listing(shapes: Mapping[str, tuple], limit: int = 12) -> str:
+    """`key (shape), ...` for messages, at most `limit` arrays."""
+    items = [f"{k} {tuple(s)}" for k, s in shapes.items()]
+    more = f", ... ({len(items) - limit} more)" if len(items) > limit else ""
+    return (", ".join(items[:limit]) + more) or "none"
 
 
 def choose_keys(
@@ -84,7 +87,7 @@ def choose_keys(
     for what, key in (("x_key", x_key), ("y_key", y_key)):
         if key not in (None, False) and key not in available:
             raise ValueError(
-                f"{where} has no array {key!r} ({what}); arrays found: {_listing(shapes)}"
+                f"{where} has no array {key!r} ({what}); arrays found: {key_listing(shapes)}"
             )
     notes: List[str] = []
     found_side = side
@@ -113,7 +116,7 @@ def choose_keys(
             if len(matrices) != 1:
                 raise ValueError(
                     f"{where}: found no features array by its usual names (X, x, fts, feas, "
-                    f"features, Xs/Xt, X_src/X_tar); arrays found: {_listing(shapes)}; pass "
+                    f"features, Xs/Xt, X_src/X_tar); arrays found: {key_listing(shapes)}; pass "
                     "x_key=<name> (and y_key=<name> for the labels)"
                 )
             x_key = matrices[0]
@@ -129,7 +132,7 @@ def choose_keys(
         y_key = _find([g for g in guesses if g != x_key], available)
         if y_key is None:
             notes.append(
-                f"{where}: no labels array found (arrays: {_listing(shapes)}); read as "
+                f"{where}: no labels array found (arrays: {key_listing(shapes)}); read as "
                 "unlabelled; pass y_key=<name> if the labels are under another name"
             )
     return x_key, y_key, tuple(notes)

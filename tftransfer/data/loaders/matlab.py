@@ -29,7 +29,7 @@ import scipy.sparse
 
 from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
 from tftransfer.data.loaders.hdf5 import h5_arrays, h5_shapes
-from tftransfer.data.loaders.keys import KeyOption, choose_keys
+from tftransfer.data.loaders.keys import KeyOption, choose_keys, key_listing
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
 __all__ = ["SAMPLES_AXES", "is_mat_v73", "load_mat", "read_mat"]
@@ -187,7 +187,7 @@ def read_mat(
         label_source=None if y_key is None else f"variable {y_key!r}",
         notes=tuple(notes) + oriented,
         details=(("version", version),
-                 ("variables", ", ".join(f"{k} {tuple(s)}" for k, s in shapes.items())),
+                 ("variables", key_listing(shapes)),
                  ("read", f"x={x_key!r} ({storage}), y={y_key!r}")),
     )
 

@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
-from tftransfer.data.loaders.keys import KeyOption, choose_keys
+from tftransfer.data.loaders.keys import KeyOption, choose_keys, key_listing
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
 __all__ = ["load_npz", "read_npz"]
@@ -61,7 +61,7 @@ def read_npz(
     return RawData(
         path=path, format="npz", x=x, labels=y,
         label_source=None if y_key is None else f"key {y_key!r}", notes=notes,
-        details=(("arrays", ", ".join(f"{k} {s}" for k, s in shapes.items())),
+        details=(("arrays", key_listing(shapes)),
                  ("read", f"x={x_key!r}, y={y_key!r}")),
     )
 
