@@ -52,7 +52,8 @@ def _v5_contents(path: Path) -> Dict[str, object]:
 
     try:
         content = scipy.io.loadmat(str(path))
-    except (scipy.io.matlab.MatReadError, ValueError, OSError, TypeError) as err:
+    except (scipy.io.matlab.MatReadError, ValueError, OSError, TypeError, IndexError) as err:
+        # IndexError: scipy on a file shorter than the 128-byte header.
         raise ValueError(f"Could not read {str(path)!r} as a MATLAB .mat file: {err}") from err
     return {k: v for k, v in content.items() if not k.startswith("__")}
 

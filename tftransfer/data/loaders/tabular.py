@@ -166,6 +166,8 @@ def read_table(
     columns = list(frame.columns)
     if not columns:
         raise ValueError(f"{where} is empty: it has no columns")
+    if len(frame) == 0:
+        raise ValueError(f"{where} is empty: it has a header ({len(columns)} columns) but no rows")
     label, label_notes = _label_column(columns, label_column, where, optional_label)
     notes += label_notes
     labels = None
@@ -187,8 +189,6 @@ def read_table(
                 "numbers (e.g. one-hot) or drop it, name it with label_column=... if it holds "
                 "the labels, or read a text column with format='text'"
             )
-    if len(frame) == 0:
-        raise ValueError(f"{where} is empty: it has a header ({len(columns)} columns) but no rows")
     return RawData(
         path=path, format=table_format, x=features.to_numpy(dtype=np.float64),
         labels=labels, feature_names=tuple(features.columns),
