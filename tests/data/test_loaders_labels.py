@@ -100,6 +100,8 @@ def test_canonical_labels_conversions_and_errors():
     assert names.tolist() == ["cat", "dog"]
     with pytest.raises(ValueError, match=r"other values such as 0\.5; is this a regression target"):
         canonical_labels(np.array([0.5, 1.0]), 2, "f")
+    with pytest.raises(ValueError, match=r"such as 0\.25"):  # pandas object column of floats
+        canonical_labels(np.array([0.25, 1.0], dtype=object), 2, "f")
     with pytest.raises(ValueError, match=r"2 sample\(s\) have no label \(rows \[1, 3\]"):
         canonical_labels(np.array([0.0, np.nan, 1.0, np.nan]), 4, "f")
     with pytest.raises(ValueError, match=r"1 sample\(s\) have no label \(rows \[1\]"):

@@ -48,6 +48,7 @@ from tftransfer.data.loaders.formats import FORMATS, detect_format, read_file
 from tftransfer.data.loaders.labels import ClassVocabulary, build_vocabulary, canonical_labels
 from tftransfer.data.loaders.paths import PathLike, existing_path
 from tftransfer.data.loaders.svmlight import read_svmlight_files
+from tftransfer.data.loaders.tabular import table_columns
 from tftransfer.data.loaders.text import TFIDF_MAX_FEATURES, tfidf_features
 
 __all__ = ["FileTask", "files_task", "load_task_from_files"]
@@ -151,14 +152,42 @@ def _read_all(paths: Dict[str, Path], formats: Dict[str, str],
         if formats[role] in _TABLES and role != "source" and opts.get("label_column") is None:
             source = raws.get("source")
             if source is not None and source.label_source and source.format in _TABLES:
-                opts["label_column"] = source.label_source[len("column "):].strip("'\"")
-                opts["optional_label"] = True
+                opts.update(_target_label_column(source, paths[role], formats[role], opts))
         if formats[role] == "mat" and role != "source" and opts.get("n_features") is None:
             source = raws.get("source")
             if source is not None and not source.is_text and len(source.feature_shape) == 1:
                 opts["n_features"] = source.feature_shape[0]
+        note = opts.pop("_note", None)
         raws[role] = read_file(paths[role], formats[role], **opts)
+        if note:
+            raws[role] = raws[role].with_notes(note)
+        if role == "source" and raws[role].labels is not None:
+            # Before the target is read by the source's label column: a wrong column
+            # (e.g. the last one of a table without a `label` column) is named here.
+            canonical_labels(raws[role].labels, raws[role].n, _label_where(role, raws[role]))
     return raws
+
+
+def _label_where(role: str, raw: RawData) -> str:
+    return f"{role} {str(raw.path)!r} ({raw.label_source or 'labels'})"
+
+
+def _target_label_column(source: RawData, path: Path, table_format: str, opts: dict) -> dict:
+    """Reader options for a target table: the source's label column, or none when absent.
+
+    With column names, a target without the source's label column is unlabelled. Without
+    a header, a target with one column fewer than the source is unlabelled; otherwise its
+    last column holds the labels, as in the source.
+    """
+    if _tables_with_named_columns(source):
+        return {"label_column": source.label_source[len("column "):].strip("'\""),
+                "optional_label": True}
+    columns, _ = table_columns(path, table_format, opts.get("delimiter"))
+    if len(columns) == source.feature_shape[0]:
+        return {"label_column": False,
+                "_note": f"{repr(str(path))}: no header and one column fewer than the source: "
+                         "read as unlabelled (every column a feature)"}
+    return {"label_column": -1}
 
 
 def _tables_with_named_columns(raw: RawData) -> bool:
@@ -222,7 +251,7 @@ def _vocabulary(raws: Dict[str, RawData], labels: str, classes, allow_partial: b
     for role, raw in raws.items():
         if raw.labels is not None:
             canonical[role], converted = canonical_labels(raw.labels, raw.n,
-                                                          f"{role} {str(raw.path)!r}")
+                                                          _label_where(role, raw))
             notes += converted
     where = " and ".join(f"{role} {str(raws[role].path)!r}" for role in canonical)
     vocabulary = build_vocabulary(list(canonical.values()), labels, classes=classes, where=where)

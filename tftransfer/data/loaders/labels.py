@@ -146,15 +146,11 @@ def _labels_from_objects(y: np.ndarray, where: str) -> np.ndarray:
     numbers = []
     for value in items:
         try:
-            number = float(value)
+            numbers.append(float(value))
         except (TypeError, ValueError):
-            break
-        if not (np.isfinite(number) and number == round(number)):
-            break
-        numbers.append(int(round(number)))
-    else:
-        return np.asarray(numbers, dtype=np.int64)
-    return np.asarray([str(v) for v in items], dtype=str)
+            return np.asarray([str(v) for v in items], dtype=str)  # class names
+    # Every label is a number ("1", 2.0, "0.5"): the numeric checks apply (whole numbers).
+    return np.asarray(numbers, dtype=np.float64)
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
-__all__ = ["TABLE_FORMATS", "load_table", "parquet_engine", "read_table", "table_format_of"]
+__all__ = ["TABLE_FORMATS", "load_table", "parquet_engine", "read_table", "table_columns",
+           "table_format_of"]
 
 TABLE_FORMATS = {"csv": ",", "tsv": "\t", "parquet": None}
 """The table formats and their default delimiters."""
@@ -118,6 +119,36 @@ def _label_column(columns, label_column: LabelColumn, where: str, optional: bool
         "`label_column` must be a column name, a position, False (no labels) or None "
         f"(auto). Received: label_column={label_column!r}"
     )
+
+
+def table_columns(path: PathLike, table_format: Optional[str] = None,
+                  delimiter: Optional[str] = None) -> Tuple[Tuple[str, ...], bool]:
+    """(column names, whether the table has a header row), reading only its first rows.
+
+    Columns of a table without a header are named "0".."d" as `read_table` names them.
+
+    Raises:
+        FileNotFoundError, ValueError: As for `read_table`.
+    """
+    import pandas as pd
+
+    path = existing_path(path, "table")
+    table_format = table_format or table_format_of(path) or "csv"
+    if table_format == "parquet":
+        frame, notes = _read_frame(path, table_format, delimiter)
+    else:
+        sep = TABLE_FORMATS[table_format] if delimiter is None else delimiter
+        try:
+            frame = pd.read_csv(path, sep=sep, nrows=1)
+        except pd.errors.EmptyDataError as err:
+            raise ValueError(f"{str(path)!r} is empty: it holds no header and no rows") from err
+        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+            raise ValueError(f"Could not parse {str(path)!r} as a {table_format} file: {err}") from err
+        notes = ()
+        if len(frame.columns) and all(_is_number(c) for c in frame.columns):
+            notes = ("no header",)
+            frame.columns = [str(i) for i in range(len(frame.columns))]
+    return tuple(str(c) for c in frame.columns), not notes
 
 
 def table_format_of(path: Path) -> Optional[str]:

@@ -1,0 +1,236 @@
+"""Tests for load_task_from_files (data/files.py): one vocabulary, class-set checks, bad files."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.io
+from sklearn.datasets import dump_svmlight_file
+from sklearn.linear_model import LogisticRegression
+
+from tftransfer.data import TransferTask, default_data_dir
+from tftransfer.data.files import FileTask, files_task, load_task_from_files
+
+DATA = default_data_dir()
+needs_data = pytest.mark.skipif(
+    DATA is None or not DATA.is_dir(),
+    reason=f"benchmark data folder not found (default_data_dir() -> {DATA})",
+)
+
+
+def table(rng, n, labels, shift=0.0, columns=("f0", "f1", "f2")):
+    """Class c sits around (2c, 0, 0) + shift: a linear model separates the classes."""
+    y = np.array([labels[i % len(labels)] for i in range(n)], dtype=object)
+    index = np.array([sorted(set(labels)).index(v) for v in y])
+    x = rng.normal(scale=0.3, size=(n, len(columns))) + shift
+    x[:, 0] += 2.0 * index
+    frame = pd.DataFrame(x, columns=list(columns))
+    frame["label"] = y
+    return frame
+
+
+def write(frame, path, **kwargs):
+    frame.to_csv(path, index=False, **kwargs)
+    return path
+
+
+def test_csv_pair_shares_one_sorted_vocabulary(tmp_path, rng):
+    source = write(table(rng, 40, ["dog", "cat", "eel"]), tmp_path / "shop.csv")
+    target_frame = table(rng, 30, ["eel", "cat", "dog"], shift=0.5)
+    target = write(target_frame, tmp_path / "street.csv")
+    task = load_task_from_files(source, target, seed=0)
+    assert isinstance(task, FileTask) and isinstance(task, TransferTask)
+    assert task.name == "shop->street" and not task.prediction_only
+    assert task.class_names == ("cat", "dog", "eel") and task.num_classes == 3
+    assert (task.source_train.n, task.source_val.n) == (36, 4)
+    # transductive: the whole target is both the adaptation data and the test set
+    assert task.target_train.n == task.target_test.n == 30
+    np.testing.assert_array_equal(task.target_test.x, task.target_train.x)
+    expected = [("cat", "dog", "eel").index(v) for v in target_frame["label"]]
+    np.testing.assert_array_equal(task.target_test.y, expected)
+    assert task.label_names([2, 0]).tolist() == ["eel", "cat"]
+    assert task.files == {"source": str(source), "target": str(target)}
+    assert task.formats == {"source": "csv", "target": "csv"}
+    # The same class index means the same class in both files: a source-trained model
+    # recognises the target classes.
+    model = LogisticRegression().fit(task.source_train.x, task.source_train.y)
+    assert model.score(task.target_test.x, task.target_test.y) > 0.9
+
+
+def test_unlabelled_target_is_prediction_only(tmp_path, rng):
+    source = write(table(rng, 20, ["a", "b"]), tmp_path / "s.csv")
+    target_frame = table(rng, 12, ["a", "b"]).drop(columns="label")
+    target = write(target_frame[["f2", "f0", "f1"]], tmp_path / "t.csv")  # columns shuffled
+    task = load_task_from_files(source, target)
+    assert task.prediction_only and task.target_test.y is None and task.target_train.y is None
+    assert task.target_test.n == 12 and task.class_names == ("a", "b")
+    assert any("no label column 'label': read as unlabelled" in n for n in task.notes)
+    assert any("columns reordered by name" in n for n in task.notes)
+    np.testing.assert_allclose(task.target_test.x, target_frame.to_numpy(np.float32))
+    assert "prediction only" in repr(task)
+
+
+def test_tables_without_header(tmp_path, rng):
+    x = rng.normal(size=(12, 3))
+    np.savetxt(tmp_path / "s.csv", np.column_stack([x, np.arange(12) % 2]), delimiter=",")
+    np.savetxt(tmp_path / "t.csv", np.column_stack([x[:6], np.arange(6) % 2]), delimiter=",")
+    np.savetxt(tmp_path / "u.csv", x[:5], delimiter=",")
+    labelled = load_task_from_files(tmp_path / "s.csv", tmp_path / "t.csv")
+    assert labelled.target_test.y.tolist() == [0, 1] * 3 and labelled.input_shape == (3,)
+    unlabelled = load_task_from_files(tmp_path / "s.csv", tmp_path / "u.csv")
+    assert unlabelled.prediction_only and unlabelled.target_test.x.shape == (5, 3)
+    assert any("one column fewer than the source: read as unlabelled" in n for n in unlabelled.notes)
+
+
+def test_target_test_file_makes_an_inductive_task(tmp_path, rng):
+    source = write(table(rng, 20, [1, 2]), tmp_path / "s.csv")
+    target = write(table(rng, 10, [1, 2]).drop(columns="label"), tmp_path / "t.csv")
+    test = write(table(rng, 8, [2, 1]), tmp_path / "test.csv")
+    task = load_task_from_files(source, target, test)
+    assert not task.prediction_only and task.class_names == ("1", "2")
+    assert (task.target_train.n, task.target_test.n) == (10, 8)
+    assert task.target_train.y is None and task.target_test.y.tolist() == [1, 0] * 4
+    unlabelled_test = write(table(rng, 8, [1, 2]).drop(columns="label"), tmp_path / "test2.csv")
+    with pytest.raises(ValueError, match=r"target_test .*test2.csv' has no labels: a test file needs labels"):
+        load_task_from_files(source, target, unlabelled_test)
+
+
+def test_class_sets_that_differ(tmp_path, rng):
+    source = write(table(rng, 20, ["cat", "dog", "eel"]), tmp_path / "s.csv")
+    open_set = write(table(rng, 12, ["cat", "dog", "fox"]), tmp_path / "open.csv")
+    message = (r"class sets differ: target .*open.csv' has classes the source lacks: \['fox'\] "
+               r"\(open-set adaptation is not supported\); source classes \['cat', 'dog', 'eel'\], "
+               r"target classes \['cat', 'dog', 'fox'\]")
+    with pytest.raises(ValueError, match=message):
+        load_task_from_files(source, open_set)
+    partial = write(table(rng, 12, ["cat", "dog"]), tmp_path / "partial.csv")
+    message = (r"target .*partial.csv' lacks source classes \['eel'\]; source classes "
+               r"\['cat', 'dog', 'eel'\], target classes \['cat', 'dog'\]; .*allow_partial=True")
+    with pytest.raises(ValueError, match=message):
+        load_task_from_files(source, partial)
+    task = load_task_from_files(source, partial, allow_partial=True)
+    assert task.num_classes == 3 and set(task.target_test.y.tolist()) == {0, 1}
+    assert any("partial set accepted" in n for n in task.notes)
+    test = write(table(rng, 6, ["cat", "fox"]), tmp_path / "test.csv")
+    with pytest.raises(ValueError, match=r"target_test .*test.csv' has classes the source lacks: \['fox'\]"):
+        load_task_from_files(source, partial, test, allow_partial=True)
+
+
+def test_numeric_labels_with_a_gap(tmp_path, rng):
+    source = write(table(rng, 20, [0, 1, 3]), tmp_path / "s.csv")
+    target = write(table(rng, 9, [0, 1, 3]), tmp_path / "t.csv")
+    with pytest.raises(ValueError, match=r"classes \['2'\] have no source sample: .*zero-based.*pass labels='values'"):
+        load_task_from_files(source, target)
+    task = load_task_from_files(source, target, labels="values")
+    assert task.class_names == ("0", "1", "3")
+
+
+def test_svmlight_pair_with_plus_minus_one_labels(tmp_path, rng):
+    x = np.abs(rng.normal(size=(20, 6))) + 0.1
+    y = np.where(np.arange(20) % 2, 1, -1)
+    dump_svmlight_file(x, y, str(tmp_path / "s.svm"), zero_based=False)
+    dump_svmlight_file(x[:10, :4], y[:10], str(tmp_path / "t.svm"), zero_based=False)
+    task = load_task_from_files(tmp_path / "s.svm", tmp_path / "t.svm")
+    assert task.class_names == ("-1", "1") and task.input_shape == (6,)  # read together
+    np.testing.assert_allclose(task.target_test.x[:, :4], x[:10, :4].astype(np.float32), rtol=1e-6)
+    assert any("labels -1/+1 read as binary" in n for n in task.notes)
+    assert not any("binary" in n for n in load_task_from_files(
+        tmp_path / "s.svm", tmp_path / "t.svm", labels="binary").notes)
+
+
+def test_mat_pair_file_as_source_and_target(tmp_path, rng):
+    xs, xt = rng.normal(size=(5, 12)), rng.normal(size=(5, 9))  # features x samples
+    path = tmp_path / "pair.mat"
+    scipy.io.savemat(path, {"Xs": xs, "Xt": xt, "Ys": (np.arange(12) % 2 + 1)[:, None],
+                            "Yt": (np.arange(9) % 2 + 1)[:, None]})
+    task = load_task_from_files(path, path)
+    assert task.name == "pair[source]->pair[target]" and task.input_shape == (5,)
+    np.testing.assert_allclose(task.target_test.x, xt.T.astype(np.float32))
+    assert task.source_train.n + task.source_val.n == 12
+    # different keys per file, and an unlabelled .mat target stored features x samples
+    scipy.io.savemat(tmp_path / "bare.mat", {"data": xt})
+    task = load_task_from_files(path, tmp_path / "bare.mat",
+                                target_options={"x_key": "data", "y_key": False})
+    assert task.prediction_only and task.target_test.x.shape == (9, 5)  # oriented by n_features
+
+
+def test_text_files_become_tfidf_features(tmp_path):
+    (tmp_path / "s.txt").write_text("pos\tgreat fun film\nneg\tdull slow film\n" * 3)
+    (tmp_path / "t.txt").write_text("great fun book\ndull slow book\n")
+    task = load_task_from_files(tmp_path / "s.txt", tmp_path / "t.txt")
+    assert task.prediction_only and task.class_names == ("neg", "pos")
+    assert task.input_shape == (6,)  # book, dull, film, fun, great, slow
+    assert any("TF-IDF vectors of 6 terms" in n for n in task.notes)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_bad_inputs_get_one_line_errors(tmp_path, rng):
+    good = write(table(rng, 20, ["a", "b"]), tmp_path / "good.csv")
+    cases = []
+    cases.append((FileNotFoundError, r"source file .*missing.csv' not found; check the path",
+                  (tmp_path / "missing.csv", good)))
+    cases.append((FileNotFoundError, r"target file .*nowhere/t.csv' not found; the folder .*nowhere' does not exist",
+                  (good, tmp_path / "nowhere" / "t.csv")))
+    (tmp_path / "empty.csv").write_text("")
+    cases.append((ValueError, r"empty.csv' is empty", (good, tmp_path / "empty.csv")))
+    nan = table(rng, 10, ["a", "b"])
+    nan.loc[4, "f2"] = np.nan
+    cases.append((ValueError, r"nan.csv': 1 NaN and 0 infinite feature value\(s\) in 1 sample\(s\) \(first: row 4, column 'f2'",
+                  (good, write(nan, tmp_path / "nan.csv"))))
+    wide = table(rng, 10, ["a", "b"], columns=("f0", "f1", "f2", "f3"))
+    cases.append((ValueError, r"feature columns differ between source .*good.csv' and target .*wide.csv': only in the source \[\], only in the target \['f3'\]",
+                  (good, write(wide, tmp_path / "wide.csv"))))
+    np.savetxt(tmp_path / "plain.csv", np.column_stack([rng.normal(size=(6, 3)), np.arange(6) % 2]), delimiter=",")
+    np.savetxt(tmp_path / "narrow.csv", np.column_stack([rng.normal(size=(6, 1)), np.arange(6) % 2]), delimiter=",")
+    cases.append((ValueError, r"feature counts differ: source .*plain.csv' has 3 features per sample, target .*narrow.csv' has 1",
+                  (tmp_path / "plain.csv", tmp_path / "narrow.csv")))
+    np.savez(tmp_path / "a.npz", x=rng.normal(size=(6, 4)), y=np.arange(6) % 2)
+    np.savez(tmp_path / "b.npz", x=rng.normal(size=(6, 5)), y=np.arange(6) % 2)
+    cases.append((ValueError, r"feature counts differ: source .*a.npz' has 4 features per sample, target .*b.npz' has 5",
+                  (tmp_path / "a.npz", tmp_path / "b.npz")))
+    single = write(table(rng, 10, ["a"]), tmp_path / "single.csv")
+    cases.append((ValueError, r"source .*single.csv' has a single class \('a'\); a classifier needs at least 2",
+                  (single, good)))
+    bare = write(table(rng, 10, ["a", "b"]).drop(columns="label"), tmp_path / "bare.csv")
+    cases.append((ValueError, r"source .*bare.csv' \(column 'f2'\): labels must be class labels .* or the wrong column",
+                  (bare, good)))
+    np.savez(tmp_path / "unlabelled.npz", x=rng.normal(size=(6, 3)))
+    cases.append((ValueError, r"source .*unlabelled.npz' has no labels, and the source must be labelled: give it labels \(y_key=...\)",
+                  (tmp_path / "unlabelled.npz", tmp_path / "unlabelled.npz")))
+    (tmp_path / "t.txt").write_text("x\tsome words\n")
+    cases.append((ValueError, r"\['target'\] are text and the other files are not", (good, tmp_path / "t.txt")))
+    for error, message, (source, target) in cases:
+        with pytest.raises(error, match=message) as info:
+            load_task_from_files(source, target)
+        assert "\n" not in str(info.value)
+    with pytest.raises(ValueError, match="Unknown file format 'xlsx'"):
+        load_task_from_files(good, good, format="xlsx")
+    with pytest.raises(ValueError, match=r"option\(s\) \['x_key'\] do not apply to csv files"):
+        load_task_from_files(good, good, x_key="X")
+
+
+def test_files_task_is_a_dataset_loader(tmp_path, rng):
+    source = write(table(rng, 20, ["a", "b"]), tmp_path / "s.csv")
+    target = write(table(rng, 10, ["a", "b"]), tmp_path / "t.csv")
+    task = files_task("mine", source=str(source), target=str(target), source_val_fraction=0.25, seed=3)
+    assert task.name == "mine" and task.source_val.n == 5
+
+
+# --------------------------------------------------------------------------- real data
+
+
+@needs_data
+def test_real_files_make_the_benchmark_domains():
+    from tftransfer.data import load_office_caltech_surf
+
+    task = load_task_from_files(DATA / "office_caltech10_surf/amazon_SURF_L10.mat",
+                                DATA / "office_caltech10_surf/webcam_SURF_L10.mat")
+    webcam = load_office_caltech_surf("W", preprocess=False)
+    np.testing.assert_array_equal(task.target_test.x, webcam.x)
+    np.testing.assert_array_equal(task.target_test.y, webcam.y)
+    assert task.class_names == tuple(str(c) for c in range(1, 11))
+    reuters = DATA / "reuters21578_da/org_vs_people_1.mat"
+    task = load_task_from_files(reuters, reuters)
+    assert task.input_shape == (4771,) and task.target_test.n == 1208
+    assert task.class_names == ("-1", "1")
