@@ -210,6 +210,23 @@ def test_bad_inputs_get_one_line_errors(tmp_path, rng):
         load_task_from_files(good, good, x_key="X")
 
 
+def test_image_folders(tmp_path, rng):
+    import tensorflow as tf
+
+    for domain, classes in (("studio", ("cat", "dog")), ("street", ("dog", "cat")), ("cats", ("cat",))):
+        for cls in classes:
+            (tmp_path / domain / cls).mkdir(parents=True)
+            pixels = rng.integers(0, 256, size=(5, 5, 3))
+            tf.io.write_file(str(tmp_path / domain / cls / "0.png"),
+                             tf.io.encode_png(tf.constant(pixels, dtype=tf.uint8)))
+    task = load_task_from_files(tmp_path / "studio", tmp_path / "street", image_size=(4, 4),
+                                source_val_fraction=0.5)
+    assert task.input_shape == (4, 4, 3) and task.class_names == ("cat", "dog")
+    assert task.formats["source"] == "image_folder" and task.target_test.y.tolist() == [0, 1]
+    with pytest.raises(ValueError, match=r"target .*cats' lacks source classes \['dog'\]"):
+        load_task_from_files(tmp_path / "studio", tmp_path / "cats", image_size=(4, 4))
+
+
 def test_files_task_is_a_dataset_loader(tmp_path, rng):
     source = write(table(rng, 20, ["a", "b"]), tmp_path / "s.csv")
     target = write(table(rng, 10, ["a", "b"]), tmp_path / "t.csv")

@@ -143,8 +143,8 @@ def _read_all(paths: Dict[str, Path], formats: Dict[str, str],
         if unknown:
             raise ValueError(f"option(s) {unknown} do not apply to svmlight files; options for "
                              "svmlight: n_features, zero_based_features")
-        for role, raw in zip(svm_roles, read_svmlight_files([paths[r] for r in svm_roles], **shared)):
-            raws[role] = raw
+        together = read_svmlight_files([paths[r] for r in svm_roles], **shared)
+        raws.update(zip(svm_roles, together))
     for role in [r for r in paths if r not in raws]:
         opts = dict(options[role])
         if formats[role] in _KEYED and opts.get("side") is None and opts.get("x_key") is None:

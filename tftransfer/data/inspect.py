@@ -117,14 +117,16 @@ def _read_failure_fix(message: str, format: str) -> str:
     if "pair" in message:
         return "say which half to read: side='source' or side='target'"
     if any(k in message for k in ("no features array", "has no array", "has no column", "lacks")):
-        return "name the arrays / columns to read: x_key=..., y_key=... (label_column=... for tables)"
+        return ("name the arrays / columns to read: x_key=..., y_key=... (label_column=... "
+                "for tables)")
     if "Could not" in message or "not UTF-8" in message:
         return (f"check that the file is a {format} file ({FORMATS.get(format).description}), "
                 "or pass format=... if the suffix misleads")
     return f"make the file a valid {format} file ({FORMATS.get(format).description})"
 
 
-def _read(path: Path, format: str, options: dict) -> Tuple[Optional[RawData], List[str], Optional[Problem]]:
+def _read(path: Path, format: str,
+          options: dict) -> Tuple[Optional[RawData], List[str], Optional[Problem]]:
     notes: List[str] = []
     try:
         return read_file(path, format, **options), notes, None
@@ -222,7 +224,8 @@ def describe(path: PathLike, format: Optional[str] = None, **reader_options) -> 
             problems.append(Problem(f"{empty} empty document(s)", "drop the empty lines / rows"))
     else:
         dtype = raw.x.dtype
-        facts.update(dtype=str(dtype), storage="sparse" if scipy.sparse.issparse(raw.x) else "dense")
+        storage = "sparse" if scipy.sparse.issparse(raw.x) else "dense"
+        facts.update(dtype=str(dtype), storage=storage)
         if not (np.issubdtype(dtype, np.number) or dtype == np.bool_):
             problems.append(Problem(f"the features are {dtype}, not numbers",
                                     "store numeric features"))
@@ -320,7 +323,8 @@ def format_description(description: FileDescription, max_classes: int = 50) -> s
                 lines.append(f"  {name:<{width}}  {count:>7}  {100.0 * count / total:5.1f}%")
             if len(d.class_names) > max_classes:
                 rest = sum(d.class_counts[max_classes:])
-                lines.append(f"  ... {len(d.class_names) - max_classes} more classes, {rest} samples")
+                more = len(d.class_names) - max_classes
+                lines.append(f"  ... {more} more classes, {rest} samples")
         else:
             lines.append(f"labels:    {d.label_source} (unreadable: see problems)")
     for note in d.notes:

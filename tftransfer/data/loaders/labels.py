@@ -208,7 +208,9 @@ class ClassVocabulary:
         return index.astype(np.int32)
 
 
-def _check_scheme(labels: str) -> str:
+def _check_scheme(labels: Optional[str]) -> str:
+    if labels is None:
+        return "auto"
     if labels not in LABEL_SCHEMES:
         raise ValueError(
             f"`labels` must be one of {', '.join(repr(s) for s in LABEL_SCHEMES)}. "
@@ -220,7 +222,8 @@ def _check_scheme(labels: str) -> str:
 def _given_classes(classes: Sequence) -> ClassVocabulary:
     if isinstance(classes, (str, bytes)) or not isinstance(classes, Sequence) or len(classes) < 2:
         raise ValueError(
-            f"`classes` must be a sequence of at least 2 class labels. Received: classes={classes!r}"
+            "`classes` must be a sequence of at least 2 class labels. "
+            f"Received: classes={classes!r}"
         )
     values, _ = canonical_labels(np.asarray(list(classes), dtype=object), len(classes), "classes")
     if len(np.unique(values)) != len(values):
@@ -241,7 +244,8 @@ def build_vocabulary(
 
     Args:
         label_arrays: Canonical labels (`canonical_labels`) of each labelled file.
-        labels: The scheme, one of `LABEL_SCHEMES` (see the module docstring).
+        labels: The scheme, one of `LABEL_SCHEMES` (see the module docstring); None is
+            "auto".
         num_classes: For `zero_based` / `one_based` (given or detected): the number of
             classes, when some have no sample in any file; for the others it must equal
             the number of distinct labels. None: from the labels.
@@ -256,7 +260,7 @@ def build_vocabulary(
         ValueError: If the labels do not fit the scheme (e.g. label 0 with `one_based`,
             names with a numeric scheme), or `num_classes` contradicts them.
     """
-    _check_scheme(labels)
+    labels = _check_scheme(labels)
     if classes is not None:
         return _given_classes(classes)
     if num_classes is not None and (
@@ -309,7 +313,8 @@ def build_vocabulary(
                 f"{where}: labels='binary' expects labels -1 and +1, got {_shown(values)}"
             )
         if num_classes not in (None, 2):
-            raise ValueError(f"{where}: labels='binary' has 2 classes, got num_classes={num_classes}")
+            raise ValueError(
+                f"{where}: labels='binary' has 2 classes, got num_classes={num_classes}")
         return ClassVocabulary((-1, 1), "binary", tuple(notes))
     if scheme in _FIRST:
         first = _FIRST[scheme]
@@ -323,8 +328,8 @@ def build_vocabulary(
         if num_classes is not None:
             if num_classes < count:
                 raise ValueError(
-                    f"{where}: num_classes={num_classes} is too small for {scheme.replace('_', '-')} "
-                    f"labels up to {high} (needs at least {count})"
+                    f"{where}: num_classes={num_classes} is too small for "
+                    f"{scheme.replace('_', '-')} labels up to {high} (needs at least {count})"
                 )
             count = int(num_classes)
         return ClassVocabulary(tuple(range(first, first + count)), scheme, tuple(notes))

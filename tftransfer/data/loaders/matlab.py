@@ -155,7 +155,8 @@ def read_mat(
     path = existing_path(path, "MATLAB")
     where = repr(str(path))
     if samples_axis not in SAMPLES_AXES or isinstance(samples_axis, bool):
-        raise ValueError(f"`samples_axis` must be 'auto', 0 or 1. Received: samples_axis={samples_axis!r}")
+        raise ValueError("`samples_axis` must be 'auto', 0 or 1. "
+                         f"Received: samples_axis={samples_axis!r}")
     if is_mat_v73(path):
         version = "7.3 (HDF5)"
         import h5py

@@ -122,7 +122,8 @@ def existing_path(path: PathLike, what: str, *, folder: bool = False) -> Path:
         )
     parent = path.parent
     hint = "check the path" if parent.is_dir() else f"the folder {str(parent)!r} does not exist"
-    raise FileNotFoundError(f"{what} {'folder' if folder else 'file'} {str(path)!r} not found; {hint}")
+    kind = "folder" if folder else "file"
+    raise FileNotFoundError(f"{what} {kind} {str(path)!r} not found; {hint}")
 
 
 def _missing_keys_error(path: Path, wanted: Iterable[str], found: Iterable[str]) -> ValueError:

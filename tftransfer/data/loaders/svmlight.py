@@ -36,7 +36,8 @@ def _check_options(n_features, zero_based_features) -> None:
         isinstance(n_features, bool) or not isinstance(n_features, (int, np.integer))
         or n_features < 1
     ):
-        raise ValueError(f"`n_features` must be an int >= 1 or None. Received: n_features={n_features!r}")
+        raise ValueError(
+            f"`n_features` must be an int >= 1 or None. Received: n_features={n_features!r}")
 
 
 def read_svmlight_files(

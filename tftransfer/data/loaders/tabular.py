@@ -143,7 +143,8 @@ def table_columns(path: PathLike, table_format: Optional[str] = None,
         except pd.errors.EmptyDataError as err:
             raise ValueError(f"{str(path)!r} is empty: it holds no header and no rows") from err
         except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
-            raise ValueError(f"Could not parse {str(path)!r} as a {table_format} file: {err}") from err
+            raise ValueError(
+                f"Could not parse {str(path)!r} as a {table_format} file: {err}") from err
         notes = ()
         if len(frame.columns) and all(_is_number(c) for c in frame.columns):
             notes = ("no header",)
