@@ -161,7 +161,9 @@ DECAF_TASKS: Tuple[str, ...] = ("D->W", "W->D")
 REUTERS_TASKS: Tuple[str, ...] = tuple(_REUTERS)
 """The 6 Reuters-21578 tasks: each file as stored, then with source and target swapped."""
 NEWSGROUPS_TASKS: Tuple[str, ...] = tuple(
-    f"{a}_vs_{b}" for i, a in enumerate(_NEWSGROUPS_CATEGORIES) for b in _NEWSGROUPS_CATEGORIES[i + 1:]
+    f"{a}_vs_{b}"
+    for i, a in enumerate(_NEWSGROUPS_CATEGORIES)
+    for b in _NEWSGROUPS_CATEGORIES[i + 1 :]
 )
 """The 6 top-category pairs of 20 Newsgroups, one fixed split each (`NEWSGROUPS_SPLIT`)."""
 MSRC_VOC_TASKS: Tuple[str, ...] = ("MSRC->VOC", "VOC->MSRC")
@@ -260,7 +262,9 @@ def _labels(
     return (y - first).astype(np.int32)
 
 
-def _term_matrix(x, path: Path, key: str, n_features: int, transpose: bool) -> scipy.sparse.csr_matrix:
+def _term_matrix(
+    x, path: Path, key: str, n_features: int, transpose: bool
+) -> scipy.sparse.csr_matrix:
     """A stored (features, documents) or (documents, features) matrix as CSR (n, n_features),
     float64, checked finite and non-negative (term weights, word counts)."""
     if not (scipy.sparse.issparse(x) or (isinstance(x, np.ndarray) and x.ndim == 2)):
@@ -513,7 +517,9 @@ def load_reuters(
         FileNotFoundError: If the data folder or the file is missing.
     """
     if pair not in _REUTERS_FILES:
-        raise ValueError(f"Unknown Reuters-21578 pair {pair!r}. Valid pairs: {', '.join(_REUTERS_FILES)}")
+        raise ValueError(
+            f"Unknown Reuters-21578 pair {pair!r}. Valid pairs: {', '.join(_REUTERS_FILES)}"
+        )
     l2_normalize = check_bool(l2_normalize, "l2_normalize", owner="load_reuters")
     path = _benchmark_file(data_dir, f"reuters21578_da/{pair}_1.mat")
     arrays = _read_mat(path, ("Xs", "Ys", "Xt", "Yt"))
@@ -616,7 +622,9 @@ def load_newsgroups(
         FileNotFoundError: If the data folder or a file is missing.
     """
     if pair not in NEWSGROUPS_TASKS:
-        raise ValueError(f"Unknown 20 Newsgroups pair {pair!r}. Valid pairs: {', '.join(NEWSGROUPS_TASKS)}")
+        raise ValueError(
+            f"Unknown 20 Newsgroups pair {pair!r}. Valid pairs: {', '.join(NEWSGROUPS_TASKS)}"
+        )
     n_terms = check_int(n_terms, "n_terms", minimum=1, maximum=NEWSGROUPS_TERMS,
                         owner="load_newsgroups", allow_none=True)
     l2_normalize = check_bool(l2_normalize, "l2_normalize", owner="load_newsgroups")
@@ -627,7 +635,9 @@ def load_newsgroups(
         path = _benchmark_file(data_dir, f"newsgroups20_da/{category}.mat")
         arrays = _read_mat(path, keys)
         for key in keys:
-            parts[category, key] = _term_matrix(arrays[key], path, key, NEWSGROUPS_TERMS, transpose=True)
+            parts[category, key] = _term_matrix(
+                arrays[key], path, key, NEWSGROUPS_TERMS, transpose=True
+            )
     if n_terms is not None:
         kept = top_document_frequency_terms(parts.values(), n_terms)
         parts = {k: m[:, kept] for k, m in parts.items()}
@@ -675,7 +685,8 @@ def load_msrc_voc(
     arrays = _read_mat(path, (x_key, y_key))
     x = _term_matrix(arrays[x_key], path, x_key, 240, transpose=False).toarray()
     y = _labels(arrays[y_key], len(x), path, y_key, first=1, num_classes=MSRC_VOC_CLASSES)
-    return Domain(_MSRC_VOC[letter][1], surf_preprocess(x) if preprocess else x, y, MSRC_VOC_CLASSES)
+    x = surf_preprocess(x) if preprocess else x
+    return Domain(_MSRC_VOC[letter][1], x, y, MSRC_VOC_CLASSES)
 
 
 # --------------------------------------------------------------------------- tasks

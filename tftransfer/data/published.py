@@ -1,12 +1,12 @@
 """Published (or, where none exist, reference) accuracies of the real benchmarks, to print
 beside ours.
 
-Office-Caltech SURF, MNIST/USPS and DeCAF: all from Wang et al., "Visual Domain Adaptation with Manifold Embedded Distribution
-Alignment" (MEDA), ACM MM 2018: Table 2 (Office-Caltech10, SURF), Table 3 (MNIST/USPS,
-JDA protocol) and Table 4 (Office-Caltech10, DeCAF6). The baselines: 1NN and SVM trained
-on the source only; TCA (Pan et al., IEEE TNN 2011); GFK (Gong et al., CVPR 2012); JDA
-(Long et al., ICCV 2013); CORAL (Sun et al., AAAI 2016); ARTL (Long et al., IEEE TKDE
-2014); JGSA (Zhang et al., CVPR 2017). Task names are those of
+Office-Caltech SURF, MNIST/USPS and DeCAF: all from Wang et al., "Visual Domain Adaptation
+with Manifold Embedded Distribution Alignment" (MEDA), ACM MM 2018: Table 2 (Office-Caltech10,
+SURF), Table 3 (MNIST/USPS, JDA protocol) and Table 4 (Office-Caltech10, DeCAF6). The
+baselines: 1NN and SVM trained on the source only; TCA (Pan et al., IEEE TNN 2011); GFK
+(Gong et al., CVPR 2012); JDA (Long et al., ICCV 2013); CORAL (Sun et al., AAAI 2016); ARTL
+(Long et al., IEEE TKDE 2014); JGSA (Zhang et al., CVPR 2017). Task names are those of
 `tftransfer.data.benchmarks` ("C->A": source Caltech10, target amazon).
 
 Reuters-21578, 20 Newsgroups and MSRC/VOC2007: no table of published numbers for these files
