@@ -151,7 +151,7 @@ def _read_all(paths: Dict[str, Path], formats: Dict[str, str],
             opts["side"] = _SIDE[role]
         if formats[role] in _TABLES and role != "source" and opts.get("label_column") is None:
             source = raws.get("source")
-            if source is not None and source.label_source and source.format in _TABLES:
+            if source is not None and source.label_key and source.format in _TABLES:
                 opts.update(_target_label_column(source, paths[role], formats[role], opts))
         if formats[role] == "mat" and role != "source" and opts.get("n_features") is None:
             source = raws.get("source")
@@ -180,8 +180,7 @@ def _target_label_column(source: RawData, path: Path, table_format: str, opts: d
     last column holds the labels, as in the source.
     """
     if _tables_with_named_columns(source):
-        return {"label_column": source.label_source[len("column "):].strip("'\""),
-                "optional_label": True}
+        return {"label_column": source.label_key, "optional_label": True}
     columns, _ = table_columns(path, table_format, opts.get("delimiter"))
     if len(columns) == source.feature_shape[0]:
         return {"label_column": False,

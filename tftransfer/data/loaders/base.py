@@ -39,6 +39,7 @@ class RawData:
         labels: The labels as stored, shape `(n,)` (numbers or names), or None.
         feature_names: The feature names (table columns), or None.
         label_source: Where the labels came from ("column 'label'", "key 'Ys'").
+        label_key: The label column / array name, when there is one ("label", "Ys").
         notes: What the reader detected or assumed, for the user.
         details: Extra (name, text) facts for the data report (e.g. the arrays of a .mat).
     """
@@ -49,6 +50,7 @@ class RawData:
     labels: Optional[np.ndarray] = None
     feature_names: Optional[Tuple[str, ...]] = None
     label_source: Optional[str] = None
+    label_key: Optional[str] = None
     notes: Tuple[str, ...] = ()
     details: Tuple[Tuple[str, str], ...] = ()
 

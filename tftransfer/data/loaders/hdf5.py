@@ -137,7 +137,8 @@ def read_hdf5(
         y = None if y_key is None else _h5_array(handle, y_key, matlab=False)
     return RawData(
         path=path, format="hdf5", x=x, labels=y,
-        label_source=None if y_key is None else f"dataset {y_key!r}", notes=notes,
+        label_source=None if y_key is None else f"dataset {y_key!r}", label_key=y_key,
+        notes=notes,
         details=(("arrays", key_listing(shapes)),
                  ("read", f"x={x_key!r}, y={y_key!r}")),
     )

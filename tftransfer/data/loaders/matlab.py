@@ -186,7 +186,7 @@ def read_mat(
     storage = "sparse" if scipy.sparse.issparse(x) else "dense"
     return RawData(
         path=path, format="mat", x=x, labels=y,
-        label_source=None if y_key is None else f"variable {y_key!r}",
+        label_source=None if y_key is None else f"variable {y_key!r}", label_key=y_key,
         notes=tuple(notes) + oriented,
         details=(("version", version),
                  ("variables", key_listing(shapes)),

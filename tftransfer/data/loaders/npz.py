@@ -60,7 +60,8 @@ def read_npz(
         y = None if y_key is None else archive[y_key]
     return RawData(
         path=path, format="npz", x=x, labels=y,
-        label_source=None if y_key is None else f"key {y_key!r}", notes=notes,
+        label_source=None if y_key is None else f"key {y_key!r}", label_key=y_key,
+        notes=notes,
         details=(("arrays", key_listing(shapes)),
                  ("read", f"x={x_key!r}, y={y_key!r}")),
     )

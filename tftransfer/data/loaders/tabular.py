@@ -224,7 +224,8 @@ def read_table(
     return RawData(
         path=path, format=table_format, x=features.to_numpy(dtype=np.float64),
         labels=labels, feature_names=tuple(features.columns),
-        label_source=None if label is None else f"column {label!r}", notes=tuple(notes),
+        label_source=None if label is None else f"column {label!r}", label_key=label,
+        notes=tuple(notes),
     )
 
 
