@@ -9,8 +9,8 @@ is trained on the WHOLE labelled source domain and scored on the WHOLE target do
 (unsupervised, transductive: target labels are read only to score; nothing is tuned). The
 printed numbers are target accuracies (%), one column per task, then their mean.
 
-Features: the project's loaders (`tftransfer.data.benchmarks`) with the preprocessing of
-each benchmark's reference baselines:
+Features: the project's loaders (`tftransfer.data.benchmarks.task_domains`: the whole source
+and target of each task) with the preprocessing of each benchmark's reference baselines:
 
 | dataset               | features                                                        |
 |-----------------------|-----------------------------------------------------------------|
@@ -65,33 +65,15 @@ CLASSIFIERS: Dict[str, Callable[[], object]] = {
     "LR": lambda: LogisticRegression(C=1.0, max_iter=1000),
 }
 
-_REUTERS_SWAP = {"people->org": "org_vs_people", "place->org": "org_vs_place",
-                 "place->people": "people_vs_place"}
-_REUTERS_STORED = {"org->people": "org_vs_people", "org->place": "org_vs_place",
-                   "people->place": "people_vs_place"}
-
-
-def _reuters(task: str, data_dir, **_) -> Tuple[Domain, Domain]:
-    if task in _REUTERS_STORED:
-        return bm.load_reuters(_REUTERS_STORED[task], data_dir)
-    target, source = bm.load_reuters(_REUTERS_SWAP[task], data_dir)
-    return source, target
-
-
-def _pair(loader, task: str, data_dir, **options) -> Tuple[Domain, Domain]:
-    source, _, target = task.partition("->")
-    return loader(source, data_dir, **options), loader(target, data_dir, **options)
-
-
-# dataset -> (source, target) Domains of a task, with the table's preprocessing.
-DOMAINS: Dict[str, Callable[..., Tuple[Domain, Domain]]] = {
-    "office_caltech_surf": lambda t, d: _pair(bm.load_office_caltech_surf, t, d),
-    "mnist_usps": lambda t, d: _pair(bm.load_mnist_usps_jda, t, d, l2_normalize=True),
-    "decaf": lambda t, d: _pair(bm.load_decaf, t, d, l2_normalize=True),
-    "reuters": _reuters,
-    "newsgroups": lambda t, d: bm.load_newsgroups(t, d),
-    "newsgroups_full": lambda t, d: bm.load_newsgroups(t, d, n_terms=None),
-    "msrc_voc": lambda t, d: _pair(bm.load_msrc_voc, t, d),
+# dataset -> the loader options of its reference baselines (`task_domains`).
+OPTIONS: Dict[str, dict] = {
+    "office_caltech_surf": {},
+    "mnist_usps": {"l2_normalize": True},
+    "decaf": {"l2_normalize": True},
+    "reuters": {},
+    "newsgroups": {},
+    "newsgroups_full": {"n_terms": None},
+    "msrc_voc": {},
 }
 SPARSE = {"reuters", "newsgroups", "newsgroups_full"}
 
@@ -119,7 +101,8 @@ def table(dataset: str, tasks: Iterable[str], data_dir) -> Tuple[str, Dict[str, 
     rows: Dict[str, Dict[str, float]] = {name: {} for name in CLASSIFIERS}
     unconverged: Dict[str, List[str]] = {}
     for task in tasks:
-        source, target = DOMAINS[dataset](task, data_dir)
+        source, target = bm.task_domains(dataset.replace("_full", ""), task, data_dir=data_dir,
+                                         **OPTIONS[dataset])
         accuracies, stopped = scores(source, target, dataset in SPARSE)
         for name, value in accuracies.items():
             rows[name][task] = value

@@ -30,9 +30,9 @@ Datasets (registered in `tftransfer.data.datasets`) and their tasks:
 | `reuters`             | org->people, people->org, org->place, | Pan et al., IEEE TNN 2011 (TCA) |
 |                       | place->org, people->place,            |                                 |
 |                       | place->people                         |                                 |
-| `newsgroups`          | comp_vs_rec, comp_vs_sci,             | subcategory splits as in Dai et |
-|                       | comp_vs_talk, rec_vs_sci,             | al., KDD 2007                   |
-|                       | rec_vs_talk, sci_vs_talk              |                                 |
+| `newsgroups`          | comp_vs_rec:12->34, comp_vs_sci:12->34| subcategory splits as in Dai et |
+|                       | comp_vs_talk:12->34, rec_vs_sci:12->34| al., KDD 2007                   |
+|                       | rec_vs_talk:12->34, sci_vs_talk:12->34|                                 |
 | `msrc_voc`            | MSRC->VOC, VOC->MSRC                  | the CMMS demo (IEEE TIP 2020)   |
 
 Every task follows the protocol of the published shallow-DA tables (Wang et al., "Visual
@@ -50,10 +50,11 @@ The cross-domain text and MSRC/VOC sets in short (details in each loader's docst
   `org_vs_people_1.mat` as stored (source `Xs`, target `Xt`), "people->org" the same file
   with the roles swapped (the upstream `_2` files are exactly that). Labels: the file's -1 is
   class 0, +1 is class 1. Rows scaled to unit L2 norm.
-- 20 Newsgroups: one fixed split per top-category pair A_vs_B: source = subcategories X1, X2
-  of A and of B, target = X3, X4 of A and of B; class 1 = A, class 0 = B. The 25,804-term
-  vocabulary is cut to the `n_terms` (default 5,000) terms of highest document frequency in
-  source and target together — no labels involved — then rows are scaled to unit L2 norm.
+- 20 Newsgroups: one fixed split per top-category pair A_vs_B, task "A_vs_B:12->34": source
+  = subcategories X1, X2 of A and of B, target = X3, X4 of A and of B; class 1 = A, 0 = B.
+  The 25,804-term vocabulary is cut to the `n_terms` (default 5,000) terms of highest
+  document frequency in source and target together — no labels involved — then rows are
+  scaled to unit L2 norm.
 - MSRC/VOC2007: 6 shared classes (file 1..6 -> 0..5); each row divided by its sum, then each
   feature z-scored within its domain (`surf_preprocess`), the preprocessing of the CMMS demo.
 
@@ -63,8 +64,9 @@ Example:
     (958, (800,))
     >>> PUBLISHED["office_caltech_surf"]["1NN"]["C->A"]
     23.7
-    >>> newsgroups_task("comp_vs_rec").input_shape
+    >>> newsgroups_task("comp_vs_rec:12->34").input_shape
     (5000,)
+    >>> source, target = task_domains("reuters", "people->org")  # whole domains, no split
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ __all__ = [
     "MNIST_USPS_TASKS",
     "MSRC_VOC_TASKS",
     "NEWSGROUPS_DEFAULT_TERMS",
+    "NEWSGROUPS_PAIRS",
     "NEWSGROUPS_SPLIT",
     "NEWSGROUPS_TASKS",
     "OFFICE_CALTECH_TASKS",
@@ -113,6 +116,7 @@ __all__ = [
     "office_caltech_surf_task",
     "reuters_task",
     "surf_preprocess",
+    "task_domains",
     "top_document_frequency_terms",
 ]
 
@@ -160,12 +164,15 @@ MNIST_USPS_TASKS: Tuple[str, ...] = ("M->U", "U->M")
 DECAF_TASKS: Tuple[str, ...] = ("D->W", "W->D")
 REUTERS_TASKS: Tuple[str, ...] = tuple(_REUTERS)
 """The 6 Reuters-21578 tasks: each file as stored, then with source and target swapped."""
-NEWSGROUPS_TASKS: Tuple[str, ...] = tuple(
+NEWSGROUPS_PAIRS: Tuple[str, ...] = tuple(
     f"{a}_vs_{b}"
     for i, a in enumerate(_NEWSGROUPS_CATEGORIES)
     for b in _NEWSGROUPS_CATEGORIES[i + 1 :]
 )
-"""The 6 top-category pairs of 20 Newsgroups, one fixed split each (`NEWSGROUPS_SPLIT`)."""
+"""The 6 top-category pairs of 20 Newsgroups ("comp_vs_rec", ...)."""
+NEWSGROUPS_TASKS: Tuple[str, ...] = tuple(f"{pair}:12->34" for pair in NEWSGROUPS_PAIRS)
+"""One task per pair, named by its split (`NEWSGROUPS_SPLIT`): "comp_vs_rec:12->34" trains on
+subcategories X1, X2 of comp and of rec and adapts to X3, X4 of both."""
 MSRC_VOC_TASKS: Tuple[str, ...] = ("MSRC->VOC", "VOC->MSRC")
 BENCHMARK_TASKS: Dict[str, Tuple[str, ...]] = {
     "office_caltech_surf": OFFICE_CALTECH_TASKS,
@@ -621,9 +628,9 @@ def load_newsgroups(
         TypeError: If `n_terms` is not an int or None.
         FileNotFoundError: If the data folder or a file is missing.
     """
-    if pair not in NEWSGROUPS_TASKS:
+    if pair not in NEWSGROUPS_PAIRS:
         raise ValueError(
-            f"Unknown 20 Newsgroups pair {pair!r}. Valid pairs: {', '.join(NEWSGROUPS_TASKS)}"
+            f"Unknown 20 Newsgroups pair {pair!r}. Valid pairs: {', '.join(NEWSGROUPS_PAIRS)}"
         )
     n_terms = check_int(n_terms, "n_terms", minimum=1, maximum=NEWSGROUPS_TERMS,
                         owner="load_newsgroups", allow_none=True)
@@ -710,6 +717,67 @@ def _check_task(name, dataset: str) -> str:
 def _parse_task(name, dataset: str) -> Tuple[str, str]:
     source, _, target = _check_task(name, dataset).partition("->")
     return source, target
+
+
+def _reuters_domains(name, data_dir=None, **options) -> Tuple[Domain, Domain]:
+    stem, swapped = _REUTERS[_check_task(name, "reuters")]
+    first, second = load_reuters(stem, data_dir, **options)
+    return (second, first) if swapped else (first, second)
+
+
+def _newsgroups_domains(name, data_dir=None, **options) -> Tuple[Domain, Domain]:
+    pair = _check_task(name, "newsgroups").partition(":")[0]
+    return load_newsgroups(pair, data_dir, **options)
+
+
+def _domains_of(loader, dataset: str):
+    def domains(name, data_dir=None, **options) -> Tuple[Domain, Domain]:
+        source, target = _parse_task(name, dataset)
+        return loader(source, data_dir, **options), loader(target, data_dir, **options)
+
+    return domains
+
+
+_TASK_DOMAINS = {
+    "office_caltech_surf": _domains_of(load_office_caltech_surf, "office_caltech_surf"),
+    "mnist_usps": _domains_of(load_mnist_usps_jda, "mnist_usps"),
+    "decaf": _domains_of(load_decaf, "decaf"),
+    "reuters": _reuters_domains,
+    "newsgroups": _newsgroups_domains,
+    "msrc_voc": _domains_of(load_msrc_voc, "msrc_voc"),
+}
+
+
+def task_domains(
+    dataset: str, name: str, *, data_dir: Optional[PathLike] = None, **options
+) -> Tuple[Domain, Domain]:
+    """The WHOLE source and target domains of a benchmark task, before any split.
+
+    What the classical baselines of the published tables train and test on (the whole
+    source, the whole target); the `*_task` builders split the same source into
+    `source_train` / `source_val`.
+
+    Args:
+        dataset: A key of `BENCHMARK_TASKS`.
+        name: One of its tasks.
+        data_dir: The data folder; None uses `default_data_dir()`.
+        **options: The loader's preprocessing options (`preprocess`, `l2_normalize`,
+            `n_terms`), as for the dataset's `*_task` builder.
+
+    Returns:
+        (source, target) `Domain`s.
+
+    Raises:
+        ValueError: If `dataset` or `name` is unknown (the message lists the valid ones),
+            or the loader rejects its input.
+        TypeError: If an option is not one of the loader's.
+        FileNotFoundError: If the data folder or a file is missing.
+    """
+    if dataset not in _TASK_DOMAINS:
+        raise ValueError(
+            f"Unknown benchmark dataset {dataset!r}. Valid datasets: {', '.join(BENCHMARK_TASKS)}"
+        )
+    return _TASK_DOMAINS[dataset](name, data_dir, **options)
 
 
 def office_caltech_surf_task(
@@ -851,10 +919,7 @@ def reuters_task(
             or the split rejects its input.
         FileNotFoundError: If the data folder or the file is missing.
     """
-    _check_task(name, "reuters")
-    stem, swapped = _REUTERS[name]
-    first, second = load_reuters(stem, data_dir, l2_normalize=l2_normalize)
-    source, target = (second, first) if swapped else (first, second)
+    source, target = _reuters_domains(name, data_dir, l2_normalize=l2_normalize)
     return TransferTask.transductive(
         name, source, target, source_val_fraction=source_val_fraction, seed=seed
     )
@@ -876,7 +941,7 @@ def newsgroups_task(
     (`load_newsgroups`, which also cuts the vocabulary to `n_terms` without labels).
 
     Args:
-        name: One of `NEWSGROUPS_TASKS` ("comp_vs_rec", ...).
+        name: One of `NEWSGROUPS_TASKS` ("comp_vs_rec:12->34", ...).
         data_dir: The data folder; None uses `default_data_dir()`.
         n_terms: See `load_newsgroups` (default 5000; None keeps all 25,804 terms).
         l2_normalize: See `load_newsgroups` (default True).
@@ -891,8 +956,9 @@ def newsgroups_task(
             or the split rejects its input.
         FileNotFoundError: If the data folder or a file is missing.
     """
-    _check_task(name, "newsgroups")
-    source, target = load_newsgroups(name, data_dir, n_terms=n_terms, l2_normalize=l2_normalize)
+    source, target = _newsgroups_domains(
+        name, data_dir, n_terms=n_terms, l2_normalize=l2_normalize
+    )
     return TransferTask.transductive(
         name, source, target, source_val_fraction=source_val_fraction, seed=seed
     )

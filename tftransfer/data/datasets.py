@@ -7,7 +7,8 @@
 | `mnist_usps`          | `MNIST_USPS_TASKS` ("M->U", "U->M")     | `benchmarks` |
 | `decaf`               | `DECAF_TASKS` ("D->W", "W->D")          | `benchmarks` |
 | `reuters`             | `REUTERS_TASKS` ("org->people", ...)    | `benchmarks` |
-| `newsgroups`          | `NEWSGROUPS_TASKS` ("comp_vs_rec", ...) | `benchmarks` |
+| `newsgroups`          | `NEWSGROUPS_TASKS` ("comp_vs_rec:12->34", | `benchmarks` |
+|                       | ...)                                    |              |
 | `msrc_voc`            | `MSRC_VOC_TASKS` ("MSRC->VOC",          | `benchmarks` |
 |                       | "VOC->MSRC")                            |              |
 | `usps_scarce`         | `SCARCE_TARGET_TASKS` ("mnist->usps",   | `scarce`     |

@@ -1,0 +1,29 @@
+"""Reuters-21578 cross-domain text: 6 tasks over orgs, people and places.
+
+    python -m experiments.reuters [--data-dir ../shared/data] [--methods all]
+        [--tasks org->people,...] [--seeds 3] [--epochs E] [--out results/reuters]
+
+Term weights (d = 4,415-4,771), each row scaled to unit L2 norm; binary, the label is the top
+category, source and target hold disjoint halves of its subcategories (the construction used
+for TCA, Pan et al., IEEE TNN 2011). "org->people" is `org_vs_people_1.mat` as stored,
+"people->org" the same file with source and target swapped. Unsupervised, transductive. No
+published table was available: source-only 1-NN / SVM / logistic regression rows (checked in
+the data README, re-measured by benchmarks/classical_baselines.py) are printed beside ours.
+"""
+
+from experiments.benchmark import run_benchmark
+from tftransfer.data.benchmarks import PUBLISHED, PUBLISHED_SOURCE, REUTERS_TASKS
+
+DATASET = "reuters"
+BASE = {"epochs": 10, "batch_size": 64, "backbone": "mlp",
+        "backbone_options": {"units": [256]}}
+
+
+def main(argv=None) -> str:
+    return run_benchmark(argv, doc=__doc__, experiment=DATASET, dataset=DATASET,
+                         tasks=REUTERS_TASKS, base=BASE, published=PUBLISHED[DATASET],
+                         published_source=PUBLISHED_SOURCE[DATASET])
+
+
+if __name__ == "__main__":
+    main()
