@@ -1,4 +1,4 @@
-"""Shallow feature maps for domain adaptation: CORAL, Subspace Alignment, TCA.
+"""Shallow feature maps for domain adaptation: CORAL, Subspace Alignment, TCA, GFK.
 
 Each transform is fitted on unlabelled source and target samples, scikit-learn style
 (`fit(Xs, Xt)`, `transform_source(X)`, `transform_target(X)`, `fit_transform(Xs, Xt)`),
@@ -9,6 +9,7 @@ name; `transform_task(transform, task)` fits it and maps every split of a Transf
 
 from tftransfer.transforms.base import ShallowTransform
 from tftransfer.transforms.coral import CORAL
+from tftransfer.transforms.gfk import GFK
 from tftransfer.transforms.keras_layer import FixedLinearMap, as_keras_layer
 from tftransfer.transforms.registry import TRANSFORMS, get, names
 from tftransfer.transforms.subspace_alignment import SubspaceAlignment
@@ -18,6 +19,7 @@ from tftransfer.transforms.task import transform_task
 __all__ = [
     "CORAL",
     "FixedLinearMap",
+    "GFK",
     "ShallowTransform",
     "SubspaceAlignment",
     "TCA",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tftransfer.registry import Registry
 from tftransfer.transforms.base import ShallowTransform
 from tftransfer.transforms.coral import CORAL
+from tftransfer.transforms.gfk import GFK
 from tftransfer.transforms.subspace_alignment import SubspaceAlignment
 from tftransfer.transforms.tca import TCA
 
@@ -12,13 +13,14 @@ TRANSFORMS: Registry = Registry("transform")
 TRANSFORMS.register("coral", CORAL)
 TRANSFORMS.register("sa", SubspaceAlignment)
 TRANSFORMS.register("tca", TCA)
+TRANSFORMS.register("gfk", GFK)
 
 
 def get(name: str, **options) -> ShallowTransform:
     """A new, unfitted transform: `get("tca", n_components=10, kernel="rbf")`.
 
     Args:
-        name: A registered name ("coral", "sa", "tca"; see `names()`).
+        name: A registered name ("coral", "sa", "tca", "gfk"; see `names()`).
         **options: The transform's constructor arguments.
 
     Raises:
