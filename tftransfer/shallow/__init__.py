@@ -1,0 +1,53 @@
+"""Shallow domain-adaptation classifiers: JDA, BDA, MEDA, EasyTL, GFK, and maps + heads.
+
+Scikit-learn-style estimators (`sklearn.base.BaseEstimator`) fitted on labelled source
+samples and unlabelled target samples, `fit(Xs, ys, Xt)`, then
+`predict(X, domain="target")`, `predict_scores(X, domain)` ((n, C) class scores, higher
+= more likely), `transform_source(X)` / `transform_target(X)` (the learnt embedding).
+Target labels are never an argument. `get("meda")` builds one by name; `names()` lists
+them.
+
+| name       | method                                                             |
+|------------|--------------------------------------------------------------------|
+| `jda`      | Joint Distribution Adaptation (Long et al., ICCV 2013) + 1-NN      |
+| `bda`      | Balanced Distribution Adaptation (Wang et al., ICDM 2017) + 1-NN   |
+| `meda`     | Manifold Embedded Distribution Alignment (Wang et al., ACM MM 2018) |
+| `easytl`   | Easy Transfer Learning (Wang et al., IEEE TMM 2019)                 |
+| `gfk`      | Geodesic Flow Kernel + 1-NN (Gong et al., CVPR 2012)               |
+| `nn1`, `svm`, `logreg` | a classical head on the raw features (source only)     |
+| `<map>_<head>` | a `tftransfer.transforms` map (coral, sa, tca, gfk) + a head   |
+
+Example:
+    >>> from tftransfer import shallow
+    >>> model = shallow.get("meda").fit(Xs, ys, Xt)
+    >>> model.predict(Xt), model.predict_scores(Xt).shape
+"""
+
+from tftransfer.shallow.balance import BalanceEstimate, estimate_balance, proxy_a_distance
+from tftransfer.shallow.base import ShallowClassifier
+from tftransfer.shallow.bda import BDA
+from tftransfer.shallow.easytl import EasyTL
+from tftransfer.shallow.gfk import GFKClassifier
+from tftransfer.shallow.heads import HEADS, make_head
+from tftransfer.shallow.jda import JDA
+from tftransfer.shallow.meda import MEDA
+from tftransfer.shallow.registry import SHALLOW_METHODS, get, names
+from tftransfer.shallow.transform_then_head import TransformThenHead
+
+__all__ = [
+    "BDA",
+    "BalanceEstimate",
+    "EasyTL",
+    "GFKClassifier",
+    "HEADS",
+    "JDA",
+    "MEDA",
+    "SHALLOW_METHODS",
+    "ShallowClassifier",
+    "TransformThenHead",
+    "estimate_balance",
+    "get",
+    "make_head",
+    "names",
+    "proxy_a_distance",
+]
