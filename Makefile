@@ -27,7 +27,7 @@ bench: $(STAMP)
 # Distributed KerasTuner search on this machine: a chief (the oracle) and 2 workers
 # (the trials); the chief then trains the selected configuration. See docs/distributed.md.
 tune-cluster: $(STAMP)
-	$(PY) -m tftransfer.tuning_cluster --workers 2 --timeout 1800 -- \
+	$(PY) -m tftransfer.tuning.cluster --workers 2 --timeout 1800 -- \
 		$(PY) -m experiments.digits_shift --tune --objective dev --max-trials 6 \
 		--tasks "original->rotated" --methods dann --epochs 5 --seeds 2 --out results/tune_cluster
 

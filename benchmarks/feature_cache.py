@@ -45,6 +45,7 @@ from tftransfer.data import TransferTask, load_usps
 from tftransfer.data.images import grey_domain_to_rgb
 from tftransfer.data.loaders import resolve_data_dir
 from tftransfer.reproducibility import set_seed
+from tftransfer.training import fit_task
 
 
 def usps_task(data_dir, n_train: int, n_test: int, seed: int = 0) -> TransferTask:
@@ -71,7 +72,7 @@ def train_and_test(backbone, task, *, epochs, batch_size, seed, **method_options
     start = time.perf_counter()
     model = methods.get("source_only")(backbone, num_classes=task.num_classes, **method_options)
     model.compile(optimizer=keras.optimizers.Adam(1e-2))
-    model.fit_task(task, epochs=epochs, batch_size=batch_size, seed=seed)
+    fit_task(model, task, epochs=epochs, batch_size=batch_size, seed=seed)
     accuracy = model.evaluate(task.target_test.x, task.target_test.y, batch_size=256,
                               return_dict=True, verbose=0)["accuracy"]
     return accuracy, time.perf_counter() - start

@@ -15,8 +15,9 @@ import os
 from pathlib import Path
 from typing import Dict, Sequence
 
-from experiments.common import common_parser, expand_grid, parse_list, published_markdown, run_experiment
-from experiments.variants import UNSUPERVISED, VARIANTS, variant_fields
+from experiments.common import (common_parser, expand_grid, parse_list, parse_methods,
+                                published_markdown, run_experiment)
+from tftransfer import variants
 from tftransfer.data.loaders import default_data_dir
 
 SELECTION = ("none — the model at the end of training (fixed epochs, the same hyperparameters "
@@ -25,7 +26,7 @@ SELECTION = ("none — the model at the end of training (fixed epochs, the same 
 
 def run_benchmark(argv, *, doc: str, experiment: str, dataset: str, tasks: Sequence[str],
                   base: Dict, published: Dict, published_source: str,
-                  default_methods: Sequence[str] = (*UNSUPERVISED, "target_only"),
+                  default_methods: Sequence[str] | None = None,
                   variant_overrides: Dict[str, Dict] | None = None) -> str:
     parser = common_parser(doc.splitlines()[0], f"results/{experiment}",
                            default_jobs=min(2, os.cpu_count() or 1))
@@ -38,13 +39,15 @@ def run_benchmark(argv, *, doc: str, experiment: str, dataset: str, tasks: Seque
         raise SystemExit(f"error: no data folder (got {args.data_dir!r}); pass --data-dir or set "
                          "$TFTRANSFER_DATA_DIR")
     task_list = parse_list(args.tasks, list(tasks), "task", tasks)
-    names = parse_list(args.methods, list(VARIANTS), "method", default_methods)
+    if default_methods is None:
+        default_methods = [*variants.unsupervised(), "target_only"]
+    names = parse_methods(args.methods, default_methods)
     overrides = variant_overrides or {}
     base = {**base, "experiment": experiment, "dataset": dataset,
             "data_options": {**base.get("data_options", {}), "data_dir": str(data_dir.resolve())}}
 
     def per_method(name):
-        fields = variant_fields(name, base)
+        fields = variants.fields(name)
         for key, value in overrides.get(name, {}).items():
             fields[key] = {**fields.get(key, {}), **value} if isinstance(value, dict) else value
         return fields

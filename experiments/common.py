@@ -6,8 +6,11 @@ import argparse
 import time
 from typing import Callable, Dict, List, Sequence
 
+from tftransfer import variants
 from tftransfer.config import RunConfig
-from tftransfer.distribute import STRATEGIES, TUNING_VARS, tuning_role
+from tftransfer.distribute import STRATEGIES
+from tftransfer.runner import resolve
+from tftransfer.tuning.roles import TUNING_VARS, tuning_role
 from tftransfer.results import write_results
 from experiments.tuned import add_tuning_flags, tune_grid
 from tftransfer.runner import run_grid, writes_files
@@ -48,6 +51,24 @@ def parse_list(value: str | None, valid: Sequence[str], kind: str, default: Sequ
     return items
 
 
+def parse_methods(value: str | None, default: Sequence[str]) -> List[str]:
+    """`--methods`: variant names (`tftransfer.variants.names()`), compositions "a+b" of paired
+    methods, or 'all' (every variant); unknown names are an error listing the valid ones."""
+    if value is None:
+        return list(default)
+    if value == "all":
+        return variants.names()
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    if not items:
+        raise SystemExit(f"error: no method in {value!r}; valid methods: {', '.join(variants.names())}")
+    for item in items:
+        try:
+            variants.fields(item)
+        except ValueError as error:
+            raise SystemExit(f"error: {error}") from None
+    return items
+
+
 def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[str],
                 per_method: Callable[[str], Dict]) -> List[RunConfig]:
     """One validated RunConfig per task × method × seed (`per_method` adds/overrides fields)."""
@@ -63,7 +84,12 @@ def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[s
                     fields["batch_size"] = args.batch_size
                 if getattr(args, "target_labels", None) is not None and fields["method"] != "target_only":
                     fields["target_labels_per_class"] = args.target_labels
-                configs.append(RunConfig.from_dict(fields).validate())
+                config = RunConfig.from_dict(fields)
+                try:
+                    resolve(config)
+                except (TypeError, ValueError) as error:
+                    raise SystemExit(f"error: {error}") from None
+                configs.append(config)
     return configs
 
 

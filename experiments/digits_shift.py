@@ -14,20 +14,24 @@ from __future__ import annotations
 
 import os
 
-from experiments.common import common_parser, expand_grid, parse_list, run_experiment
-from tftransfer import methods
+from experiments.common import common_parser, expand_grid, parse_list, parse_methods, run_experiment
+from tftransfer import methods, variants
 from tftransfer.data.builtin import DEFAULT_DIGITS_TASKS, task_names
 
 EXPERIMENT = "digits_shift"
 FINETUNE_LABELS_PER_CLASS = 5
+# Only the data-dependent parts: every method's hyperparameters are its own defaults.
 BASE = {"experiment": EXPERIMENT, "dataset": "builtin", "epochs": 20, "batch_size": 64,
-        "learning_rate": 1e-3, "backbone": "mlp", "backbone_options": {"units": [128, 64]}}
+        "backbone": "mlp", "backbone_options": {"units": [128, 64]}}
+DEFAULT_METHODS = ["source_only", "target_only", "dann", "dan", "deep_coral", "finetune", "cdan",
+                   "cdan_e", "mdd", "mcc", "cdan_mcc"]
 
 
-def per_method(method: str) -> dict:
-    if methods.get(method).target_labels == "few":
-        return {"target_labels_per_class": FINETUNE_LABELS_PER_CLASS}
-    return {}
+def per_method(name: str) -> dict:
+    fields = variants.fields(name)
+    if methods.get(fields["method"]).target_labels == "few":
+        fields["target_labels_per_class"] = FINETUNE_LABELS_PER_CLASS
+    return fields
 
 
 def main(argv=None) -> str:
@@ -36,7 +40,7 @@ def main(argv=None) -> str:
     args = parser.parse_args(argv)
     valid_tasks = [t for t in task_names() if not t.startswith("moons")]
     tasks = parse_list(args.tasks, valid_tasks, "task", DEFAULT_DIGITS_TASKS)
-    method_names = parse_list(args.methods, methods.names(), "method", methods.names())
+    method_names = parse_methods(args.methods, DEFAULT_METHODS)
     configs = expand_grid(args, BASE, tasks, method_names, per_method)
     return run_experiment(
         configs, args,

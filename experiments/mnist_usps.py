@@ -12,8 +12,8 @@ from experiments.benchmark import run_benchmark
 from tftransfer.data.benchmarks import MNIST_USPS_TASKS, PUBLISHED, PUBLISHED_SOURCE
 
 DATASET = "mnist_usps"
-BASE = {"epochs": 10, "batch_size": 64, "learning_rate": 1e-3, "backbone": "lenet",
-        "backbone_options": {"feature_units": 128}, "method_options": {"lambda_": 1.0}}
+BASE = {"epochs": 10, "batch_size": 64, "backbone": "lenet",
+        "backbone_options": {"feature_units": 128}}
 
 
 # Shallow maps output feature vectors, not images: an MLP head instead of the CNN.

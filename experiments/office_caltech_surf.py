@@ -12,8 +12,8 @@ from experiments.benchmark import run_benchmark
 from tftransfer.data.benchmarks import OFFICE_CALTECH_TASKS, PUBLISHED, PUBLISHED_SOURCE
 
 DATASET = "office_caltech_surf"
-BASE = {"epochs": 10, "batch_size": 64, "learning_rate": 1e-3, "backbone": "mlp",
-        "backbone_options": {"units": [256]}, "method_options": {"lambda_": 1.0}}
+BASE = {"epochs": 10, "batch_size": 64, "backbone": "mlp",
+        "backbone_options": {"units": [256]}}
 
 
 def main(argv=None) -> str:

@@ -221,14 +221,14 @@ def pretrained_mnist_backbone(out: Path, data_dir: Path, epochs: int, batch_size
     Returns:
         The SavedModel folder, for `hub:<path>`.
     """
-    from tftransfer import runner
+    from tftransfer import runner, training
     from tftransfer.backbones import export_hub
     from tftransfer.config import RunConfig
     from tftransfer.io import write_json_atomic, write_text_atomic
 
     config = RunConfig(experiment=f"{EXPERIMENT}/pretraining", task="mnist->usps",
                        method="source_only", dataset=DATASET, seed=0, epochs=epochs,
-                       batch_size=batch_size, learning_rate=SCRATCH_LEARNING_RATE, backbone="lenet",
+                       batch_size=batch_size, recipe=adam(SCRATCH_LEARNING_RATE), backbone="lenet",
                        backbone_options=dict(LENET_OPTIONS),
                        data_options={"data_dir": str(data_dir)}).validate()
     folder = out / "pretrained" / f"mnist_lenet_{config.run_id()}"
@@ -239,8 +239,8 @@ def pretrained_mnist_backbone(out: Path, data_dir: Path, epochs: int, batch_size
     print(f"pretraining a LeNet on MNIST ({epochs} epochs) -> {hub_path}")
     model, task, _, seconds = runner.train(config)
     metrics = {"config": config.to_dict(), "train_seconds": seconds,
-               "mnist_val_accuracy": runner.accuracy(model, task.source_val, batch_size=256),
-               "usps_test_accuracy": runner.accuracy(model, task.target_test, batch_size=256)}
+               "mnist_val_accuracy": training.accuracy(model, task.source_val, batch_size=256),
+               "usps_test_accuracy": training.accuracy(model, task.target_test, batch_size=256)}
     partial = folder / "hub.partial"
     shutil.rmtree(partial, ignore_errors=True)
     shutil.rmtree(hub_path, ignore_errors=True)
@@ -266,6 +266,12 @@ def pretraining_metrics(settings: Sequence[Setting]) -> Dict[str, dict]:
 
 
 # --------------------------------------------------------------------------- the grid
+def adam(learning_rate: float) -> Dict:
+    """This study's recipe: Adam at a constant rate, no weight decay (not the methods' own)."""
+    return {"optimizer": "adam", "learning_rate": learning_rate, "lr_schedule": "constant",
+            "weight_decay": 0.0}
+
+
 def k_value(k: str) -> int:
     return K_ALL if k == "all" else int(k)
 
@@ -275,11 +281,11 @@ def method_fields(method: str, setting: Setting, k: str, steps: int) -> Dict:
     per_class = k_value(k)
     finetune = {"pretrain_epochs": 0, "steps_per_epoch": steps}
     if method == "scratch":
-        return {"method": "finetune", "backbone": setting.scratch, "learning_rate": SCRATCH_LEARNING_RATE,
+        return {"method": "finetune", "backbone": setting.scratch, "recipe": adam(SCRATCH_LEARNING_RATE),
                 "backbone_options": setting.scratch_options, "target_labels_per_class": per_class,
                 "method_options": {**finetune, "freeze_depth": "all", "backbone_lr_multiplier": 1.0}}
     pretrained = {"backbone": setting.pretrained, "backbone_options": setting.pretrained_options,
-                  "learning_rate": TRANSFER_LEARNING_RATE}
+                  "recipe": adam(TRANSFER_LEARNING_RATE)}
     if method == "linear_probe":
         return {"method": "finetune", **pretrained, "target_labels_per_class": per_class,
                 "method_options": {**finetune, "freeze_depth": "none"}}

@@ -12,8 +12,8 @@ reason of failed trials); the selected configuration is then trained for every s
 ordinary runner, so `results.csv` and `summary.md` hold the selected configuration's results.
 Searches live in `OUT/tuning/` and resume: a relaunch runs no finished trial again.
 
-Distributed (KerasTuner's chief/worker mode, `tftransfer.distribute.tuning_role()`; launch
-with `python -m tftransfer.tuning_cluster --workers N -- python -m experiments.NAME --tune
+Distributed (KerasTuner's chief/worker mode, `tftransfer.roles.tuning_role()`; launch
+with `python -m tftransfer.tuning.cluster --workers N -- python -m experiments.NAME --tune
 ...`): every process runs the same command. The searches run one after the other, search k
 on oracle port `KERASTUNER_ORACLE_PORT + k`; the chief serves each oracle and trains
 nothing, the workers train the trials. After the searches the workers exit, writing nothing
@@ -29,7 +29,8 @@ from typing import List, Tuple
 
 import pandas as pd
 
-from tftransfer import distribute, selection, tuning
+from tftransfer import selection, tuning
+from tftransfer.tuning import roles
 from tftransfer.config import RunConfig
 from tftransfer.io import write_text_atomic
 from tftransfer.runner import writes_files
@@ -61,7 +62,7 @@ def tune_grid(args, configs: List[RunConfig], out) -> Tuple[List[RunConfig], str
     try:
         selection.get(args.objective)
         space = tuning.parse_space(args.space)
-        role = distribute.tuning_role()
+        role = roles.tuning_role()
     except ValueError as error:
         raise SystemExit(f"error: {error}") from None
     tuned, frames = [], []
@@ -83,7 +84,7 @@ def tune_grid(args, configs: List[RunConfig], out) -> Tuple[List[RunConfig], str
             tuned.extend(group)
             continue
         print(f"{task} {label}: selected {result.best_config.method_options} "
-              f"lr={result.best_config.learning_rate:.2g} ({args.objective}="
+              f"recipe={dict(result.best_config.recipe)} ({args.objective}="
               f"{result.best_scores[args.objective]:.4f})")
         tuned.extend(result.best_config.replace(seed=c.seed) for c in group)
     if role == "worker":

@@ -1,4 +1,4 @@
-"""The λ schedule: Ganin's ramp reaches the model during fit."""
+"""`LambdaScheduler`: a callback that assigns λ (of a model or of a gradient reversal layer)."""
 
 import math
 
@@ -9,6 +9,7 @@ from helpers import tiny_task
 from tftransfer import backbones, methods
 from tftransfer.callbacks import LambdaScheduler, dann_schedule
 from tftransfer.layers import GradientReversal
+from tftransfer.training import fit_task
 
 
 def test_dann_schedule_values():
@@ -20,9 +21,10 @@ def test_dann_schedule_values():
 
 def test_scheduler_assigns_lambda_during_fit():
     task = tiny_task()
-    model = methods.get("dann")(backbones.get("mlp", input_shape=task.input_shape), num_classes=3)
+    model = methods.get("dann")(backbones.get("mlp", input_shape=task.input_shape), num_classes=3,
+                                lambda_schedule="constant")
     model.compile(optimizer="adam")
-    history = model.fit_task(task, epochs=4, batch_size=16, seed=0,
+    history = fit_task(model, task, epochs=4, batch_size=16, seed=0,
                              callbacks=[LambdaScheduler("dann", lambda_max=2.0)])
     lambdas = history.history["lambda"]
     assert lambdas == sorted(lambdas) and 0 < lambdas[0] < lambdas[-1] <= 2.0

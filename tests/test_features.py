@@ -8,6 +8,7 @@ import pytest
 from tftransfer import backbones, features, methods, transforms
 from tftransfer.data import Domain, TransferTask, default_data_dir
 from tftransfer.data.images import grey_domain_to_rgb, grey_to_rgb
+from tftransfer.training import fit_task
 from tests.helpers import tiny_task
 
 DATA = default_data_dir()
@@ -121,7 +122,7 @@ def test_heads_and_shallow_maps_train_on_cached_features(tmp_path, forward_calls
     head = backbones.get("mlp", input_shape=feature_task.input_shape, units=(32,))
     model = methods.get("source_only")(head, num_classes=3)
     model.compile(optimizer=keras.optimizers.Adam(0.01))
-    model.fit_task(feature_task, epochs=15, batch_size=32, seed=0)
+    fit_task(model, feature_task, epochs=15, batch_size=32, seed=0)
     accuracy = model.evaluate(feature_task.source_val.x, feature_task.source_val.y,
                               return_dict=True, verbose=0)["accuracy"]
     assert accuracy > 0.8  # 3 well separated classes; chance is 0.33

@@ -7,7 +7,7 @@ import pytest
 
 from tftransfer.config import RunConfig
 from tftransfer.results import write_results
-from tftransfer.runner import run, run_grid, train_and_evaluate
+from tftransfer.runner import resolve, run, run_grid, train_and_evaluate
 
 BASE = dict(experiment="test", task="moons->moons_rotated", method="dann", epochs=2, batch_size=32,
             data_options={"n_samples": 96}, backbone_options={"units": [8]})
@@ -51,7 +51,7 @@ def test_a_results_version_bump_retrains_instead_of_reusing_old_results(tmp_path
 
 
 def test_a_nan_run_fails_with_a_reason_and_the_grid_goes_on(tmp_path):
-    exploding = RunConfig(**{**BASE, "optimizer": "sgd", "learning_rate": 1e30, "method": "source_only"})
+    exploding = RunConfig(**{**BASE, "recipe": {"learning_rate": 1e30}, "method": "source_only"})
     fine = RunConfig(**BASE)
     records = run_grid([exploding, fine], tmp_path, report=None)
     assert [r["status"] for r in records] == ["failed", "done"]
@@ -86,19 +86,39 @@ def test_config_hash_validation_and_unknown_keys():
     assert config.run_id() != config.replace(seed=1).run_id()
     with pytest.raises(ValueError, match="Unknown config keys \\['epoch'\\]. Valid keys: .*epochs"):
         RunConfig.from_dict({**config.to_dict(), "epoch": 3})
-    with pytest.raises(ValueError, match="Unknown method 'danny'. Valid methods: .*dann"):
-        config.replace(method="danny").validate()
-    with pytest.raises(ValueError, match="lambda_ must be a finite number >= 0"):
+    with pytest.raises(ValueError, match="`method_options.lambda_` must be a finite number >= 0"):
         config.replace(method_options={"lambda_": -1}).validate()
+    with pytest.raises(ValueError, match="`epochs` must be an int >= 1. Received: epochs=0"):
+        config.replace(epochs=0).validate()
+
+
+def test_names_are_checked_where_they_are_resolved():
+    config = RunConfig(**BASE)
+    config.replace(method="danny", strategy="tpu").validate()  # the config is a leaf
+    with pytest.raises(ValueError, match="Unknown method 'danny'. Valid methods: .*dann"):
+        resolve(config.replace(method="danny"))
     with pytest.raises(ValueError, match="set target_labels_per_class >= 1"):
-        config.replace(method="finetune").validate()
+        resolve(config.replace(method="finetune"))
     with pytest.raises(ValueError, match="Unknown strategy 'tpu'"):
-        config.replace(strategy="tpu").validate()
+        resolve(config.replace(strategy="tpu"))
+    with pytest.raises(ValueError, match=r"Unknown recipe fields \['lr'\]. Valid: optimizer, learning_rate"):
+        resolve(config.replace(recipe={"lr": 0.1}))
+    with pytest.raises(ValueError, match=r"Unknown options \['temperature'\] for method 'dann'"):
+        resolve(config.replace(method_options={"temperature": 2.0}))
+
+
+def test_a_pretrained_backbone_gets_the_recipe_multiplier():
+    config = RunConfig(**BASE)
+    assert "backbone_lr_multiplier" not in resolve(config).method_options
+    pretrained = config.replace(backbone="file:model.keras")
+    assert resolve(pretrained).method_options["backbone_lr_multiplier"] == 0.1
+    assert resolve(pretrained.replace(method_options={"backbone_lr_multiplier": 0.5})
+                   ).method_options["backbone_lr_multiplier"] == 0.5
 
 
 def test_runner_strategy_argument_gives_the_same_run(two_cpu_strategy):
     """The strategy reaches the runner, which builds the model inside its scope."""
-    config = RunConfig(**{**BASE, "optimizer": "sgd", "learning_rate": 0.05})
+    config = RunConfig(**{**BASE, "recipe": {"learning_rate": 0.05}})
     single, history_1 = train_and_evaluate(config)
     mirrored, history_2 = train_and_evaluate(config.replace(strategy="mirrored"))
     assert (single["replicas"], mirrored["replicas"]) == (1, 2)

@@ -28,9 +28,9 @@ def _fail(kind, owner, name, expected, value):
 def _range_text(minimum, maximum, low_open=False, high_open=False) -> str:
     parts = []
     if minimum is not None:
-        parts.append(f"{'>' if low_open else '>='} {minimum}")
+        parts.append(f"{'>' if low_open else '>='} {minimum:g}")
     if maximum is not None:
-        parts.append(f"{'<' if high_open else '<='} {maximum}")
+        parts.append(f"{'<' if high_open else '<='} {maximum:g}")
     return " and ".join(parts)
 
 

@@ -1,4 +1,10 @@
-"""Callbacks: the λ schedule of domain-adaptation methods."""
+"""Callbacks: a λ schedule driven from Python, for gradient reversal layers used on their own.
+
+The methods' models schedule their adaptation coefficient themselves, inside the compiled
+step (`DomainAdaptationModel(lambda_schedule=...)`, `tftransfer.schedules`). This callback is
+for a `GradientReversal` layer in a model of your own, or for a custom schedule of a model's
+λ on top of its own (`lambda_schedule="constant"` then leaves λ to the callback alone).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,8 @@ from typing import Callable, Union
 
 import keras
 
-SCHEDULES = ("constant", "dann")
-
-
-def dann_schedule(progress: float, gamma: float = 10.0) -> float:
-    """λ_p = 2 / (1 + exp(−γ p)) − 1 (Ganin et al., JMLR 2016, sec. 5.2.2): 0 -> 1 as p: 0 -> 1."""
-    return 2.0 / (1.0 + math.exp(-gamma * progress)) - 1.0
+from tftransfer.schedules import LAMBDA_SCHEDULES as SCHEDULES
+from tftransfer.schedules import dann_ramp as dann_schedule
 
 
 class LambdaScheduler(keras.callbacks.Callback):

@@ -5,16 +5,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional
 
-OPTIMIZERS = ("adam", "sgd", "rmsprop", "adamw")
+from tftransfer._checks import check_bool, check_int, check_non_negative, check_positive
 
 # Part of every run's hash. Bump it with any code change that alters what a run of the same
 # config produces (a method's bug fix, a new default): a relaunched sweep then retrains
 # instead of silently reusing results made by the older code.
-RESULTS_VERSION = 2
+RESULTS_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -29,12 +28,13 @@ class RunConfig:
         seed: Seed of the run (weights, shuffling, which target labels are revealed).
         epochs: Passes over the larger domain.
         batch_size: GLOBAL batch size per domain (split across replicas).
-        learning_rate: Learning rate of the optimizer (never rescaled for replicas).
-        optimizer: One of OPTIMIZERS.
         backbone: A backbone spec (`tftransfer.backbones.get`: a name such as "mlp" or a
             prefixed spec such as "file:<path>"); `backbone_options` go to its factory.
-        method_options: Keyword arguments of the method's constructor (lambda_, ...).
-        lambda_schedule: "constant", "dann", or None for the method's default.
+        method_options: The method's options: its own knobs and its model's arguments
+            (lambda_, lambda_schedule, bottleneck_units, ...), over the method's defaults.
+        recipe: Overrides of the method's optimizer `Recipe` (optimizer, learning_rate,
+            momentum, weight_decay, lr_schedule, ...); learning rates are never rescaled
+            for replicas.
         target_labels_per_class: Target labels revealed per class (0: unsupervised).
         transform: A shallow feature map fitted on the source and target training inputs
             before training (`tftransfer.transforms.names()`: CORAL, SA, TCA) or None.
@@ -55,12 +55,10 @@ class RunConfig:
     seed: int = 0
     epochs: int = 20
     batch_size: int = 64
-    learning_rate: float = 1e-3
-    optimizer: str = "adam"
     backbone: str = "mlp"
     backbone_options: Mapping[str, Any] = field(default_factory=dict)
     method_options: Mapping[str, Any] = field(default_factory=dict)
-    lambda_schedule: Optional[str] = None
+    recipe: Mapping[str, Any] = field(default_factory=dict)
     target_labels_per_class: int = 0
     transform: Optional[str] = None
     transform_options: Mapping[str, Any] = field(default_factory=dict)
@@ -71,48 +69,40 @@ class RunConfig:
     deterministic: bool = True
 
     def validate(self) -> "RunConfig":
-        """Checks every field; raises ValueError/TypeError naming the field and what is allowed."""
-        from tftransfer import backbones, methods
-        from tftransfer.callbacks import SCHEDULES
-        from tftransfer.data import datasets
-        from tftransfer.distribute import STRATEGIES
+        """Checks the type and range of every field; raises ValueError/TypeError naming it.
 
-        from tftransfer import transforms
-        from tftransfer.instance.registry import WEIGHTINGS
-
-        methods.get(self.method)
-        backbones.check_spec(self.backbone)
-        datasets.get(self.dataset)
-        if self.transform is not None:
-            transforms.TRANSFORMS.get(self.transform)
-        if self.importance_weighting is not None and self.importance_weighting not in WEIGHTINGS:
-            raise ValueError(f"Unknown importance_weighting {self.importance_weighting!r}. "
-                             f"Valid: {', '.join(WEIGHTINGS)} or None")
-        for name in ("experiment", "task"):
-            if not isinstance(getattr(self, name), str) or not getattr(self, name):
-                raise ValueError(f"{name} must be a non-empty string, got {getattr(self, name)!r}")
-        if "->" not in self.task:
-            raise ValueError(f"task must be named 'SOURCE->TARGET', got {self.task!r}")
-        for name, low in (("seed", 0), ("epochs", 1), ("batch_size", 1), ("target_labels_per_class", 0)):
+        Names (method, backbone, dataset, transform, weighting, strategy) are checked where
+        they are resolved, by `tftransfer.runner.resolve`, with the valid names listed: the
+        config itself depends on nothing.
+        """
+        owner = "RunConfig"
+        for name in ("experiment", "task", "method", "dataset", "backbone", "strategy"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
-        if not isinstance(self.learning_rate, (int, float)) or not math.isfinite(self.learning_rate) \
-                or self.learning_rate <= 0:
-            raise ValueError(f"learning_rate must be a finite number > 0, got {self.learning_rate!r}")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"Unknown optimizer {self.optimizer!r}. Valid optimizers: {', '.join(OPTIMIZERS)}")
-        if self.lambda_schedule is not None and self.lambda_schedule not in SCHEDULES:
-            raise ValueError(f"Unknown lambda_schedule {self.lambda_schedule!r}. "
-                             f"Valid: {', '.join(SCHEDULES)} or None (the method's default)")
-        if self.strategy not in STRATEGIES:
-            raise ValueError(f"Unknown strategy {self.strategy!r}. Valid strategies: {', '.join(STRATEGIES)}")
-        lam = self.method_options.get("lambda_", 1.0)
-        if isinstance(lam, bool) or not isinstance(lam, (int, float)) or not math.isfinite(lam) or lam < 0:
-            raise ValueError(f"method_options.lambda_ must be a finite number >= 0, got {lam!r}")
-        if methods.get(self.method).target_labels == "few" and self.target_labels_per_class < 1:
-            raise ValueError(f"method {self.method!r} trains on a few target labels: set "
-                             f"target_labels_per_class >= 1, got {self.target_labels_per_class}")
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{owner}: `{name}` must be a non-empty string. "
+                                 f"Received: {name}={value!r}")
+        if "->" not in self.task:
+            raise ValueError(f"{owner}: `task` must be named 'SOURCE->TARGET'. Received: task={self.task!r}")
+        check_int(self.seed, "seed", minimum=0, owner=owner)
+        check_int(self.epochs, "epochs", minimum=1, owner=owner)
+        check_int(self.batch_size, "batch_size", minimum=1, owner=owner)
+        check_int(self.target_labels_per_class, "target_labels_per_class", minimum=0, owner=owner)
+        for name in ("backbone_options", "method_options", "recipe", "transform_options",
+                     "data_options"):
+            value = getattr(self, name)
+            if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+                raise TypeError(f"{owner}: `{name}` must be a mapping with string keys. "
+                                f"Received: {name}={value!r}")
+        for name in ("transform", "importance_weighting", "variant"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or not value):
+                raise ValueError(f"{owner}: `{name}` must be a non-empty string or None. "
+                                 f"Received: {name}={value!r}")
+        if "lambda_" in self.method_options:
+            check_non_negative(self.method_options["lambda_"], "method_options.lambda_", owner=owner)
+        if "learning_rate" in self.recipe:
+            check_positive(self.recipe["learning_rate"], "recipe.learning_rate", owner=owner)
+        check_bool(self.deterministic, "deterministic", owner=owner)
         return self
 
     @property

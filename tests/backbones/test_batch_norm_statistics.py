@@ -7,6 +7,7 @@ import pytest
 
 from tftransfer import backbones, methods
 from tftransfer.data import load_task
+from tftransfer.training import fit_task
 
 
 @pytest.mark.parametrize("spec,options", [("lenet", {"feature_units": 32}),
@@ -16,7 +17,7 @@ def test_inference_mode_matches_training_mode_after_a_short_run(spec, options):
     model = methods.get("source_only")(
         backbones.get(spec, input_shape=task.input_shape, **options), num_classes=task.num_classes)
     model.compile(optimizer=keras.optimizers.Adam(1e-3))
-    model.fit_task(task, epochs=4, batch_size=64, seed=0)  # 4 x 12 = 48 steps
+    fit_task(model, task, epochs=4, batch_size=64, seed=0)  # 4 x 12 = 48 steps
     x, y = task.source_train.x, task.source_train.y
     inference = np.mean(np.argmax(model(x, training=False), 1) == y)
     training = np.mean(np.argmax(model(x, training=True), 1) == y)

@@ -1,7 +1,7 @@
 """Distributed KerasTuner search: a chief serving the oracle and 2 workers on 127.0.0.1.
 
 The slow test drives the whole `--tune` flow of an experiment module (`tune_experiment.py`,
-dann on moons) through `python -m tftransfer.tuning_cluster`: 4 trials, each trained once by
+dann on moons) through `python -m tftransfer.tuning.cluster`: 4 trials, each trained once by
 one worker; the chief alone writes trials.csv and trains the selected configuration. The
 fast tests cover the KERASTUNER_* parsing and the launcher's process handling (no TF).
 """
@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from tftransfer import distribute, tuning
+from tftransfer import tuning
+from tftransfer.tuning import roles
 from tftransfer.config import RunConfig
-from tftransfer.tuning_cluster import launch
+from tftransfer.tuning.cluster import launch
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -30,21 +31,21 @@ ALL = {"KERASTUNER_TUNER_ID": "tuner0", "KERASTUNER_ORACLE_IP": "127.0.0.1",
 # --- KERASTUNER_* variables -------------------------------------------------------------
 
 def test_tuning_role_from_the_variables():
-    assert distribute.tuning_role({}) is None
-    assert distribute.tuning_role(ALL) == "worker"
-    assert distribute.tuning_role({**ALL, "KERASTUNER_TUNER_ID": "chief"}) == "chief"
-    assert distribute.tuning_role({**ALL, "KERASTUNER_TUNER_ID": "gpu-box.3"}) == "worker"
+    assert roles.tuning_role({}) is None
+    assert roles.tuning_role(ALL) == "worker"
+    assert roles.tuning_role({**ALL, "KERASTUNER_TUNER_ID": "chief"}) == "chief"
+    assert roles.tuning_role({**ALL, "KERASTUNER_TUNER_ID": "gpu-box.3"}) == "worker"
 
 
 @pytest.mark.parametrize("missing", sorted(ALL))
 def test_half_set_variables_name_what_is_set_and_what_is_missing(missing):
     env = {k: v for k, v in ALL.items() if k != missing}
     with pytest.raises(ValueError, match=rf"needs all of .*but not {missing}\. Set all three"):
-        distribute.tuning_role(env)
+        roles.tuning_role(env)
     only_id = {"KERASTUNER_TUNER_ID": "chief"}
     with pytest.raises(ValueError, match="got KERASTUNER_TUNER_ID='chief' but not "
                                          "KERASTUNER_ORACLE_IP, KERASTUNER_ORACLE_PORT"):
-        distribute.tuning_role(only_id)
+        roles.tuning_role(only_id)
 
 
 @pytest.mark.parametrize("name, value, message", [
@@ -57,18 +58,18 @@ def test_half_set_variables_name_what_is_set_and_what_is_missing(missing):
 ])
 def test_bad_values_are_rejected_with_what_was_received(name, value, message):
     with pytest.raises(ValueError, match=message):
-        distribute.tuning_role({**ALL, name: value})
+        roles.tuning_role({**ALL, name: value})
 
 
 def test_expected_workers_list():
-    assert distribute.expected_tuning_workers({}) == []
-    assert distribute.expected_tuning_workers(
+    assert roles.expected_tuning_workers({}) == []
+    assert roles.expected_tuning_workers(
         {"TFTRANSFER_TUNING_WORKERS": "tuner0, tuner1"}) == ["tuner0", "tuner1"]
     for bad in ("tuner0,tuner0", "tuner0,,tuner1", "chief,tuner0"):
         with pytest.raises(ValueError, match=f"distinct comma-separated worker IDs.*got '{bad}'"):
-            distribute.expected_tuning_workers({"TFTRANSFER_TUNING_WORKERS": bad})
+            roles.expected_tuning_workers({"TFTRANSFER_TUNING_WORKERS": bad})
     with pytest.raises(ValueError, match="TFTRANSFER_TUNING_WORKERS"):  # on every process
-        distribute.tuning_role({**ALL, "TFTRANSFER_TUNING_WORKERS": "tuner0,tuner0"})
+        roles.tuning_role({**ALL, "TFTRANSFER_TUNING_WORKERS": "tuner0,tuner0"})
 
 
 def test_oracle_port_offsets_the_port_and_restores_it(monkeypatch):
@@ -165,7 +166,7 @@ def test_launcher_stops_workers_left_waiting_after_the_chief_succeeded():
 
 def _cluster(tmp_path, out, logs, timeout=170):
     """The launcher running `tune_experiment.py --tune` (4 trials, 1 seed); (returncode, output)."""
-    command = [sys.executable, "-m", "tftransfer.tuning_cluster", "--workers", "2",
+    command = [sys.executable, "-m", "tftransfer.tuning.cluster", "--workers", "2",
                "--timeout", str(timeout), "--log-dir", str(logs), "--",
                sys.executable, str(HERE / "tune_experiment.py"), "--tune", "--max-trials", "4",
                "--objective", "source_val", "--seeds", "1", "--out", str(out)]

@@ -26,17 +26,23 @@ from tftransfer import runner  # noqa: E402
 from tftransfer.config import RunConfig  # noqa: E402
 
 # Weights large enough that each adaptation term moves the weights visibly (CORAL is tiny).
-OPTIONS = {"dann": {"lambda_": 0.5}, "dan": {"lambda_": 2.0}, "deep_coral": {"lambda_": 50.0},
-           "cdan": {"entropy_conditioning": True, "max_map_dim": 16}, "mdd": {"margin": 2.0},
-           "finetune": {"l2sp_alpha": 0.5, "pretrain_epochs": 1}}
+# Small networks keep the run short; dropout draws per worker, so MDD's is off.
+SMALL = {"bottleneck_units": 16}
+SMALL_DISCRIMINATOR = {**SMALL, "discriminator_units": (16, 16)}
+OPTIONS = {"dann": {**SMALL_DISCRIMINATOR, "lambda_": 0.5}, "dan": {**SMALL, "lambda_": 2.0},
+           "deep_coral": {**SMALL, "lambda_": 50.0},
+           "cdan": {**SMALL_DISCRIMINATOR, "entropy_conditioning": True, "max_map_dim": 16},
+           "cdan_e": SMALL_DISCRIMINATOR, "cdan_mcc": SMALL_DISCRIMINATOR,
+           "mdd": {**SMALL, "margin": 2.0, "bottleneck_dropout": 0.0},
+           "finetune": {**SMALL, "l2sp_alpha": 0.5, "pretrain_epochs": 1}}
 
 
 def config(method: str) -> RunConfig:
     """A run of a few seconds: SGD (unlike Adam it shows any gradient-scale error)."""
     return RunConfig(experiment="multi_worker_test", task="moons->moons_rotated", method=method,
                      dataset="builtin", data_options={"n_samples": 160}, epochs=2,
-                     batch_size=16, learning_rate=0.05, optimizer="sgd",
-                     backbone_options={"units": [16, 8]}, method_options=OPTIONS.get(method, {}),
+                     batch_size=16, recipe={"learning_rate": 0.05},
+                     backbone_options={"units": [16, 8]}, method_options=OPTIONS.get(method, SMALL),
                      target_labels_per_class=4 if method == "finetune" else 0,
                      strategy=STRATEGY).validate()
 

@@ -9,6 +9,7 @@ from tftransfer.config import RunConfig
 from tftransfer.data import Domain, TransferTask
 from tftransfer.reproducibility import set_seed
 from tftransfer.runner import train_and_evaluate
+from tftransfer.training import fit_task
 
 
 def _moons_accuracy(method, seed):
@@ -46,7 +47,7 @@ def _scaled_accuracy(method, seed, **options):
     model = methods.get(method)(backbones.get("mlp", input_shape=(8,), units=(32, 16)), num_classes=3,
                                 **options)
     model.compile(optimizer=keras.optimizers.Adam(0.01))
-    model.fit_task(task, epochs=30, batch_size=32, seed=seed)
+    fit_task(model, task, epochs=30, batch_size=32, seed=seed)
     return model.evaluate(task.target_test.x, task.target_test.y, verbose=0, return_dict=True)["accuracy"]
 
 

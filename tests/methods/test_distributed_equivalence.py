@@ -19,9 +19,12 @@ CASES = {
     "dan": {"lambda_": 2.0},
     "deep_coral": {"lambda_": 50.0},
     "finetune": {"l2sp_alpha": 0.5, "l2sp_beta": 0.1, "backbone_lr_multiplier": 0.5},
-    "cdan": {"entropy_conditioning": True, "max_map_dim": 16},
-    "mdd": {"margin": 2.0},
+    "cdan": {"entropy_conditioning": True, "max_map_dim": 16, "discriminator_units": (32, 32)},
+    "cdan_e": {"discriminator_units": (32, 32)},
+    # Dropout draws per replica (like mixup), so MDD's bottleneck dropout is off here.
+    "mdd": {"margin": 2.0, "bottleneck_dropout": 0.0},
     "mcc": {"lambda_": 1.5, "temperature": 2.0},
+    "cdan_mcc": {"temperature": 2.0, "lambda_schedule": "constant"},
 }
 
 
@@ -40,7 +43,7 @@ def _train(name, strategy, task, init=None, semi_supervised=False, weighted=Fals
         start = model.get_weights()
         xs, ys = task.source_train.x, task.source_train.y
         weights = np.linspace(0.5, 1.5, len(xs)).astype("float32") if weighted else None
-        if model.uses_target or semi_supervised:
+        if methods.get(name).uses_target or semi_supervised:
             y_t = task.target_partial_labels(2, seed=0) if semi_supervised else None
             data = paired_dataset(xs, ys, task.target_train.x, y_t, batch_size=16, seed=0,
                                   source_weight=weights)

@@ -6,6 +6,7 @@ import pytest
 
 from helpers import tiny_task
 from tftransfer import backbones, methods
+from tftransfer.training import fit_task
 
 
 def _backbone(task, batch_norm=True):
@@ -36,7 +37,7 @@ def test_fit_task_pretrains_on_source_then_fine_tunes_on_few_labels():
                                     freeze_depth=2, l2sp_alpha=0.1)
     model.compile(optimizer="adam")
     model.build((None,) + task.input_shape)
-    history = model.fit_task(task, epochs=2, batch_size=16, seed=0, target_labels_per_class=4)
+    history = fit_task(model, task, epochs=2, batch_size=16, seed=0, target_labels_per_class=4)
     assert len(model.pretrain_history.history["loss"]) == 2
     assert len(history.history["loss"]) == 2
     # w⁰ is the source-pretrained backbone, taken after pretraining, and a copy of it.
@@ -51,7 +52,7 @@ def test_finetune_without_target_labels_is_an_error():
     model = methods.get("finetune")(_backbone(task), num_classes=3)
     model.compile(optimizer="adam")
     with pytest.raises(ValueError, match="target_labels_per_class >= 1"):
-        model.fit_task(task, epochs=1, batch_size=16, seed=0)
+        fit_task(model, task, epochs=1, batch_size=16, seed=0)
 
 
 def _distance_from_start(alpha):
@@ -112,7 +113,7 @@ def test_steps_per_epoch_fixes_the_fine_tuning_budget():
     model = methods.get("finetune")(_backbone(task, batch_norm=False), num_classes=3,
                                     pretrain_epochs=0, steps_per_epoch=7)
     model.compile(optimizer="adam")
-    model.fit_task(task, epochs=2, batch_size=16, seed=0, target_labels_per_class=1)
+    fit_task(model, task, epochs=2, batch_size=16, seed=0, target_labels_per_class=1)
     assert model.optimizer.iterations.numpy() == 14 and model.pretrain_history is None
-    with pytest.raises(ValueError, match="steps_per_epoch must be None or an int >= 1, got 0"):
+    with pytest.raises(ValueError, match="`steps_per_epoch` must be an int >= 1 or None. Received: steps_per_epoch=0"):
         methods.get("finetune")(_backbone(task), num_classes=3, steps_per_epoch=0)

@@ -8,6 +8,7 @@ import pytest
 from tftransfer import backbones, methods, selection
 from tftransfer.data import Domain, TransferTask
 from tftransfer.reproducibility import set_seed
+from tftransfer.training import fit_task
 
 C, D = 6, 16
 
@@ -33,7 +34,7 @@ def _train(task, epochs, seed, labels=None):
     model = methods.get("source_only")(backbones.get("mlp", input_shape=(D,), units=(32, 16)),
                                        num_classes=C)
     model.compile(optimizer=keras.optimizers.Adam(0.01))
-    model.fit_task(task, epochs=epochs, batch_size=32, seed=seed)
+    fit_task(model, task, epochs=epochs, batch_size=32, seed=seed)
     return model
 
 
@@ -123,7 +124,7 @@ def test_selection_callback_logs_and_restores_the_best_epoch():
     model.compile(optimizer=keras.optimizers.Adam(0.01))
     callback = selection.SelectionCallback(task, ["entropy", "target_oracle"],
                                            restore_best_weights=True)
-    history = model.fit_task(task, epochs=4, batch_size=32, seed=0, callbacks=[callback])
+    history = fit_task(model, task, epochs=4, batch_size=32, seed=0, callbacks=[callback])
     scores = history.history["selection_entropy"]
     assert len(scores) == 4 and len(history.history["selection_target_oracle"]) == 4
     assert callback.monitor == "entropy"

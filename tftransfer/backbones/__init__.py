@@ -6,7 +6,8 @@ forms (`prefixes()`): "keras_application:<Name>", "file:<path>", "hub:<handle-or
 `export_hub` writes a backbone as a TF-Hub reusable SavedModel that "hub:" loads back.
 """
 
-from tftransfer.backbones.registry import BACKBONES, check_spec, get, names, prefixes, register_prefix
+from tftransfer.backbones.registry import (BACKBONES, check_spec, get, is_pretrained, names, prefixes,
+                                           register_prefix)
 from tftransfer.backbones.freezing import (
     VariableGroup,
     apply_freeze_depth,
@@ -22,6 +23,6 @@ from tftransfer.backbones import files as _files  # noqa: F401
 from tftransfer.backbones import hub as _hub  # noqa: F401
 from tftransfer.backbones.export import export_hub
 
-__all__ = ["BACKBONES", "get", "names", "prefixes", "register_prefix", "check_spec",
+__all__ = ["BACKBONES", "get", "names", "prefixes", "register_prefix", "check_spec", "is_pretrained",
            "apply_freeze_depth", "trainable_summary", "weighted_layers", "VariableGroup",
            "export_hub"]

@@ -111,3 +111,19 @@ def get(spec: str, input_shape: Sequence[int] | None = None, **options) -> keras
 def names() -> list[str]:
     """Names of the registered backbones (prefixed spec forms: `prefixes()`)."""
     return BACKBONES.names()
+
+
+def is_pretrained(spec: str, options=None) -> bool:
+    """Whether the backbone `spec` builds comes with trained weights.
+
+    `file:` and `hub:` backbones do (unless `reinitialize=True`), `keras_application:` ones
+    when `weights=` names a file; registered names (`mlp`, `lenet`) are trained from scratch.
+    Recipes use it to pick the backbone learning-rate multiplier.
+    """
+    prefix, _ = _split(spec)
+    options = dict(options or {})
+    if prefix == "keras_application":
+        return options.get("weights") is not None
+    if prefix in ("file", "hub"):
+        return not options.get("reinitialize", False)
+    return False

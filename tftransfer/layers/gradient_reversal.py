@@ -40,6 +40,11 @@ class GradientReversal(keras.layers.Layer):
         lambda_: Initial scale λ of the reversed gradient, a finite real >= 0.
         **kwargs: Standard `keras.layers.Layer` arguments (`name`, `dtype`, ...).
 
+    Call arguments:
+        inputs: Any tensor; returned unchanged.
+        coefficient: An optional per-call factor (a scalar tensor, e.g. a schedule's value
+            for this training step): the gradient becomes −λ · coefficient × the plain one.
+
     Raises:
         TypeError: If `lambda_` is not a real number (bools are rejected).
         ValueError: If `lambda_` is negative, infinite or NaN.
@@ -67,13 +72,15 @@ class GradientReversal(keras.layers.Layer):
         # The only weight already exists; nothing depends on the input shape.
         pass
 
-    def call(self, inputs):
+    def call(self, inputs, coefficient=None):
         @tf.custom_gradient
         def _reverse(x):
             def grad(upstream):
                 # λ is read when the gradient is computed, not captured as a constant
                 # at trace time, so one traced graph serves every value of λ.
                 lam = keras.ops.cast(self.lambda_.value, upstream.dtype)
+                if coefficient is not None:
+                    lam = lam * tf.stop_gradient(tf.cast(coefficient, upstream.dtype))
                 return keras.ops.negative(lam * upstream)
 
             # A copy, not keras.ops.identity (which builds an identity matrix).

@@ -1,38 +1,58 @@
-"""Transfer methods by name: `tftransfer.methods.get("dann")` returns the model class.
+"""Transfer methods by name: `tftransfer.methods.get("dann")` returns the `Method`.
 
-Every method is a `keras.Model` subclass running on the one engine
-(`DomainAdaptationModel.train_step`); a method is its adaptation loss and its recipe.
+A method is data: its adaptation losses (`tftransfer.adaptation`), the defaults of its model
+(`DomainAdaptationModel`: bottleneck, λ and its schedule), its optimizer `Recipe` and its
+default search space. Calling it builds the model:
+
+    >>> model = methods.get("dann")(feature_extractor, num_classes=10)
+
+Every method runs on the one engine, `DomainAdaptationModel.train_step`; training on a
+`TransferTask` (which data the method sees) is `tftransfer.training.fit_task`. Composed
+methods combine the losses of several: "cdan_mcc" is registered, and any "a+b" of paired
+methods resolves to one (`methods.get("dann+mcc")`).
+
+Adding a method: one file defining its `Method` and one `METHODS.register` line below.
 `MultiTaskModel` (one trunk, a head per task) runs on the same engine but takes a label
 matrix rather than a `TransferTask`, so it is exported, not registered.
 """
 
 from tftransfer.methods.base import DomainAdaptationModel
-from tftransfer.methods.cdan import CDAN
+from tftransfer.methods.cdan import CDAN, CDAN_E
 from tftransfer.methods.dan import DAN
 from tftransfer.methods.dann import DANN
-from tftransfer.methods.deep_coral import DeepCORAL
-from tftransfer.methods.finetune import FineTuner
+from tftransfer.methods.deep_coral import DEEP_CORAL
+from tftransfer.methods.finetune import FINETUNE, FineTuner
 from tftransfer.methods.mcc import MCC
 from tftransfer.methods.mdd import MDD
+from tftransfer.methods.method import Method, compose
 from tftransfer.methods.multitask import MultiHead, MultiTaskModel
-from tftransfer.methods.source_only import SourceOnly
-from tftransfer.methods.target_only import TargetOnly
+from tftransfer.methods.recipe import Recipe
+from tftransfer.methods.source_only import SOURCE_ONLY
+from tftransfer.methods.target_only import TARGET_ONLY
 from tftransfer.registry import Registry
 
 METHODS: Registry = Registry("method")
-METHODS.register("source_only", SourceOnly)
-METHODS.register("target_only", TargetOnly)
+METHODS.register("source_only", SOURCE_ONLY)
+METHODS.register("target_only", TARGET_ONLY)
 METHODS.register("dann", DANN)
 METHODS.register("dan", DAN)
-METHODS.register("deep_coral", DeepCORAL)
-METHODS.register("finetune", FineTuner)
+METHODS.register("deep_coral", DEEP_CORAL)
+METHODS.register("finetune", FINETUNE)
 METHODS.register("cdan", CDAN)
+METHODS.register("cdan_e", CDAN_E)
 METHODS.register("mdd", MDD)
 METHODS.register("mcc", MCC)
+METHODS.register("cdan_mcc", compose("cdan_mcc", [CDAN, MCC]))
 
 
-def get(name: str):
-    """The model class registered under `name` (ValueError listing the valid names)."""
+def get(name: str) -> Method:
+    """The method registered under `name`, or the composition "a+b" of registered methods.
+
+    Raises:
+        ValueError: an unknown name (the valid names are listed).
+    """
+    if isinstance(name, str) and "+" in name and name not in METHODS:
+        return compose(name, [METHODS.get(part.strip()) for part in name.split("+")])
     return METHODS.get(name)
 
 
@@ -41,6 +61,6 @@ def names() -> list[str]:
     return METHODS.names()
 
 
-__all__ = ["METHODS", "get", "names", "DomainAdaptationModel", "SourceOnly", "TargetOnly",
-           "DANN", "DAN", "DeepCORAL", "FineTuner", "CDAN", "MDD", "MCC",
-           "MultiTaskModel", "MultiHead"]
+__all__ = ["METHODS", "get", "names", "compose", "DomainAdaptationModel", "FineTuner", "Method",
+           "Recipe", "MultiTaskModel", "MultiHead", "SOURCE_ONLY", "TARGET_ONLY", "DANN", "DAN",
+           "DEEP_CORAL", "FINETUNE", "CDAN", "CDAN_E", "MDD", "MCC"]

@@ -3,40 +3,87 @@
 from __future__ import annotations
 
 import math
-from typing import Optional
+from typing import Mapping, Optional, Sequence, Tuple, Union
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from tftransfer import distribute, distributed_loop
+from tftransfer._checks import check_choice, check_float, check_int, check_non_negative
+from tftransfer.adaptation import AdaptationLoss
+from tftransfer.adaptation import get as get_adaptation_loss
 from tftransfer.backbones.freezing import FreezeDepth, apply_freeze_depth
-from tftransfer.data.pipeline import labelled_dataset, paired_dataset, steps_per_epoch
 from tftransfer.optimizers import scaled_optimizer
-
+from tftransfer.schedules import LAMBDA_SCHEDULES, ramp
 
 MIXUP_MODES = (None, "source", "domains")
 
+LossSpec = Union[AdaptationLoss, Tuple[AdaptationLoss, float], float]
 
-def _check_non_negative(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a real number >= 0, got {value!r}")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)
+
+def _normalise_losses(losses) -> list:
+    """{name: loss | (loss, weight) | weight} -> [(name, loss, weight)].
+
+    A bare weight builds the registered loss `name` with its defaults
+    (`tftransfer.adaptation.get`).
+    """
+    if losses is None:
+        return []
+    if isinstance(losses, Mapping):
+        items = list(losses.items())
+    else:  # a list of (name, loss, weight) from a config
+        items = [(entry[0], tuple(entry[1:])) for entry in losses]
+    terms = []
+    for name, spec in items:
+        if isinstance(spec, tuple) and len(spec) == 1:
+            spec = spec[0]
+        if isinstance(spec, AdaptationLoss):
+            loss, weight = spec, 1.0
+        elif isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], AdaptationLoss):
+            loss, weight = spec
+        elif isinstance(spec, (int, float)) and not isinstance(spec, bool):
+            loss, weight = get_adaptation_loss(name), spec
+        else:
+            raise TypeError(f"`losses[{name!r}]` must be an AdaptationLoss, (AdaptationLoss, "
+                            f"weight) or a weight. Received: {spec!r}")
+        terms.append((name, loss, check_non_negative(weight, f"losses[{name!r}] weight")))
+    if len({name for name, _, _ in terms}) != len(terms):
+        raise ValueError(f"`losses` names must be unique. Received: {[t[0] for t in terms]}")
+    return terms
+
+
+def bottleneck_block(units: int, dropout: float = 0.0, name: str = "bottleneck") -> keras.Sequential:
+    """Dense(units) → BatchNorm → ReLU (→ Dropout): the bottleneck of Transfer-Learning-Library's
+    classifiers, between the backbone and the head (BatchNorm momentum 0.9, as the backbones;
+    synchronized across replicas, so N replicas normalise the global batch as one device does)."""
+    layers = [keras.layers.Dense(units, use_bias=False, name=f"{name}_dense"),
+              keras.layers.BatchNormalization(momentum=0.9, synchronized=True, name=f"{name}_bn"),
+              keras.layers.ReLU(name=f"{name}_relu")]
+    if dropout:
+        layers.append(keras.layers.Dropout(dropout, name=f"{name}_dropout"))
+    return keras.Sequential(layers, name=name)
 
 
 @keras.saving.register_keras_serializable(package="tftransfer")
 class DomainAdaptationModel(keras.Model):
-    """A feature extractor F and a classifier C trained on source labels plus an adaptation loss.
+    """A feature extractor F, an optional bottleneck B and a classifier C, trained on source
+    labels plus any weighted sum of adaptation losses.
 
-    The objective of one step (semi-supervised form, the unsupervised one has no L_t):
+    The objective of one step (semi-supervised form; the unsupervised one has no L_t):
 
-        L = L_s(C(F(x_s)), y_s) + target_weight · L_t(C(F(x_t)), y_t) + λ · D(F(x_s), F(x_t))
+        L = L_s(C(f_s), y_s) + target_weight · L_t(C(f_t), y_t) + λ Σ_k w_k · ρ_k(p) · D_k(f_s, f_t, C(f_s), C(f_t))
 
-    where L_s, L_t are cross-entropies averaged over the global batch (L_t over the labelled
-    target examples only), and D is `adaptation_loss`, which subclasses define (DANN: domain
-    discriminator through gradient reversal, DAN: MK-MMD, Deep CORAL: CORAL, ...). `λ` is the
-    non-trainable variable `model.lambda_`, which callbacks may assign during fit.
+    with f = B(F(x)) the adaptation features, L_s, L_t cross-entropies averaged over the global
+    batch (L_t over the labelled target examples only), D_k the `losses`
+    (`tftransfer.adaptation`: domain-adversarial, conditional-adversarial, MK-MMD, CORAL,
+    MDD, MCC, entropy, ...) with weights w_k, and ρ(p) the `lambda_schedule` at training
+    progress p (Ganin's 2/(1 + e^{−10p}) − 1 for "dann", 1 for "constant"). For losses that
+    train the features through gradient reversal, ρ(p) scales the reversed gradient instead
+    of the loss: their own networks learn at full strength from the first step.
+
+    p = (steps taken in this fit) / (steps of this fit), computed inside the compiled step
+    from the optimizer's counter: `fit` sets the step count from `epochs × steps_per_epoch`.
 
     `train_step` accepts
       * `((x_s, y_s), (x_t,))` — unsupervised domain adaptation;
@@ -45,19 +92,28 @@ class DomainAdaptationModel(keras.Model):
       * `(x, y)` or `(x, y, w)` — a plain labelled batch (no adaptation term).
     `test_step` takes one labelled set `(x, y[, w])` and reports `loss` and `accuracy`.
 
-    Every loss term is reported as a metric (`task_loss`, `target_loss`, `adaptation_loss`,
-    `loss` = the total) together with `accuracy` on the source batch and the current `lambda`.
-    The classifier outputs logits.
+    Every term is reported as a metric (`task_loss`, `target_loss`, `adaptation_loss` = Σ w_k
+    D_k, one `<name>_loss` per loss when there are several, `loss` = the total) with
+    `accuracy` on the source batch and `lambda` = λ · ρ(p). The classifier outputs logits.
 
-    Distribution: correct under `tf.distribute` (see `tftransfer.distribute`): per-example
-    losses are averaged over the global batch and the adaptation loss sees the features of
-    the whole global batch, so 2 replicas take the same step as 1 device.
+    Distribution: correct under `tf.distribute`: per-example losses are averaged over the
+    global batch and the adaptation losses see the features of the whole global batch, so 2
+    replicas take the same step as 1 device. The bottleneck's BatchNorm is synchronized
+    across replicas; dropout (e.g. MDD's bottleneck) and mixup draw per replica, so with them
+    a step on N replicas is not bit-equal to one on one device.
 
     Args:
         feature_extractor: A `keras.Model` mapping inputs to feature vectors (a backbone).
         num_classes: Number of classes.
+        losses: The adaptation losses, {name: AdaptationLoss | (AdaptationLoss, weight) |
+            weight} (a bare weight builds the registered loss `name`, see
+            `tftransfer.adaptation.names()`). None or {}: no adaptation (source-only).
         classifier: Optional head on the features; default a single Dense(num_classes) layer.
-        lambda_: Initial weight λ >= 0 of the adaptation loss.
+        bottleneck_units: Width of a Dense → BatchNorm → ReLU bottleneck between backbone and
+            head (the adaptation features are its output); 0 for none.
+        bottleneck_dropout: Dropout after the bottleneck.
+        lambda_: λ >= 0, the trade-off of the adaptation losses.
+        lambda_schedule: "constant" or "dann" (Ganin's ramp of ρ).
         target_weight: Weight of the labelled-target loss in semi-supervised training.
         freeze_depth: Layer groups of the backbone that stay trainable, counted from the
             top (`tftransfer.backbones.freezing`): an int, "all" (default) or "none".
@@ -68,71 +124,84 @@ class DomainAdaptationModel(keras.Model):
             Beyond Empirical Risk Minimization", ICLR 2018: x̃ = μ x_i + (1 − μ) x_j,
             ỹ = μ y_i + (1 − μ) y_j, μ ~ Beta(α, α)) or "domains" (inter-domain mixup of a
             source with a target example, the target's label being the model's own
-            prediction, without gradient). Adds the term `mixup_loss` = CE(C(F(x̃)), ỹ).
+            prediction, without gradient). Adds the term `mixup_loss` = CE(C(B(F(x̃))), ỹ).
             The draws are per replica, so a mixup step on N replicas is not bit-equal to
             one on one device.
         mixup_alpha: α of the Beta distribution.
         seed: Seed of the mixup draws.
 
     Example:
-        >>> fe = tftransfer.backbones.get("mlp", input_shape=(64,))
-        >>> model = tftransfer.methods.get("dann")(fe, num_classes=10, lambda_=0.5)
+        >>> from tftransfer import adaptation, backbones
+        >>> fe = backbones.get("mlp", input_shape=(64,))
+        >>> model = DomainAdaptationModel(fe, num_classes=10, losses={
+        ...     "conditional_adversarial": adaptation.ConditionalAdversarialLoss(),
+        ...     "class_confusion": (adaptation.ClassConfusionLoss(temperature=2.5), 1.0)},
+        ...     lambda_schedule="dann")
         >>> model.compile(optimizer="adam")
         >>> model.fit(paired_ds, epochs=10, steps_per_epoch=20, validation_data=val_ds)
     """
 
-    #: Whether the adaptation loss needs target batches (source-only methods skip them).
-    uses_target: bool = True
-    #: Which target labels the method's recipe reads: "none", "few" or "all" (oracle).
-    target_labels: str = "none"
-    #: Default λ schedule used by the runner: "constant" or "dann" (Ganin et al.).
-    default_lambda_schedule: str = "constant"
-
-    def __init__(self, feature_extractor: keras.Model, num_classes: int,
-                 classifier: Optional[keras.layers.Layer] = None, lambda_: float = 1.0,
-                 target_weight: float = 1.0, freeze_depth: FreezeDepth = "all",
-                 backbone_lr_multiplier: float = 1.0, label_smoothing: float = 0.0,
-                 mixup: Optional[str] = None, mixup_alpha: float = 0.2, seed: int = 0, **kwargs):
+    def __init__(self, feature_extractor: keras.Model, num_classes: int, losses=None,
+                 classifier: Optional[keras.layers.Layer] = None, bottleneck_units: int = 0,
+                 bottleneck_dropout: float = 0.0, lambda_: float = 1.0,
+                 lambda_schedule: str = "constant", target_weight: float = 1.0,
+                 freeze_depth: FreezeDepth = "all", backbone_lr_multiplier: float = 1.0,
+                 label_smoothing: float = 0.0, mixup: Optional[str] = None,
+                 mixup_alpha: float = 0.2, seed: int = 0, **kwargs):
         super().__init__(**kwargs)
+        owner = type(self).__name__
         if not isinstance(feature_extractor, keras.Model):
-            raise TypeError(
-                f"feature_extractor must be a keras.Model, got {type(feature_extractor).__name__}")
-        if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
-            raise ValueError(f"num_classes must be an int >= 2, got {num_classes!r}")
+            raise TypeError(f"{owner}: `feature_extractor` must be a keras.Model. "
+                            f"Received: {type(feature_extractor).__name__}")
         self.feature_extractor = feature_extractor
-        self.num_classes = num_classes
+        self.num_classes = check_int(num_classes, "num_classes", minimum=2, owner=owner)
+        terms = _normalise_losses(losses)
+        self.adaptation_names = [name for name, _, _ in terms]
+        self.adaptation_losses = [loss for _, loss, _ in terms]
+        self.adaptation_weights = [weight for _, _, weight in terms]
+        self.bottleneck_units = check_int(bottleneck_units, "bottleneck_units", minimum=0, owner=owner)
+        self.bottleneck_dropout = check_float(bottleneck_dropout, "bottleneck_dropout", minimum=0.0,
+                                              maximum=1.0, high_open=True, owner=owner)
+        self.bottleneck = (bottleneck_block(self.bottleneck_units, self.bottleneck_dropout)
+                           if self.bottleneck_units else None)
         self.classifier = classifier if classifier is not None else keras.layers.Dense(
             num_classes, name="classifier")
-        self.target_weight = _check_non_negative("target_weight", target_weight)
-        self.backbone_lr_multiplier = _check_non_negative("backbone_lr_multiplier",
-                                                          backbone_lr_multiplier)
-        self.label_smoothing = _check_non_negative("label_smoothing", label_smoothing)
-        if mixup not in MIXUP_MODES:
-            raise ValueError(f"Unknown mixup {mixup!r}. Valid: {', '.join(map(repr, MIXUP_MODES))}")
-        self.mixup = mixup
-        self.mixup_alpha = _check_non_negative("mixup_alpha", mixup_alpha)
+        self.lambda_schedule = check_choice(lambda_schedule, "lambda_schedule", LAMBDA_SCHEDULES,
+                                            owner=owner)
+        self.target_weight = check_non_negative(target_weight, "target_weight", owner=owner)
+        self.backbone_lr_multiplier = check_non_negative(backbone_lr_multiplier,
+                                                         "backbone_lr_multiplier", owner=owner)
+        self.label_smoothing = check_non_negative(label_smoothing, "label_smoothing", owner=owner)
+        self.mixup = check_choice(mixup, "mixup", MIXUP_MODES, owner=owner)
+        self.mixup_alpha = check_non_negative(mixup_alpha, "mixup_alpha", owner=owner)
         self.seed = int(seed)
         self.seed_generator = keras.random.SeedGenerator(self.seed) if mixup else None
         self.freeze_depth = freeze_depth
         apply_freeze_depth(feature_extractor, freeze_depth)
-        self.lambda_ = keras.Variable(_check_non_negative("lambda_", lambda_), trainable=False,
-                                      dtype="float32", name="lambda")
+        self.lambda_ = keras.Variable(check_non_negative(lambda_, "lambda_", owner=owner),
+                                      trainable=False, dtype="float32", name="lambda")
+        # Progress p of the schedule = (optimizer steps - schedule_start) / schedule_steps.
+        self.schedule_start = keras.Variable(0.0, trainable=False, dtype="float32",
+                                             name="schedule_start")
+        self.schedule_steps = keras.Variable(1.0, trainable=False, dtype="float32",
+                                             name="schedule_steps")
         self.backbone_optimizer = None
         self.total_loss_tracker = keras.metrics.Mean(name="loss")
         self.task_loss_tracker = keras.metrics.Mean(name="task_loss")
         self.target_loss_tracker = keras.metrics.Mean(name="target_loss")
         self.adaptation_loss_tracker = keras.metrics.Mean(name="adaptation_loss")
+        self.term_trackers = ([keras.metrics.Mean(name=f"{name}_loss") for name in self.adaptation_names]
+                              if len(terms) > 1 else [])
         self.mixup_loss_tracker = keras.metrics.Mean(name="mixup_loss")
         self.accuracy_tracker = keras.metrics.SparseCategoricalAccuracy(name="accuracy")
 
+    @property
+    def uses_target(self) -> bool:
+        """Whether training needs unlabelled target batches (it has adaptation losses or
+        target-domain mixup)."""
+        return bool(self.adaptation_losses) or self.mixup == "domains"
+
     # ----------------------------------------------------------------- subclass hooks
-    def build_adaptation(self, feature_shape, logits_shape) -> None:
-        """Creates the method's own layers (e.g. a discriminator) from the feature shape."""
-
-    def adaptation_loss(self, features_s, features_t, logits_s, logits_t):
-        """The discrepancy D between domains on the GLOBAL batch; a scalar. Default: none."""
-        return None
-
     def regularization_loss(self):
         """A weight penalty added to every step (e.g. L2-SP); a scalar or None."""
         return None
@@ -147,19 +216,32 @@ class DomainAdaptationModel(keras.Model):
         if not self.feature_extractor.built:
             self.feature_extractor.build(input_shape)
         feature_shape = tuple(self.feature_extractor.compute_output_shape(input_shape))
+        if self.bottleneck is not None:
+            if not self.bottleneck.built:
+                self.bottleneck.build(feature_shape)
+            feature_shape = tuple(self.bottleneck.compute_output_shape(feature_shape))
         if not self.classifier.built:
             self.classifier.build(feature_shape)
         logits_shape = tuple(self.classifier.compute_output_shape(feature_shape))
         if logits_shape[-1] != self.num_classes:
             raise ValueError(f"classifier outputs {logits_shape[-1]} logits, "
                              f"expected num_classes={self.num_classes}")
-        self.build_adaptation(feature_shape, logits_shape)
+        for loss in self.adaptation_losses:
+            if not loss.built:
+                loss.build(feature_shape, feature_shape, logits_shape, logits_shape)
         self.built = True
+
+    def embed(self, inputs, training=False):
+        """The adaptation features f = B(F(x)) (the bottleneck's output, or the backbone's)."""
+        features = self.feature_extractor(inputs, training=training)
+        if self.bottleneck is not None:
+            features = self.bottleneck(features, training=training)
+        return features
 
     def call(self, inputs, training=False):
         if isinstance(inputs, (tuple, list)):
             inputs = inputs[0]
-        return self.classifier(self.feature_extractor(inputs, training=training), training=training)
+        return self.classifier(self.embed(inputs, training=training), training=training)
 
     def compile(self, optimizer="adam", loss=None, metrics=None, **kwargs):
         """Like `keras.Model.compile`; the task loss is the method's own cross-entropy on logits.
@@ -169,7 +251,7 @@ class DomainAdaptationModel(keras.Model):
         """
         if loss is not None:
             raise ValueError(f"{type(self).__name__} defines its own losses; got loss={loss!r}. "
-                             "Use lambda_ / target_weight to weight the terms.")
+                             "Use lambda_ / target_weight / the losses' weights to weight the terms.")
         allowed = {"accuracy", "acc", "sparse_categorical_accuracy"}
         if metrics and any(m not in allowed for m in metrics):
             raise ValueError(f"metrics may only be {sorted(allowed)} (always reported), got {metrics!r}")
@@ -187,7 +269,37 @@ class DomainAdaptationModel(keras.Model):
     @property
     def metrics(self):
         return [self.total_loss_tracker, self.task_loss_tracker, self.target_loss_tracker,
-                self.adaptation_loss_tracker, self.mixup_loss_tracker, self.accuracy_tracker]
+                self.adaptation_loss_tracker, *self.term_trackers, self.mixup_loss_tracker,
+                self.accuracy_tracker]
+
+    # ----------------------------------------------------------------- schedules
+    def set_schedule_steps(self, steps: int) -> None:
+        """Starts the λ schedule: progress goes 0 -> 1 over the next `steps` optimizer steps.
+
+        `fit` calls it with `epochs × steps_per_epoch` when it can tell the step count.
+        """
+        steps = check_int(steps, "steps", minimum=1, owner=type(self).__name__)
+        start = float(self.optimizer.iterations.numpy()) if self.compiled else 0.0
+        self.schedule_start.assign(start)
+        self.schedule_steps.assign(float(steps))
+
+    def progress(self):
+        """Training progress p ∈ [0, 1] of the current schedule, as a tensor."""
+        steps = tf.cast(self.optimizer.iterations, tf.float32) - self.schedule_start
+        return tf.clip_by_value(steps / self.schedule_steps, 0.0, 1.0)
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, **kwargs):
+        """`keras.Model.fit`, after setting the schedule's step count from the arguments."""
+        steps = _steps_per_epoch(x, batch_size, steps_per_epoch, validation_split)
+        if steps is not None:
+            self.set_schedule_steps(max(1, (epochs - initial_epoch) * steps))
+        return super().fit(x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+                           callbacks=callbacks, validation_split=validation_split,
+                           validation_data=validation_data, shuffle=shuffle,
+                           class_weight=class_weight, sample_weight=sample_weight,
+                           initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch, **kwargs)
 
     # ----------------------------------------------------------------- the engine
     def update_accuracy(self, y, logits, sample_weight=None):
@@ -202,6 +314,22 @@ class DomainAdaptationModel(keras.Model):
                 onehot, logits, from_logits=True, label_smoothing=self.label_smoothing)
         return keras.losses.sparse_categorical_crossentropy(y, logits, from_logits=True)
 
+    def _adaptation(self, f_s, f_t, logits_s, logits_t, rho):
+        """(Σ_k w_k D_k, the part of the objective it adds, per-term values) on the global batch."""
+        gathered = [distribute.all_gather(t) for t in (f_s, f_t, logits_s, logits_t)]
+        total_raw = objective = 0.0
+        values = []
+        for loss, weight in zip(self.adaptation_losses, self.adaptation_weights):
+            if loss.reverses_gradient:
+                value = loss(*gathered, ramp=rho, training=True)
+                objective = objective + weight * value
+            else:
+                value = loss(*gathered, training=True)
+                objective = objective + weight * rho * value
+            values.append(value)
+            total_raw = total_raw + weight * value
+        return total_raw, self.lambda_ * objective, values
+
     def train_step(self, data):
         paired = isinstance(data, (tuple, list)) and len(data) == 2 and isinstance(
             data[0], (tuple, list)) and isinstance(data[1], (tuple, list))
@@ -213,20 +341,21 @@ class DomainAdaptationModel(keras.Model):
         w_s = source[2] if len(source) > 2 else None
         x_t = target[0] if len(target) > 0 else None
         y_t = target[1] if len(target) > 1 else None
-        adapt = x_t is not None and self.uses_target
+        adapt = x_t is not None and bool(self.adaptation_losses)
         use_target_rows = adapt or y_t is not None or (self.mixup == "domains" and x_t is not None)
         replicas = distribute.num_replicas()
+        rho = ramp(self.progress(), self.lambda_schedule)
 
         with tf.GradientTape() as tape:
             if use_target_rows:
                 # One pass over both domains: BatchNorm then normalises the joint batch.
                 n_s = tf.shape(x_s)[0]
-                features = self.feature_extractor(tf.concat([x_s, x_t], 0), training=True)
+                features = self.embed(tf.concat([x_s, x_t], 0), training=True)
                 logits = self.classifier(features, training=True)
                 f_s, f_t = features[:n_s], features[n_s:]
                 logits_s, logits_t = logits[:n_s], logits[n_s:]
             else:
-                f_s = self.feature_extractor(x_s, training=True)
+                f_s = self.embed(x_s, training=True)
                 logits_s = self.classifier(f_s, training=True)
                 logits_t = None
             task_loss = distribute.global_mean(self._cross_entropy(y_s, logits_s), w_s)
@@ -239,11 +368,8 @@ class DomainAdaptationModel(keras.Model):
                     per_example, labelled, normalizer=distribute.global_sum(tf.reduce_sum(labelled)))
                 total = total + self.target_weight * target_loss
             if adapt:
-                adaptation = self.adaptation_loss(
-                    distribute.all_gather(f_s), distribute.all_gather(f_t),
-                    distribute.all_gather(logits_s), distribute.all_gather(logits_t))
-                if adaptation is not None:
-                    total = total + self.lambda_ * adaptation / replicas
+                adaptation, objective, term_values = self._adaptation(f_s, f_t, logits_s, logits_t, rho)
+                total = total + objective / replicas
             mixup_loss = self._mixup_loss(x_s, y_s, x_t, logits_t) if self.mixup else None
             if mixup_loss is not None:
                 total = total + mixup_loss
@@ -265,11 +391,14 @@ class DomainAdaptationModel(keras.Model):
         if adaptation is not None:
             self.adaptation_loss_tracker.update_state(adaptation)
             logs["adaptation_loss"] = self.adaptation_loss_tracker.result()
+            for tracker, value in zip(self.term_trackers, term_values):
+                tracker.update_state(value)
+                logs[tracker.name] = tracker.result()
         if mixup_loss is not None:
             self.mixup_loss_tracker.update_state(mixup_loss * replicas)
             logs["mixup_loss"] = self.mixup_loss_tracker.result()
         logs["accuracy"] = self.accuracy_tracker.result()
-        logs["lambda"] = tf.identity(self.lambda_.value)
+        logs["lambda"] = self.lambda_ * rho
         return logs
 
     def _mixup_loss(self, x_s, y_s, x_t, logits_t):
@@ -287,7 +416,7 @@ class DomainAdaptationModel(keras.Model):
             return None
         mixed = mu_x * x_s + (1.0 - mu_x) * partner_x
         labels = mu[:, None] * y_one_hot + (1.0 - mu[:, None]) * partner_y
-        logits = self.classifier(self.feature_extractor(mixed, training=True), training=True)
+        logits = self.classifier(self.embed(mixed, training=True), training=True)
         return distribute.global_mean(
             keras.losses.categorical_crossentropy(labels, logits, from_logits=True))
 
@@ -344,51 +473,20 @@ class DomainAdaptationModel(keras.Model):
         logs = distributed_loop.evaluate(self, x)
         return logs if kwargs.get("return_dict") else [logs[name] for name in logs]
 
-    # ----------------------------------------------------------------- training recipe
-    def fit_task(self, task, *, epochs: int, batch_size: int, seed: int,
-                 target_labels_per_class: int = 0, source_weights=None, callbacks=None, verbose=0):
-        """Trains on a `TransferTask` with this method's recipe; returns the `History`.
-
-        The default recipe pairs labelled source batches with unlabelled target batches
-        (with `target_labels_per_class` revealed target labels, semi-supervised) for `epochs`
-        passes over the larger domain, validating on the source validation split. Target
-        test labels are never seen here. `source_weights` (one per source training example,
-        e.g. importance weights) weight the source loss.
-        """
-        x_s, y_s = task.source_train.x, task.source_train.y
-        y_t = (task.target_partial_labels(target_labels_per_class, seed)
-               if target_labels_per_class > 0 else None)
-        if self.uses_target or y_t is not None:
-            data = paired_dataset(x_s, y_s, task.target_train.x, y_t, batch_size=batch_size, seed=seed,
-                                  source_weight=source_weights)
-            steps = steps_per_epoch(len(x_s), task.target_train.n, batch_size)
-        else:
-            data = labelled_dataset(x_s, y_s, batch_size=batch_size, shuffle=True, seed=seed,
-                                    repeat=True, drop_remainder=True, sample_weight=source_weights)
-            steps = steps_per_epoch(len(x_s), 0, batch_size)
-        return self._fit_steps(data, steps, task, epochs=epochs, batch_size=batch_size,
-                               callbacks=callbacks, verbose=verbose)
-
-    def _fit_steps(self, data, steps, task, *, epochs, batch_size, callbacks, verbose):
-        val = labelled_dataset(task.source_val.x, task.source_val.y, batch_size=batch_size)
-        if not self.built:
-            self.build((None,) + tuple(task.input_shape))
-        self.build_optimizers()
-        if distribute.is_multi_worker(self.distribute_strategy):
-            # Model.fit fails under MultiWorkerMirroredStrategy (Keras 3.15): same step, own loop.
-            return distributed_loop.fit(self, data, epochs=epochs, steps_per_epoch=steps,
-                                        validation_data=val, callbacks=callbacks, verbose=verbose)
-        return self.fit(data, epochs=epochs, steps_per_epoch=steps, validation_data=val,
-                        callbacks=callbacks, verbose=verbose, shuffle=False)
-
     # ----------------------------------------------------------------- serialization
     def get_config(self):
         return {
             "name": self.name,
             "feature_extractor": keras.saving.serialize_keras_object(self.feature_extractor),
             "num_classes": self.num_classes,
+            "losses": [[name, keras.saving.serialize_keras_object(loss), weight]
+                       for name, loss, weight in zip(self.adaptation_names, self.adaptation_losses,
+                                                     self.adaptation_weights)],
             "classifier": keras.saving.serialize_keras_object(self.classifier),
+            "bottleneck_units": self.bottleneck_units,
+            "bottleneck_dropout": self.bottleneck_dropout,
             "lambda_": float(keras.ops.convert_to_numpy(self.lambda_.value)),
+            "lambda_schedule": self.lambda_schedule,
             "target_weight": self.target_weight,
             "freeze_depth": self.freeze_depth,
             "backbone_lr_multiplier": self.backbone_lr_multiplier,
@@ -404,4 +502,20 @@ class DomainAdaptationModel(keras.Model):
         for key in ("feature_extractor", "classifier"):
             if isinstance(config.get(key), dict):
                 config[key] = keras.saving.deserialize_keras_object(config[key])
+        if config.get("losses"):
+            config["losses"] = {name: (keras.saving.deserialize_keras_object(loss), weight)
+                                for name, loss, weight in config["losses"]}
         return cls(**config)
+
+
+def _steps_per_epoch(x, batch_size, steps_per_epoch, validation_split) -> Optional[int]:
+    """The steps of one `fit` epoch when they can be told before fitting, else None."""
+    if steps_per_epoch is not None:
+        return int(steps_per_epoch)
+    if isinstance(x, tf.data.Dataset):
+        cardinality = int(x.cardinality().numpy())
+        return cardinality if cardinality > 0 else None
+    if isinstance(x, np.ndarray) or hasattr(x, "shape"):
+        n = int(x.shape[0] * (1.0 - validation_split))
+        return max(1, math.ceil(n / (batch_size or 32)))
+    return None

@@ -58,8 +58,6 @@ class MultiTaskModel(DomainAdaptationModel):
         **kwargs: see `DomainAdaptationModel` (not `num_classes` / `classifier`).
     """
 
-    uses_target = False
-
     def __init__(self, feature_extractor, task_classes: Mapping[str, int], **kwargs):
         kwargs.pop("num_classes", None)
         kwargs.pop("classifier", None)
@@ -99,7 +97,7 @@ class MultiTaskModel(DomainAdaptationModel):
 
     def get_config(self):
         config = super().get_config()
-        for key in ("num_classes", "classifier"):
+        for key in ("num_classes", "classifier", "losses"):
             config.pop(key)
         config["task_classes"] = self.task_classes
         return config

@@ -41,7 +41,7 @@ class DomainOutputs:
     def require_features(self, owner: str) -> np.ndarray:
         if self.features is None:
             raise TypeError(
-                f"{owner} needs the model's features: pass a model with `feature_extractor` "
+                f"{owner} needs the model's features: pass a model with `embed` "
                 "and `classifier` (a tftransfer DomainAdaptationModel), got a model without "
                 "a feature extractor."
             )
@@ -76,9 +76,9 @@ def domain_outputs(model, domain: Domain, *, batch_size: int = 512,
                    name: Optional[str] = None) -> DomainOutputs:
     """Runs `model` over `domain` in batches (inference mode) and returns its outputs.
 
-    A model with `feature_extractor` and `classifier` attributes (every tftransfer method)
-    yields features and logits (`classifier(feature_extractor(x))`, what `model(x)`
-    computes); any other callable Keras model yields logits only.
+    A model with `embed` and `classifier` (every tftransfer method) yields its adaptation
+    features `embed(x)` and logits `classifier(embed(x))`, what `model(x)` computes; any
+    other callable Keras model yields logits only.
 
     Args:
         model: The model to score.
@@ -97,12 +97,12 @@ def domain_outputs(model, domain: Domain, *, batch_size: int = 512,
     batch_size = _check_batch_size(batch_size)
     if domain.n == 0:
         raise ValueError(f"{name} is an empty domain (0 samples); nothing to score.")
-    split_model = hasattr(model, "feature_extractor") and hasattr(model, "classifier")
+    split_model = hasattr(model, "embed") and hasattr(model, "classifier")
     features, logits = [], []
     for start in range(0, domain.n, batch_size):
         x = domain.x[start:start + batch_size]
         if split_model:
-            f = model.feature_extractor(x, training=False)
+            f = model.embed(x, training=False)
             features.append(keras.ops.convert_to_numpy(f).reshape(len(x), -1))
             out = model.classifier(f, training=False)
         else:

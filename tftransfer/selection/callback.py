@@ -38,7 +38,7 @@ class SelectionCallback(keras.callbacks.Callback):
 
     Example:
         >>> cb = SelectionCallback(task, ["dev", "snd"], monitor="dev", restore_best_weights=True)
-        >>> model.fit_task(task, epochs=20, batch_size=64, seed=0, callbacks=[cb])
+        >>> tftransfer.training.fit_task(model, task, epochs=20, batch_size=64, seed=0, callbacks=[cb])
         >>> cb.best_epoch, cb.best_score
     """
 

@@ -1,12 +1,12 @@
 """Runs one command as a KerasTuner chief and N workers on this machine (loopback).
 
-    python -m tftransfer.tuning_cluster --workers 2 -- \\
+    python -m tftransfer.tuning.cluster --workers 2 -- \\
         python -m experiments.digits_shift --tune --tasks original->rotated --methods dann \\
         --max-trials 8 --seeds 1
 
 Every process gets `KERASTUNER_TUNER_ID` ("chief", "tuner0", "tuner1", ...),
 `KERASTUNER_ORACLE_IP` (`--host`) and `KERASTUNER_ORACLE_PORT` (a free port, or `--port`),
-which KerasTuner reads itself (see `tftransfer.distribute.tuning_role`), and
+which KerasTuner reads itself (see `tftransfer.tuning.roles.tuning_role`), and
 `TFTRANSFER_TUNING_WORKERS`, the worker IDs the chief waits for before it ends a search. The
 chief serves the oracle and the workers train the trials; with an experiment module's
 `--tune` the workers exit after the searches and the chief goes on to the seeds and the
@@ -200,7 +200,7 @@ def _terminated(signum, frame):
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         description="Run COMMAND as a KerasTuner chief and N workers on this machine.",
-        usage="python -m tftransfer.tuning_cluster [options] -- COMMAND [ARGS...]")
+        usage="python -m tftransfer.tuning.cluster [options] -- COMMAND [ARGS...]")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--host", default="127.0.0.1", help="oracle address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None,

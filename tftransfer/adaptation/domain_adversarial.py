@@ -1,0 +1,86 @@
+"""The domain-adversarial loss of DANN."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import keras
+import tensorflow as tf
+
+from tftransfer._checks import check_bool, check_float, check_units
+from tftransfer.adaptation.base import AdaptationLoss
+from tftransfer.adaptation.discriminator import domain_discriminator
+from tftransfer.layers import GradientReversal
+
+
+def domain_labels(n_source, n_target):
+    """1 for each source example, 0 for each target example."""
+    return tf.concat([tf.ones([n_source]), tf.zeros([n_target])], 0)
+
+
+@keras.saving.register_keras_serializable(package="tftransfer")
+class DomainAdversarialLoss(AdaptationLoss):
+    """The domain-adversarial loss (Ganin et al., "Domain-Adversarial Training of Neural
+    Networks", JMLR 2016).
+
+    A domain discriminator D predicts from a feature vector whether it comes from the source;
+    the features reach it through a gradient reversal layer R:
+
+        L_d = E_{x∈S∪T} BCE(D(R(F(x))), 1[x ∈ S])
+
+    D descends L_d; F receives −c · ∂L_d/∂F, so it ascends L_d: the saddle point of eq. 9 of
+    the paper, with the updates of eqs. 13–15. c = `ramp` · `gradient_scale`, where `ramp` is
+    Ganin's λ_p = 2/(1 + exp(−10 p)) − 1 under the engine's "dann" schedule: as in the
+    reference code (Transfer-Learning-Library's DomainAdversarialLoss), the discriminator's
+    own gradient stays at full strength while the reversed gradient reaching the features
+    ramps up. Source and target features go through D as one joint batch (its BatchNorm
+    normalises them together, as in the reference code).
+
+    Args:
+        hidden_units: Hidden widths of the discriminator (1024, 1024 in the reference).
+        batch_norm: BatchNorm in the discriminator (the reference default).
+        dropout: Dropout in the discriminator (0.5 in the paper's variant without BN).
+        gradient_scale: Multiplier of the reversed gradient on top of the ramp.
+
+    Call arguments:
+        features_s, features_t: Features of the global source / target batch.
+        logits_s, logits_t: Unused.
+        ramp: The schedule factor of this step.
+
+    Returns:
+        The mean binary cross-entropy of the discriminator (a scalar).
+    """
+
+    reverses_gradient = True
+
+    def __init__(self, hidden_units: Sequence[int] = (1024, 1024), batch_norm: bool = True,
+                 dropout: float = 0.0, gradient_scale: float = 1.0, **kwargs):
+        super().__init__(**kwargs)
+        owner = type(self).__name__
+        self.hidden_units = check_units(hidden_units, "hidden_units", owner=owner)
+        self.batch_norm = check_bool(batch_norm, "batch_norm", owner=owner)
+        self.dropout = check_float(dropout, "dropout", minimum=0.0, maximum=1.0, high_open=True,
+                                   owner=owner)
+        self.gradient_scale = check_float(gradient_scale, "gradient_scale", minimum=0.0, owner=owner)
+        self.discriminator = domain_discriminator(self.hidden_units, batch_norm=self.batch_norm,
+                                                  dropout=self.dropout)
+        self.gradient_reversal = GradientReversal(self.gradient_scale, name="gradient_reversal")
+
+    def build(self, features_s_shape, features_t_shape=None, logits_s_shape=None,
+              logits_t_shape=None):
+        if not self.discriminator.built:
+            self.discriminator.build(tuple(features_s_shape))
+        self.built = True
+
+    def call(self, features_s, features_t, logits_s=None, logits_t=None, ramp=1.0, training=None):
+        features = tf.concat([features_s, features_t], 0)
+        domain_logits = tf.squeeze(self.discriminator(
+            self.gradient_reversal(features, coefficient=ramp), training=training), -1)
+        labels = domain_labels(tf.shape(features_s)[0], tf.shape(features_t)[0])
+        return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels,
+                                                                      logits=domain_logits))
+
+    def get_config(self):
+        return {**super().get_config(), "hidden_units": list(self.hidden_units),
+                "batch_norm": self.batch_norm, "dropout": self.dropout,
+                "gradient_scale": self.gradient_scale}

@@ -1,0 +1,97 @@
+"""From a `RunConfig` to a task and a compiled model: every name lookup of a run is here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict
+
+from tftransfer import backbones, methods, transforms
+from tftransfer.config import RunConfig
+from tftransfer.data import datasets
+from tftransfer.distribute import STRATEGIES
+from tftransfer.instance.registry import WEIGHTINGS
+from tftransfer.methods import Method, Recipe
+from tftransfer.training import steps_per_training_epoch
+
+
+@dataclass(frozen=True)
+class ResolvedConfig:
+    """A config with its names resolved: the method, its recipe and its model options."""
+
+    config: RunConfig
+    method: Method
+    recipe: Recipe
+    method_options: Dict[str, Any]
+
+
+def resolve(config: RunConfig) -> ResolvedConfig:
+    """Checks every name `config` uses and resolves the method's recipe and options.
+
+    The backbone learning-rate multiplier defaults to the recipe's
+    `pretrained_backbone_lr_multiplier` when the backbone comes pretrained.
+
+    Raises:
+        ValueError / TypeError: a bad field, or an unknown method, backbone, dataset,
+            transform, weighting, strategy, recipe field or method option (the valid names
+            are listed).
+    """
+    config.validate()
+    method = methods.get(config.method)
+    backbones.check_spec(config.backbone)
+    datasets.get(config.dataset)
+    if config.transform is not None:
+        transforms.TRANSFORMS.get(config.transform)
+    if config.importance_weighting is not None and config.importance_weighting not in WEIGHTINGS:
+        raise ValueError(f"Unknown importance_weighting {config.importance_weighting!r}. "
+                         f"Valid: {', '.join(WEIGHTINGS)} or None")
+    if config.strategy not in STRATEGIES:
+        raise ValueError(f"Unknown strategy {config.strategy!r}. Valid strategies: "
+                         f"{', '.join(STRATEGIES)}")
+    recipe = method.recipe.updated(config.recipe)
+    options = dict(config.method_options)
+    method.split_options(options)
+    if method.target_labels == "few" and config.target_labels_per_class < 1:
+        raise ValueError(f"method {config.method!r} trains on a few target labels: set "
+                         f"target_labels_per_class >= 1, got {config.target_labels_per_class}")
+    if (method.protocol != "finetune" and "backbone_lr_multiplier" not in options
+            and backbones.is_pretrained(config.backbone, config.backbone_options)):
+        options["backbone_lr_multiplier"] = recipe.pretrained_backbone_lr_multiplier
+    return ResolvedConfig(config, method, recipe, options)
+
+
+def load_task(config: RunConfig):
+    """The `TransferTask` a config names, with its shallow transform applied if any."""
+    task = datasets.get(config.dataset)(config.task, **dict(config.data_options))
+    if config.transform is None:
+        return task
+    transform = transforms.get(config.transform, **dict(config.transform_options))
+    return transforms.transform_task(transform, task)
+
+
+def importance_weights(config: RunConfig, task):
+    """Source sample weights for `config.importance_weighting` (None when it is unset)."""
+    if config.importance_weighting is None:
+        return None
+    return WEIGHTINGS[config.importance_weighting](
+        task.source_train.x.reshape(task.source_train.n, -1),
+        task.target_train.x.reshape(task.target_train.n, -1), seed=config.seed)
+
+
+def build_model(config: RunConfig, task, resolved: ResolvedConfig | None = None):
+    """Backbone + method for `config`, compiled with the method's recipe and built.
+
+    Call inside the strategy scope. The recipe's learning-rate schedule spans the run's
+    `epochs × steps per epoch` optimizer steps.
+    """
+    resolved = resolved or resolve(config)
+    feature_extractor = backbones.get(config.backbone, input_shape=task.input_shape,
+                                      **dict(config.backbone_options))
+    model = resolved.method(feature_extractor, num_classes=task.num_classes,
+                            **resolved.method_options)
+    steps = config.epochs * steps_per_training_epoch(
+        resolved.method.protocol, task, config.batch_size, config.target_labels_per_class, model)
+    # XLA: Keras turns it off under op determinism and under tf.distribute on its own.
+    model.compile(optimizer=resolved.recipe.build_optimizer(steps), jit_compile="auto")
+    model.build((None,) + tuple(task.input_shape))
+    return model
+

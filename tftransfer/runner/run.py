@@ -1,0 +1,121 @@
+"""One config -> one trained, evaluated and recorded run."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Tuple
+
+import keras
+import pandas as pd
+
+from tftransfer import distribute
+from tftransfer.config import RunConfig
+from tftransfer.reproducibility import set_seed
+from tftransfer.runner.build import ResolvedConfig, build_model, importance_weights, load_task, resolve
+from tftransfer.runner.record import make_record
+from tftransfer.runner.store import RunStore
+from tftransfer.training import accuracy, fit_task
+
+
+class RunFailed(RuntimeError):
+    """A run that trained but produced an unusable model (e.g. a NaN loss)."""
+
+
+def fit_config(model, config: RunConfig, task, callbacks=(), verbose=0,
+               resolved: ResolvedConfig | None = None) -> Tuple[pd.DataFrame, float]:
+    """Trains a built `model` as `config` says (its method's protocol, epochs, weights).
+
+    Args:
+        model: The model from `build_model(config, task)`.
+        config: The run configuration.
+        task: The task `config` names.
+        callbacks: Extra Keras callbacks, after the runner's TerminateOnNaN.
+        verbose: Keras fit verbosity.
+        resolved: `resolve(config)`, when the caller has it.
+
+    Returns:
+        (history as a DataFrame with an `epoch` column, training seconds).
+
+    Raises:
+        RunFailed: the loss became NaN/inf (training stops at that epoch).
+    """
+    resolved = resolved or resolve(config)
+    source_weights = importance_weights(config, task)
+    start = time.perf_counter()
+    history = fit_task(model, task, protocol=resolved.method.protocol, epochs=config.epochs,
+                       batch_size=config.batch_size, seed=config.seed,
+                       target_labels_per_class=config.target_labels_per_class,
+                       source_weights=source_weights,
+                       callbacks=[keras.callbacks.TerminateOnNaN(), *callbacks], verbose=verbose)
+    train_seconds = time.perf_counter() - start
+    frame = pd.DataFrame(history.history)
+    frame.insert(0, "epoch", range(1, len(frame) + 1))
+    losses = frame["loss"].to_numpy() if "loss" in frame else []
+    if len(frame) < config.epochs or any(not math.isfinite(v) for v in losses):
+        raise RunFailed(f"loss became NaN/inf at epoch {len(frame)} of {config.epochs} "
+                        f"(last loss {losses[-1] if len(losses) else 'n/a'})")
+    return frame, train_seconds
+
+
+def train(config: RunConfig, strategy=None, verbose=0):
+    """A fresh, seeded training of `config`; returns (model, task, history, train seconds).
+
+    Raises:
+        RunFailed: the loss became NaN/inf.
+    """
+    resolved = resolve(config)
+    # First: a multi-worker strategy must exist before the process runs any TF op.
+    strategy = distribute.resolve_strategy(strategy if strategy is not None else config.strategy)
+    keras.backend.clear_session()
+    set_seed(config.seed, deterministic=config.deterministic)
+    task = load_task(config)
+    with strategy.scope():  # the one place where models are built
+        model = build_model(config, task, resolved)
+        frame, train_seconds = fit_config(model, config, task, verbose=verbose, resolved=resolved)
+    return model, task, frame, train_seconds
+
+
+def evaluate_run(model, task, config: RunConfig, method_target_labels: str, frame: pd.DataFrame,
+                 train_seconds: float) -> dict:
+    """The metrics of a trained run (target labels read only to report accuracy)."""
+    with model.distribute_strategy.scope():
+        return {"target_labels": method_target_labels,
+                "target_accuracy": accuracy(model, task.target_test, config.batch_size),
+                "source_val_accuracy": accuracy(model, task.source_val, config.batch_size),
+                "final_loss": float(frame["loss"].iloc[-1]),
+                "train_seconds": train_seconds,
+                "replicas": model.distribute_strategy.num_replicas_in_sync}
+
+
+def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
+    """Trains `config` and returns (record, history DataFrame). Writes nothing."""
+    model, task, frame, train_seconds = train(config, strategy=strategy, verbose=verbose)
+    metrics = evaluate_run(model, task, config, resolve(config).method.target_labels, frame,
+                           train_seconds)
+    return make_record(config, "done", **metrics), frame
+
+
+def run(config: RunConfig, out_dir, strategy=None, verbose=0) -> dict:
+    """Runs `config` unless its run directory is already `done`; returns its record.
+
+    Under a multi-worker strategy every task trains, only the chief writes the run
+    directory, and the chief's "already done" decides for all tasks (`distribute.chief_decides`).
+    """
+    strategy = distribute.resolve_strategy(strategy if strategy is not None else config.strategy)
+    store = RunStore(out_dir)
+    chief = distribute.is_chief(strategy)
+    if distribute.chief_decides(store.is_done(config), strategy):
+        return store.cached_record(config)
+    if chief:
+        store.start(config)
+    record, history = train_and_evaluate(config, strategy=strategy, verbose=verbose)
+    if chief:
+        store.finish(config, record, history)
+    return record
+
+
+def writes_files(config: RunConfig, strategy=None) -> bool:
+    """Whether this process writes results for `config` (False on non-chief workers only)."""
+    return distribute.is_chief(
+        distribute.resolve_strategy(strategy if strategy is not None else config.strategy))

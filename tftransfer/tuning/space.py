@@ -1,0 +1,149 @@
+"""The search-space language and a method's default space."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Dict, Mapping, Optional, Sequence
+
+from tftransfer import backbones, methods
+from tftransfer.backbones.freezing import resolve_freeze_depth
+from tftransfer.config import RunConfig
+from tftransfer.methods import Recipe
+from tftransfer.runner import load_task
+
+#: Hyperparameters that are `RunConfig` fields; recipe fields go to `RunConfig.recipe`, every
+#: other one is a method option.
+RUN_FIELDS = ("batch_size", "epochs")
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """One dimension of a search space.
+
+    Args:
+        kind: "float", "int", "choice" or "fixed".
+        low, high: Bounds of "float" / "int" (inclusive).
+        log: Sample "float" log-uniformly (and "int" on a log scale).
+        values: The options of "choice", or the one value of "fixed".
+    """
+
+    kind: str
+    low: Optional[float] = None
+    high: Optional[float] = None
+    log: bool = False
+    values: tuple = ()
+
+    def __post_init__(self):
+        if self.kind not in ("float", "int", "choice", "fixed"):
+            raise ValueError(f"Param kind must be float, int, choice or fixed; got {self.kind!r}")
+        if self.kind in ("float", "int"):
+            if self.low is None or self.high is None or not self.low <= self.high:
+                raise ValueError(f"{self.kind} Param needs low <= high, got {self.low!r}..{self.high!r}")
+            if self.log and self.low <= 0:
+                raise ValueError(f"a log-scale Param needs low > 0, got {self.low!r}")
+        elif not self.values or (self.kind == "fixed" and len(self.values) != 1):
+            raise ValueError(f"{self.kind} Param needs {'one value' if self.kind == 'fixed' else 'values'}")
+
+    def declare(self, hp: kt.HyperParameters, name: str):
+        """Declares the dimension on `hp` and returns this trial's value."""
+        if self.kind == "float":
+            return hp.Float(name, self.low, self.high, sampling="log" if self.log else "linear")
+        if self.kind == "int":
+            return hp.Int(name, int(self.low), int(self.high), sampling="log" if self.log else "linear")
+        if self.kind == "choice":
+            return hp.Choice(name, list(self.values))
+        return hp.Fixed(name, self.values[0])
+
+
+def parse_param(text: str) -> Param:
+    """Parses a command-line search dimension.
+
+    "LOW:HIGH" (uniform; ints if both are ints), "LOW:HIGH:log", "A|B|C" (a choice), or a
+    single value (fixed). Values are read as int, float, true/false, or left as strings.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"a search dimension must be a non-empty string, got {text!r}")
+    if "|" in text:
+        return Param("choice", values=tuple(literal(v) for v in text.split("|")))
+    parts = text.split(":")
+    if len(parts) in (2, 3):
+        if len(parts) == 3 and parts[2] != "log":
+            raise ValueError(f"bad search dimension {text!r}: the third field may only be 'log'")
+        low, high = literal(parts[0]), literal(parts[1])
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (low, high)):
+            raise ValueError(f"bad search dimension {text!r}: bounds must be numbers")
+        kind = "int" if isinstance(low, int) and isinstance(high, int) else "float"
+        return Param(kind, low=low, high=high, log=len(parts) == 3)
+    return Param("fixed", values=(literal(text),))
+
+
+def literal(text: str):
+    text = text.strip()
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_space(items: Sequence[str]) -> Dict[str, Param]:
+    """`["lambda_=0.01:10:log", "learning_rate=0.001"]` -> {name: Param}."""
+    space = {}
+    for item in items:
+        name, sep, spec = item.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"a search-space override must be NAME=SPEC, got {item!r}")
+        space[name.strip()] = parse_param(spec)
+    return space
+
+
+def default_space(config: RunConfig, task=None) -> Dict[str, Param]:
+    """The default search space of `config.method` on `config.backbone`.
+
+    It is the method's own (`Method.search_space()`: the learning rate around the recipe's,
+    the freeze depth over the backbone's layer groups, λ for methods with adaptation losses,
+    and the method's knobs).
+
+    Args:
+        config: The base configuration (method, backbone and its options).
+        task: The task (for the backbone's input shape); loaded when None.
+    """
+    method = methods.get(config.method)
+    space = {}
+    for name, spec in method.search_space().items():
+        if name == "freeze_depth" and spec == "backbone":
+            task = task if task is not None else load_task(config)
+            backbone = backbones.get(config.backbone, input_shape=task.input_shape,
+                                     **dict(config.backbone_options))
+            groups = resolve_freeze_depth(backbone, "all")
+            # A frozen random backbone (depth 0) is pointless for methods that train it
+            # from scratch on one domain.
+            lowest = 1 if method.protocol in ("source", "target") and groups else 0
+            space[name] = Param("int", lowest, groups)
+        else:
+            space[name] = parse_param(spec)
+    return space
+
+
+def config_for(base: RunConfig, values: Mapping[str, Any]) -> RunConfig:
+    """`base` with a trial's hyperparameter values: run fields and recipe fields set, the
+    rest method options."""
+    values = {k: v for k, v in values.items() if not k.startswith("tuner/")}
+    fields = {k: v for k, v in values.items() if k in RUN_FIELDS}
+    recipe = {k: v for k, v in values.items() if k in Recipe.fields()}
+    options = {k: v for k, v in values.items() if k not in fields and k not in recipe}
+    return base.replace(**fields, recipe={**dict(base.recipe), **recipe},
+                        method_options={**dict(base.method_options), **options}).validate()
+
+
+def check_space(base: RunConfig, space: Mapping[str, Param]) -> None:
+    """Every hyperparameter must be a run field, a recipe field or an option of the method."""
+    method = methods.get(base.method)
+    valid = sorted(set(method.options()) | set(RUN_FIELDS) | set(Recipe.fields()))
+    unknown = sorted(n for n in space if n not in valid)
+    if unknown:
+        raise ValueError(f"Unknown hyperparameters {unknown} for method {base.method!r}. "
+                         f"Valid: {', '.join(valid)}")
