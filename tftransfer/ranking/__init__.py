@@ -10,6 +10,7 @@ examples and returns a float, higher = expected to transfer better:
 | `nce`              | the source classifier's argmax labels  | Tran et al., ICCV 2019      |
 | `hscore`           | features                               | Bao et al., ICIP 2019       |
 | `hscore_shrinkage` | features (Ledoit-Wolf shrunk H-score)  | Ibrahim et al., ECML 2022   |
+| `gbc`              | features (Bhattacharyya class overlap) | Pándy et al., CVPR 2022     |
 
 `rank_backbones(specs, target_domain)` scores any mix of backbone specs
 (`tftransfer.backbones.get`) on a labelled target and returns a pandas table.
@@ -20,13 +21,14 @@ Example:
     >>> table = ranking.rank_backbones(["file:resnet8.h5", "hub:/zoo/lenet_usps/hub"], usps)
 """
 
+from tftransfer.ranking.gbc import gbc
 from tftransfer.ranking.hscore import hscore
 from tftransfer.ranking.leep import leep
 from tftransfer.ranking.logme import logme
 from tftransfer.ranking.nce import nce
 from tftransfer.ranking.registry import SCORES, Score, get, names
 
-__all__ = ["DEFAULT_SCORES", "SCORES", "Score", "get", "hscore", "leep", "logme", "names", "nce",
+__all__ = ["DEFAULT_SCORES", "SCORES", "Score", "gbc", "get", "hscore", "leep", "logme", "names", "nce",
            "rank_backbones"]
 
 

@@ -7,6 +7,7 @@ from typing import Callable, List, Optional
 
 import numpy as np
 
+from tftransfer.ranking.gbc import gbc
 from tftransfer.ranking.hscore import hscore
 from tftransfer.ranking.leep import leep
 from tftransfer.ranking.logme import logme
@@ -66,6 +67,7 @@ for _score in (
     Score("hscore", hscore, FEATURES, "Bao et al., ICIP 2019"),
     Score("hscore_shrinkage", _hscore_shrinkage, FEATURES,
           "Ibrahim et al., ECML PKDD 2022 (H-score with Ledoit-Wolf shrinkage)"),
+    Score("gbc", gbc, FEATURES, "Pándy et al., CVPR 2022"),
 ):
     SCORES.register(_score.name, _score)
 
