@@ -17,7 +17,7 @@ def test_nearest_neighbour_head_is_1nn_with_distance_scores(rng):
     np.testing.assert_array_equal(np.argmax(scores, axis=1), expected)
     distances = np.linalg.norm(queries[:, None] - z[None], axis=2)
     for c in range(3):
-        np.testing.assert_allclose(-scores[:, c], distances[:, y == c].min(axis=1), atol=1e-9)
+        np.testing.assert_allclose(-scores[:, c], distances[:, y == c].min(axis=1), atol=1e-7)
 
 
 @pytest.mark.parametrize("name,n_classes", [("svm", 3), ("svm", 2), ("logreg", 3)])

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.neighbors import NearestNeighbors
+from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.svm import LinearSVC
 
 from tftransfer._checks import check_choice, check_positive
@@ -21,27 +21,33 @@ class NearestNeighborHead:
     """1-nearest-neighbour classification with a graded score per class.
 
     The score of class c for a sample x is −min over source samples z_i of class c of
-    ‖x − z_i‖ (Euclidean, scikit-learn's `NearestNeighbors`), so argmax over classes is
-    the class of the nearest source sample: the rule of
+    ‖x − z_i‖ (Euclidean, scikit-learn's `euclidean_distances`), so argmax over classes
+    is the class of the nearest source sample: the rule of
     `KNeighborsClassifier(n_neighbors=1)`, with exact distance ties between classes going
     to the lower class index (deterministic). The score is what validators and `auto`
     read: it says how far the nearest example of each class is, not only which is nearest.
+    Distances are computed in blocks of `block` query rows (one matrix product each, then
+    a per-class minimum), so memory stays O(block × n_train).
     """
 
+    block = 2048
+
     def fit(self, z: np.ndarray, y: np.ndarray, n_classes: int) -> "NearestNeighborHead":
-        # One index per class; a class absent from `y` keeps no index and scores −inf.
-        self._indexes = [
-            NearestNeighbors(n_neighbors=1, algorithm="brute").fit(z[y == c]) if np.any(y == c)
-            else None
-            for c in range(n_classes)
-        ]
+        order = np.argsort(y, kind="stable")
+        self._train = z[order]
+        self._train_sq = np.einsum("ij,ij->i", self._train, self._train)
+        self._present = np.unique(y)  # classes absent from `y` score −inf
+        self._starts = np.searchsorted(y[order], self._present)
+        self._n_classes = n_classes
         return self
 
     def scores(self, z: np.ndarray) -> np.ndarray:
-        out = np.full((len(z), len(self._indexes)), -np.inf)
-        for c, index in enumerate(self._indexes):
-            if index is not None and len(z):
-                out[:, c] = -index.kneighbors(z, return_distance=True)[0][:, 0]
+        out = np.full((len(z), self._n_classes), -np.inf)
+        for start in range(0, len(z), self.block):
+            rows = z[start:start + self.block]
+            distances = euclidean_distances(rows, self._train, Y_norm_squared=self._train_sq)
+            out[start:start + len(rows), self._present] = -np.minimum.reduceat(
+                distances, self._starts, axis=1)
         return out
 
 

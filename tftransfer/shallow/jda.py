@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional, Tuple
+
 import numpy as np
 import scipy.linalg
 from sklearn.metrics.pairwise import rbf_kernel
@@ -15,11 +17,24 @@ from tftransfer.transforms.tca import _unit_columns
 KERNELS = ("primal", "linear", "rbf")
 
 
-def row_space_basis(x: np.ndarray) -> np.ndarray:
-    """Orthonormal (d, r) basis of the span of the rows of `x`, r its numerical rank."""
-    _, values, vt = np.linalg.svd(x, full_matrices=False)
-    tolerance = max(x.shape) * np.finfo(np.float64).eps * (values[0] if len(values) else 0.0)
-    return vt[values > tolerance].T
+#: Eigenvalues of XᵀX (squared singular values) below this fraction of the largest count
+#: as zero: directions with less than 1e-5 of the largest singular value carry no data.
+RANK_RTOL = 1e-10
+
+
+def row_space_basis(x: np.ndarray) -> Tuple[Optional[np.ndarray], int]:
+    """An orthonormal (d, r) basis of the span of the rows of `x` and r, its numerical rank.
+
+    The basis is None when the rows span all of R^d (nothing to reduce). Computed from the
+    eigendecomposition of the smaller Gram matrix (XᵀX or XXᵀ), O(n d min(n, d)).
+    """
+    n, d = x.shape
+    values, vectors = np.linalg.eigh(x.T @ x if n >= d else x @ x.T)
+    keep = values > RANK_RTOL * max(values[-1], 0.0)
+    rank = int(keep.sum())
+    if n >= d:
+        return (None if rank == d else vectors[:, keep]), rank
+    return (x.T @ vectors[:, keep]) / np.sqrt(values[keep]), rank
 
 
 class JDA(ShallowClassifier):
@@ -55,9 +70,11 @@ class JDA(ShallowClassifier):
     for BDA): the next iteration would rebuild the same M, the same A and the same
     labels, so stopping there gives exactly the result of running all `n_iter`.
 
-    `kernel="primal"` works in the span of the training rows: with X = U S Vᵀ the
-    problem on XV (n × r) has the same solutions A = V B and the same λ‖A‖² (V is
-    orthonormal), so d > n (e.g. 4096-d DeCAF features) costs O(n² d) instead of O(d³).
+    `kernel="primal"` works in the span of the training rows: with V an orthonormal
+    basis of that span (`row_space_basis`), the problem on XV (n × r) has the same
+    solutions A = V B and the same λ‖A‖² (V is orthonormal, and directions outside the
+    span only add to the ridge), so d > n (e.g. 4096-d DeCAF features) costs O(n² d)
+    instead of O(d³).
     Rank-deficient or collinear features are fine (the λI ridge keeps the pencil
     definite); asking for more components than the rank r (primal) or than n (kernels)
     is an error.
@@ -141,7 +158,7 @@ class JDA(ShallowClassifier):
     def _features(self, x_unit: np.ndarray, solver: bool = False) -> np.ndarray:
         """The rows of K for unit-norm samples: x itself in the primal (XV for the solver)."""
         if self.kernel == "primal":
-            return x_unit @ self._basis if solver else x_unit
+            return x_unit @ self._basis if solver and self._basis is not None else x_unit
         if self.kernel == "rbf":
             return rbf_kernel(x_unit, self._x_train, gamma=float(self.gamma))
         return x_unit @ self._x_train.T
@@ -152,8 +169,8 @@ class JDA(ShallowClassifier):
         x = l2_normalize_rows(np.vstack([xs, xt]))
         self._x_train = x
         if self.kernel == "primal":
-            self._basis = row_space_basis(x)
-            limit, what = self._basis.shape[1], "the rank of the (unit-norm) training samples"
+            self._basis, limit = row_space_basis(x)
+            what = "the rank of the (unit-norm) training samples"
         else:
             limit, what = len(x), "n_source + n_target"
         if self.n_components > limit:
@@ -177,7 +194,7 @@ class JDA(ShallowClassifier):
                 overwrite_b=True, check_finite=False,
             )
             vectors = vectors[:, np.argsort(values)[::-1]]
-            if self.kernel == "primal":
+            if self.kernel == "primal" and self._basis is not None:
                 vectors = self._basis @ vectors  # back to feature space: A = V B
             components = _unit_columns(vectors)
             z = l2_normalize_rows((x if self.kernel == "primal" else f) @ components)
