@@ -28,8 +28,8 @@ from tftransfer.ranking.logme import logme
 from tftransfer.ranking.nce import nce
 from tftransfer.ranking.registry import SCORES, Score, get, names
 
-__all__ = ["DEFAULT_SCORES", "SCORES", "Score", "gbc", "get", "hscore", "leep", "logme", "names", "nce",
-           "rank_backbones"]
+__all__ = ["DEFAULT_SCORES", "SCORES", "Score", "gbc", "get", "hscore", "leep", "logme", "names",
+           "nce", "rank_backbones"]
 
 
 def __getattr__(name):

@@ -133,7 +133,8 @@ def _as_probabilities(outputs: np.ndarray) -> Tuple[np.ndarray, str]:
 def rank_backbones(specs: Union[Sequence[str], Mapping[str, str]], target_domain, *,
                    scores: Sequence[str] = DEFAULT_SCORES, batch_size: int = 256,
                    cache_dir=None, source_heads: Optional[Mapping[str, Head]] = None,
-                   backbone_options: Optional[Mapping[str, Mapping[str, Any]]] = None) -> pd.DataFrame:
+                   backbone_options: Optional[Mapping[str, Mapping[str, Any]]] = None
+                   ) -> pd.DataFrame:
     """Scores every candidate backbone on the labelled target: one forward pass each.
 
     Each backbone is built by `tftransfer.backbones.get(spec, input_shape=<the target's

@@ -36,14 +36,16 @@ def small_resnet(input_shape, filters: Tuple[int, ...] = (16, 32, 64), bn_moment
     x = keras.layers.Activation("relu", name="stem_relu")(x)
     for i, width in enumerate(filters[1:]):
         shortcut = keras.layers.Conv2D(width, 1, strides=2, use_bias=False, name=f"block{i}_proj")(x)
-        shortcut = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"block{i}_proj_bn")(shortcut)
+        shortcut = keras.layers.BatchNormalization(momentum=bn_momentum,
+                                                   name=f"block{i}_proj_bn")(shortcut)
         y = keras.layers.Conv2D(width, 3, strides=2, padding="same", use_bias=False,
                                 name=f"block{i}_conv1")(x)
         y = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"block{i}_bn1")(y)
         y = keras.layers.Activation("relu", name=f"block{i}_relu1")(y)
         y = keras.layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"block{i}_conv2")(y)
         y = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"block{i}_bn2")(y)
-        x = keras.layers.Activation("relu", name=f"block{i}_out")(keras.layers.Add(name=f"block{i}_add")([y, shortcut]))
+        x = keras.layers.Add(name=f"block{i}_add")([y, shortcut])
+        x = keras.layers.Activation("relu", name=f"block{i}_out")(x)
     x = keras.layers.GlobalAveragePooling2D(name="pool")(x)
     return keras.Model(inputs, x, name=name)
 
