@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 from typing import Callable, Dict, List, Sequence
 
-from tftransfer import variants
+from tftransfer import auto, variants
 from tftransfer.config import RunConfig
+from tftransfer.io import write_json_atomic
 from tftransfer.distribute import STRATEGIES
 from tftransfer.runner import resolve
 from tftransfer.tuning.roles import TUNING_VARS, tuning_role
@@ -53,28 +55,45 @@ def parse_list(value: str | None, valid: Sequence[str], kind: str, default: Sequ
 
 def parse_methods(value: str | None, default: Sequence[str]) -> List[str]:
     """`--methods`: variant names (`tftransfer.variants.names()`), compositions "a+b" of paired
-    methods, or 'all' (every variant); unknown names are an error listing the valid ones."""
+    methods, "auto" (`tftransfer.auto`), or 'all' (every variant and auto); unknown names are
+    an error listing the valid ones."""
     if value is None:
         return list(default)
     if value == "all":
-        return variants.names()
-    items = [v.strip() for v in value.split(",") if v.strip()]
+        return [*variants.names(), "auto"]
+    items = list(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
     if not items:
-        raise SystemExit(f"error: no method in {value!r}; valid methods: {', '.join(variants.names())}")
+        raise SystemExit(f"error: no method in {value!r}; valid methods: "
+                         f"{', '.join(variants.names())}, auto")
     for item in items:
+        if item == "auto":
+            continue
         try:
             variants.fields(item)
         except ValueError as error:
-            raise SystemExit(f"error: {error}") from None
+            raise SystemExit(f"error: {error}, auto") from None
     return items
+
+
+def with_auto_candidates(method_names: Sequence[str]) -> List[str]:
+    """The variants to run: `method_names` without "auto", plus auto's candidates if asked."""
+    names = [m for m in method_names if m != "auto"]
+    if "auto" in method_names:
+        names += [c for c in auto.CANDIDATES if c not in names]
+    return names
 
 
 def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[str],
                 per_method: Callable[[str], Dict]) -> List[RunConfig]:
-    """One validated RunConfig per task × method × seed (`per_method` adds/overrides fields)."""
+    """One validated RunConfig per task × method × seed (`per_method` adds/overrides fields).
+
+    With "auto" among the methods, its candidates run too (`tftransfer.auto.CANDIDATES`),
+    each storing the honest validators' scores that auto decides on.
+    """
     configs = []
+    wants_auto = "auto" in method_names
     for task in tasks:
-        for method in method_names:
+        for method in with_auto_candidates(method_names):
             for seed in range(args.seeds):
                 fields = {**base, "method": method, **per_method(method), "task": task, "seed": seed,
                           "strategy": args.strategy}
@@ -84,6 +103,8 @@ def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[s
                     fields["batch_size"] = args.batch_size
                 if getattr(args, "target_labels", None) is not None and fields["method"] != "target_only":
                     fields["target_labels_per_class"] = args.target_labels
+                if wants_auto and method in auto.CANDIDATES:
+                    fields["validators"] = list(auto.VALIDATORS)
                 config = RunConfig.from_dict(fields)
                 try:
                     resolve(config)
@@ -91,6 +112,30 @@ def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[s
                     raise SystemExit(f"error: {error}") from None
                 configs.append(config)
     return configs
+
+
+def add_auto_records(records: List[dict], out, write: bool = True) -> List[dict]:
+    """`records` plus one `auto` record per task × seed whose candidates all ran; each
+    decision (pick, reason, every candidate's scores) goes to OUT/auto.json."""
+    groups: Dict[tuple, List[dict]] = {}
+    for record in records:
+        if record["method"] in auto.CANDIDATES and f"score_{auto.VALIDATORS[0]}" in record:
+            groups.setdefault((record["task"], record["seed"]), []).append(record)
+    decisions, added = [], []
+    for (task, seed), group in sorted(groups.items()):
+        if {r["method"] for r in group} != set(auto.CANDIDATES):
+            continue
+        try:
+            record, decision = auto.auto_record(group)
+        except ValueError as error:  # a failed baseline or missing scores: auto fails too
+            added.append({**group[0], "method": "auto", "status": "failed", "error": str(error)})
+            continue
+        added.append(record)
+        decisions.append({"task": task, "seed": seed, **decision.to_dict()})
+    if decisions and write:
+        write_json_atomic(Path(out) / "auto.json", {"rule": auto.DEFAULT_RULE.describe(),
+                                                     "decisions": decisions})
+    return records + added
 
 
 def run_experiment(configs: List[RunConfig], args, title: str, selection: str,
@@ -114,6 +159,7 @@ def run_experiment(configs: List[RunConfig], args, title: str, selection: str,
                   "the selected configurations and writes the results")
             return ""
     records = run_grid(configs, out, verbose=args.verbose, jobs=args.jobs)
+    records = add_auto_records(records, out, write=not configs or writes_files(configs[0]))
     if configs and not writes_files(configs[0]):
         print(f"{len(records)} runs in {time.perf_counter() - start:.0f}s; this is a non-chief "
               "worker: the chief writes the results")

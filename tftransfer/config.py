@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from tftransfer._checks import check_bool, check_int, check_non_negative, check_positive
 
@@ -44,6 +44,8 @@ class RunConfig:
         variant: The method's name in result tables (default: `method`), e.g. "coral" for
             source_only on CORAL-transformed inputs.
         data_options: Keyword arguments of the dataset loader.
+        validators: Model-selection validators (`tftransfer.selection.names()`) scored on the
+            trained model; the record gets a `score_<name>` column for each (`auto` reads them).
         strategy: tf.distribute strategy name (`tftransfer.distribute.STRATEGIES`).
         deterministic: Turn on TF op determinism (bit-identical repeats; disables XLA).
     """
@@ -65,6 +67,7 @@ class RunConfig:
     importance_weighting: Optional[str] = None
     variant: Optional[str] = None
     data_options: Mapping[str, Any] = field(default_factory=dict)
+    validators: Tuple[str, ...] = ()
     strategy: str = "default"
     deterministic: bool = True
 
@@ -102,6 +105,10 @@ class RunConfig:
             check_non_negative(self.method_options["lambda_"], "method_options.lambda_", owner=owner)
         if "learning_rate" in self.recipe:
             check_positive(self.recipe["learning_rate"], "recipe.learning_rate", owner=owner)
+        if not isinstance(self.validators, (tuple, list)) or not all(
+                isinstance(v, str) and v for v in self.validators):
+            raise TypeError(f"{owner}: `validators` must be a sequence of names. "
+                            f"Received: validators={self.validators!r}")
         check_bool(self.deterministic, "deterministic", owner=owner)
         return self
 
@@ -111,7 +118,8 @@ class RunConfig:
         return self.variant or self.method
 
     def to_dict(self) -> Dict[str, Any]:
-        return {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in dataclasses.asdict(self).items()}
+        return {k: (dict(v) if isinstance(v, Mapping) else list(v) if isinstance(v, tuple) else v)
+                for k, v in dataclasses.asdict(self).items()}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunConfig":
@@ -120,7 +128,10 @@ class RunConfig:
         unknown = sorted(set(data) - set(valid))
         if unknown:
             raise ValueError(f"Unknown config keys {unknown}. Valid keys: {', '.join(valid)}")
-        return cls(**dict(data))
+        data = dict(data)
+        if "validators" in data:
+            data["validators"] = tuple(data["validators"])
+        return cls(**data)
 
     def replace(self, **changes) -> "RunConfig":
         return dataclasses.replace(self, **changes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict
 
-from tftransfer import backbones, methods, transforms
+from tftransfer import backbones, methods, selection, transforms
 from tftransfer.config import RunConfig
 from tftransfer.data import datasets
 from tftransfer.distribute import STRATEGIES
@@ -47,6 +47,11 @@ def resolve(config: RunConfig) -> ResolvedConfig:
     if config.strategy not in STRATEGIES:
         raise ValueError(f"Unknown strategy {config.strategy!r}. Valid strategies: "
                          f"{', '.join(STRATEGIES)}")
+    for name in config.validators:
+        selection.get(name)
+        if selection.is_oracle(name):
+            raise ValueError(f"validators are honest scores stored with a run; {name!r} reads target "
+                             "labels (target accuracy is reported anyway)")
     recipe = method.recipe.updated(config.recipe)
     options = dict(config.method_options)
     method.split_options(options)
@@ -59,9 +64,10 @@ def resolve(config: RunConfig) -> ResolvedConfig:
     return ResolvedConfig(config, method, recipe, options)
 
 
-def load_task(config: RunConfig):
-    """The `TransferTask` a config names, with its shallow transform applied if any."""
-    task = datasets.get(config.dataset)(config.task, **dict(config.data_options))
+def load_task(config: RunConfig, task=None):
+    """The `TransferTask` a config names (or `task`), with its shallow transform applied if any."""
+    if task is None:
+        task = datasets.get(config.dataset)(config.task, **dict(config.data_options))
     if config.transform is None:
         return task
     transform = transforms.get(config.transform, **dict(config.transform_options))

@@ -9,7 +9,7 @@ from typing import Tuple
 import keras
 import pandas as pd
 
-from tftransfer import distribute
+from tftransfer import distribute, selection
 from tftransfer.config import RunConfig
 from tftransfer.reproducibility import set_seed
 from tftransfer.runner.build import ResolvedConfig, build_model, importance_weights, load_task, resolve
@@ -58,8 +58,15 @@ def fit_config(model, config: RunConfig, task, callbacks=(), verbose=0,
     return frame, train_seconds
 
 
-def train(config: RunConfig, strategy=None, verbose=0):
+def train(config: RunConfig, strategy=None, verbose=0, task=None):
     """A fresh, seeded training of `config`; returns (model, task, history, train seconds).
+
+    Args:
+        config: The run.
+        strategy: A tf.distribute strategy or its name (default: `config.strategy`).
+        verbose: Keras fit verbosity.
+        task: A `TransferTask` to train on instead of the one `config` names (the config
+            then only identifies the run); `config.transform` still applies.
 
     Raises:
         RunFailed: the loss became NaN/inf.
@@ -69,7 +76,7 @@ def train(config: RunConfig, strategy=None, verbose=0):
     strategy = distribute.resolve_strategy(strategy if strategy is not None else config.strategy)
     keras.backend.clear_session()
     set_seed(config.seed, deterministic=config.deterministic)
-    task = load_task(config)
+    task = load_task(config, task)
     with strategy.scope():  # the one place where models are built
         model = build_model(config, task, resolved)
         frame, train_seconds = fit_config(model, config, task, verbose=verbose, resolved=resolved)
@@ -78,19 +85,24 @@ def train(config: RunConfig, strategy=None, verbose=0):
 
 def evaluate_run(model, task, config: RunConfig, method_target_labels: str, frame: pd.DataFrame,
                  train_seconds: float) -> dict:
-    """The metrics of a trained run (target labels read only to report accuracy)."""
+    """The metrics of a trained run (target labels read only to report accuracy), with a
+    `score_<name>` for each of `config.validators` (honest: they read no target label)."""
     with model.distribute_strategy.scope():
-        return {"target_labels": method_target_labels,
-                "target_accuracy": accuracy(model, task.target_test, config.batch_size),
-                "source_val_accuracy": accuracy(model, task.source_val, config.batch_size),
-                "final_loss": float(frame["loss"].iloc[-1]),
-                "train_seconds": train_seconds,
-                "replicas": model.distribute_strategy.num_replicas_in_sync}
+        metrics = {"target_labels": method_target_labels,
+                   "target_accuracy": accuracy(model, task.target_test, config.batch_size),
+                   "source_val_accuracy": accuracy(model, task.source_val, config.batch_size),
+                   "final_loss": float(frame["loss"].iloc[-1]),
+                   "train_seconds": train_seconds,
+                   "replicas": model.distribute_strategy.num_replicas_in_sync}
+        if config.validators:
+            scores = selection.score_all(model, task, config.validators, seed=config.seed)
+            metrics.update({f"score_{name}": value for name, value in scores.items()})
+    return metrics
 
 
-def train_and_evaluate(config: RunConfig, strategy=None, verbose=0):
-    """Trains `config` and returns (record, history DataFrame). Writes nothing."""
-    model, task, frame, train_seconds = train(config, strategy=strategy, verbose=verbose)
+def train_and_evaluate(config: RunConfig, strategy=None, verbose=0, task=None):
+    """Trains `config` (on `task` when given) and returns (record, history). Writes nothing."""
+    model, task, frame, train_seconds = train(config, strategy=strategy, verbose=verbose, task=task)
     metrics = evaluate_run(model, task, config, resolve(config).method.target_labels, frame,
                            train_seconds)
     return make_record(config, "done", **metrics), frame

@@ -1,0 +1,210 @@
+"""`auto`: pick a method without target labels, and fall back to source-only when unsure.
+
+Every candidate (source_only and the unsupervised adaptation methods, each with its default
+settings) is trained on the task; each trained model is scored by validators that never read
+target labels (`tftransfer.selection`); a candidate replaces source_only only when the
+evidence that it is better is strong (`Rule`). Otherwise the answer is source_only: the guard
+against negative transfer.
+
+The rule and why (docs/benchmarks.md, "auto"): no single validator is reliable across
+benchmarks (skada-bench, Lalou et al. 2024; our selection report: DEV best on average, SND
+anti-correlated with accuracy for DANN, entropy rewards collapsed adversarial models), so a
+candidate must win on SEVERAL validators that fail in different ways — an importance-weighted
+estimate of the target risk (DEV), the reverse-validation score (a classifier trained on the
+candidate's target pseudo-labels must transfer back to the labelled source) — and must not
+give up more than `max_source_drop` of its source validation accuracy (an adversarial
+collapse shows there first). Among the candidates that pass, the best mean rank on those
+validators wins.
+
+Example:
+    >>> from tftransfer import auto
+    >>> result = auto.fit(task, epochs=20, backbone="mlp")
+    >>> result.decision.pick, result.decision.reason
+    >>> result.decision.table          # every candidate's scores, pass/fail and why
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, Optional, Sequence
+
+import pandas as pd
+
+from tftransfer._checks import check_float
+from tftransfer.config import RunConfig
+
+#: The baseline auto falls back to.
+BASELINE = "source_only"
+#: Candidates: the baseline and the unsupervised deep adaptation methods, default settings.
+CANDIDATES = ("source_only", "dann", "dan", "deep_coral", "cdan", "cdan_e", "mdd", "mcc", "cdan_mcc")
+#: Validators stored with every candidate run (the rule reads some; the report shows all).
+VALIDATORS = ("source_val", "dev", "iwcv", "entropy", "snd", "reverse_validation")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When a candidate may replace the baseline.
+
+    Args:
+        evidence: Validators on which the candidate must score strictly higher than the
+            baseline (all of them).
+        max_source_drop: Largest fall of source validation accuracy (a fraction, 0.02 = 2
+            points) a candidate may show against the baseline.
+        rank_by: Validators whose mean rank orders the candidates that pass.
+    """
+
+    evidence: Sequence[str] = ("dev", "reverse_validation")
+    max_source_drop: float = 0.02
+    rank_by: Sequence[str] = ("dev", "reverse_validation")
+
+    def __post_init__(self):
+        check_float(self.max_source_drop, "max_source_drop", minimum=0.0, maximum=1.0, owner="Rule")
+        missing = sorted((set(self.evidence) | set(self.rank_by)) - set(VALIDATORS))
+        if missing:
+            raise ValueError(f"Rule: validators {missing} are not stored with candidate runs. "
+                             f"Valid: {', '.join(VALIDATORS)}")
+
+    def describe(self) -> str:
+        return (f"a candidate replaces {BASELINE} only if it scores higher on every one of "
+                f"{', '.join(self.evidence)} and loses at most {100 * self.max_source_drop:g} points "
+                f"of source validation accuracy; the passing candidate with the best mean rank on "
+                f"{', '.join(self.rank_by)} wins, else {BASELINE}")
+
+
+DEFAULT_RULE = Rule()
+
+
+@dataclass
+class Decision:
+    """What auto picked, why, and every candidate's evidence."""
+
+    pick: str
+    reason: str
+    table: pd.DataFrame = field(repr=False)
+
+    def to_dict(self) -> dict:
+        return {"pick": self.pick, "reason": self.reason,
+                "candidates": self.table.reset_index().to_dict(orient="records")}
+
+
+def decide(scores: Mapping[str, Mapping[str, float]], rule: Rule = DEFAULT_RULE) -> Decision:
+    """Picks among candidates from their honest scores.
+
+    Args:
+        scores: {candidate: {"source_val_accuracy": ..., "score_<validator>": ...}} — the
+            records of the candidates' runs on one task and seed (extra keys are ignored).
+        rule: The decision rule.
+
+    Returns:
+        The `Decision`; its table has one row per candidate with the scores used, whether it
+        passed and why not.
+
+    Raises:
+        ValueError: the baseline is missing, or a candidate lacks a validator the rule reads.
+    """
+    if BASELINE not in scores:
+        raise ValueError(f"auto needs the {BASELINE} run among the candidates. Received: "
+                         f"{sorted(scores)}")
+    needed = sorted(set(rule.evidence) | set(rule.rank_by))
+    rows = {}
+    for name, record in scores.items():
+        missing = [v for v in needed if not _finite(record.get(f"score_{v}"))]
+        if missing or not _finite(record.get("source_val_accuracy")):
+            raise ValueError(f"auto: candidate {name!r} has no finite score for "
+                             f"{missing or ['source_val_accuracy']}; its run must store "
+                             f"validators {', '.join(VALIDATORS)}")
+        rows[name] = {"source_val_accuracy": float(record["source_val_accuracy"]),
+                      **{v: float(record[f"score_{v}"]) for v in needed}}
+    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("candidate")
+    base = table.loc[BASELINE]
+    verdicts = {}
+    for name, row in table.iterrows():
+        if name == BASELINE:
+            verdicts[name] = "baseline"
+            continue
+        worse = [v for v in rule.evidence if not row[v] > base[v]]
+        drop = base["source_val_accuracy"] - row["source_val_accuracy"]
+        if worse:
+            verdicts[name] = f"not above {BASELINE} on {', '.join(worse)}"
+        elif drop > rule.max_source_drop:
+            verdicts[name] = f"source validation accuracy {100 * drop:.1f} points below {BASELINE}"
+        else:
+            verdicts[name] = "pass"
+    table["verdict"] = pd.Series(verdicts)
+    passing = table[table["verdict"] == "pass"]
+    if passing.empty:
+        return Decision(BASELINE, f"no candidate passed the rule ({rule.describe()})", table)
+    ranks = passing[list(rule.rank_by)].rank(ascending=False).mean(axis=1)
+    pick = str(ranks.sort_values(kind="stable").index[0])
+    table["mean_rank"] = ranks
+    reason = (f"{pick} passed ({len(passing)} of {len(table) - 1} candidates did) and ranks best on "
+              f"{', '.join(rule.rank_by)}")
+    return Decision(pick, reason, table)
+
+
+def _finite(value) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def candidate_configs(base: RunConfig, candidates: Sequence[str] = CANDIDATES) -> List[RunConfig]:
+    """One config per candidate on `base` (its task, seed, backbone, data), validators on.
+
+    The base's method options and recipe are dropped: every candidate runs its defaults.
+    """
+    return [base.replace(method=name, variant=name, method_options={}, recipe={},
+                         validators=tuple(VALIDATORS)) for name in candidates]
+
+
+def auto_record(candidate_records: Sequence[dict], rule: Rule = DEFAULT_RULE) -> dict:
+    """The `auto` row of a results table from its candidates' records (one task, one seed).
+
+    Its accuracy is the picked candidate's; `auto_pick` names it. Failed candidates are left
+    out (a failed baseline fails auto).
+    """
+    done = {r["method"]: r for r in candidate_records if r.get("status") == "done"}
+    decision = decide(done, rule)
+    picked = done[decision.pick]
+    record = {**picked, "method": "auto", "auto_pick": decision.pick,
+              "auto_reason": decision.reason, "cached": all(r.get("cached") for r in done.values())}
+    record["run_id"] = "auto:" + picked["run_id"]
+    return record, decision
+
+
+@dataclass
+class AutoResult:
+    """`fit`'s answer: the decision, the trained model of the pick, every candidate's record."""
+
+    decision: Decision
+    model: object
+    records: Dict[str, dict]
+
+
+def fit(task, *, candidates: Sequence[str] = CANDIDATES, rule: Rule = DEFAULT_RULE,
+        seed: int = 0, epochs: int = 20, batch_size: int = 64, backbone: str = "mlp",
+        backbone_options: Optional[Mapping] = None, verbose: int = 0) -> AutoResult:
+    """Trains every candidate on `task` (a `TransferTask`), scores them honestly and picks.
+
+    Target labels are never read for the pick (only reported in the records' target
+    accuracy when the task has them).
+
+    Returns:
+        An `AutoResult` with the trained model of the pick.
+    """
+    from tftransfer.runner import train, evaluate_run, make_record, resolve
+
+    base = RunConfig(experiment="auto", task=task.name if "->" in task.name else "source->target",
+                     method=BASELINE, seed=seed, epochs=epochs, batch_size=batch_size,
+                     backbone=backbone, backbone_options=dict(backbone_options or {}))
+    records, models = {}, {}
+    for config in candidate_configs(base, candidates):
+        model, trained_task, frame, seconds = train(config, task=task, verbose=verbose)
+        metrics = evaluate_run(model, trained_task, config, resolve(config).method.target_labels,
+                               frame, seconds)
+        records[config.method] = make_record(config, "done", **metrics)
+        models[config.method] = model
+    decision = decide(records, rule)
+    return AutoResult(decision, models[decision.pick], records)
