@@ -40,6 +40,10 @@ class AnnealedLearningRate(keras.optimizers.schedules.LearningRateSchedule):
     used by DANN, CDAN, MDD and MCC in their papers and in Transfer-Learning-Library (which
     writes it per iteration, η0 (1 + γ i)^−β).
 
+    The step count is a variable (`set_total_steps`), so a compiled train step serves
+    trainings of any length: the runner reuses one compiled model for every run of a grid
+    that has the same architecture.
+
     Args:
         initial_learning_rate: η0 > 0.
         total_steps: Steps of the whole training (p reaches 1 there and stays).
@@ -52,17 +56,37 @@ class AnnealedLearningRate(keras.optimizers.schedules.LearningRateSchedule):
         owner = type(self).__name__
         self.initial_learning_rate = check_float(initial_learning_rate, "initial_learning_rate",
                                                  minimum=0.0, low_open=True, owner=owner)
-        self.total_steps = check_int(total_steps, "total_steps", minimum=1, owner=owner)
+        check_int(total_steps, "total_steps", minimum=1, owner=owner)
         self.alpha = check_float(alpha, "alpha", minimum=0.0, owner=owner)
         self.beta = check_float(beta, "beta", minimum=0.0, owner=owner)
+        self.total_steps_variable = keras.Variable(float(total_steps), trainable=False,
+                                                   dtype="float32", name="lr_total_steps")
+
+    @property
+    def total_steps(self) -> int:
+        return int(keras.ops.convert_to_numpy(self.total_steps_variable))
+
+    def set_total_steps(self, total_steps: int) -> None:
+        self.total_steps_variable.assign(float(check_int(total_steps, "total_steps", minimum=1,
+                                                         owner=type(self).__name__)))
 
     def __call__(self, step):
-        progress = tf.minimum(1.0, tf.cast(step, tf.float32) / float(self.total_steps))
+        progress = tf.minimum(1.0, tf.cast(step, tf.float32) / self.total_steps_variable)
         return self.initial_learning_rate / tf.pow(1.0 + self.alpha * progress, self.beta)
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
                 "total_steps": self.total_steps, "alpha": self.alpha, "beta": self.beta}
+
+
+def set_total_steps(optimizer, total_steps: int) -> None:
+    """Sets the step count of `optimizer`'s annealed learning rate (through any scaling
+    wrapper, e.g. the backbone optimizer's); a no-op for other schedules."""
+    schedule = getattr(optimizer, "_learning_rate", None)
+    while schedule is not None and not isinstance(schedule, AnnealedLearningRate):
+        schedule = getattr(schedule, "schedule", None)
+    if schedule is not None:
+        schedule.set_total_steps(total_steps)
 
 
 def check_lambda_schedule(schedule, owner=None) -> str:

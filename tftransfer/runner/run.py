@@ -8,12 +8,14 @@ from typing import Tuple
 
 import keras
 import pandas as pd
+import tensorflow as tf
 
 from tftransfer import distribute, selection
 from tftransfer.config import RunConfig
 from tftransfer.reproducibility import set_seed
 from tftransfer.runner.build import ResolvedConfig, build_model, importance_weights, load_task, resolve
 from tftransfer.runner.record import make_record
+from tftransfer.runner.reuse import COMPILED, architecture_key
 from tftransfer.runner.store import RunStore
 from tftransfer.training import accuracy, fit_task
 
@@ -58,7 +60,7 @@ def fit_config(model, config: RunConfig, task, callbacks=(), verbose=0,
     return frame, train_seconds
 
 
-def train(config: RunConfig, strategy=None, verbose=0, task=None):
+def train(config: RunConfig, strategy=None, verbose=0, task=None, reuse_compiled: bool = True):
     """A fresh, seeded training of `config`; returns (model, task, history, train seconds).
 
     Args:
@@ -67,6 +69,9 @@ def train(config: RunConfig, strategy=None, verbose=0, task=None):
         verbose: Keras fit verbosity.
         task: A `TransferTask` to train on instead of the one `config` names (the config
             then only identifies the run); `config.transform` still applies.
+        reuse_compiled: On one device, train the model this process compiled for an earlier
+            run of the same architecture, in the fresh model's state (`runner.reuse`): the
+            same numbers without tracing the step again. False: always the fresh model.
 
     Raises:
         RunFailed: the loss became NaN/inf.
@@ -79,6 +84,8 @@ def train(config: RunConfig, strategy=None, verbose=0, task=None):
     task = load_task(config, task)
     with strategy.scope():  # the one place where models are built
         model = build_model(config, task, resolved)
+        if reuse_compiled and strategy is tf.distribute.get_strategy():
+            model = COMPILED.take(architecture_key(config, task), model)
         frame, train_seconds = fit_config(model, config, task, verbose=verbose, resolved=resolved)
     return model, task, frame, train_seconds
 
@@ -100,9 +107,13 @@ def evaluate_run(model, task, config: RunConfig, method_target_labels: str, fram
     return metrics
 
 
-def train_and_evaluate(config: RunConfig, strategy=None, verbose=0, task=None):
-    """Trains `config` (on `task` when given) and returns (record, history). Writes nothing."""
-    model, task, frame, train_seconds = train(config, strategy=strategy, verbose=verbose, task=task)
+def train_and_evaluate(config: RunConfig, strategy=None, verbose=0, task=None,
+                       reuse_compiled: bool = True):
+    """Trains `config` (on `task` when given) and returns (record, history). Writes nothing.
+
+    See `train` for the arguments."""
+    model, task, frame, train_seconds = train(config, strategy=strategy, verbose=verbose, task=task,
+                                              reuse_compiled=reuse_compiled)
     metrics = evaluate_run(model, task, config, resolve(config).method.target_labels, frame,
                            train_seconds)
     return make_record(config, "done", **metrics), frame
