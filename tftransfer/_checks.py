@@ -118,14 +118,31 @@ def check_units(value, name: str, *, owner: Optional[str] = None, allow_empty: b
     return tuple(int(u) for u in value)
 
 
-def as_2d_float(x, name: str, *, owner: Optional[str] = None, min_rows: int = 1,
-                dtype=np.float64, allow_1d: bool = False) -> np.ndarray:
-    """`x` as a finite (n, d) array with n >= `min_rows`, d >= 1 (1-D is one feature if allowed)."""
+def _as_numeric(x, name: str, owner: Optional[str], dtype) -> np.ndarray:
     try:
-        arr = np.asarray(x, dtype=dtype)
+        return np.asarray(x, dtype=dtype)
     except (TypeError, ValueError) as err:
         raise TypeError(f"{_prefix(owner)}`{name}` must be a numeric array. "
                         f"Received: {name} of type {type(x).__name__}") from err
+
+
+def as_float_array(x, name: str, *, ndim: Optional[int] = None, owner: Optional[str] = None,
+                   dtype=np.float64, allow_empty: bool = False) -> np.ndarray:
+    """`x` as a finite float array (with `ndim` axes if given; non-empty unless allowed)."""
+    arr = _as_numeric(x, name, owner, dtype)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{_prefix(owner)}`{name}` must be {ndim}-D. "
+                         f"Received: {name} of shape {arr.shape}")
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{_prefix(owner)}`{name}` must be non-empty. "
+                         f"Received: {name} of shape {arr.shape}")
+    return check_all_finite(arr, name, owner=owner)
+
+
+def as_2d_float(x, name: str, *, owner: Optional[str] = None, min_rows: int = 1,
+                dtype=np.float64, allow_1d: bool = False) -> np.ndarray:
+    """`x` as a finite (n, d) array with n >= `min_rows`, d >= 1 (1-D is one feature if allowed)."""
+    arr = _as_numeric(x, name, owner, dtype)
     if arr.ndim == 1 and allow_1d:
         arr = arr[:, None]
     if arr.ndim != 2:

@@ -84,7 +84,7 @@ def test_bad_epsilon_type_raises(bad):
 
 def test_bad_arrays_raise(rng):
     xs, xt = rng.normal(size=(20, 3)), rng.normal(size=(20, 3))
-    with pytest.raises(ValueError, match="same number of features"):
+    with pytest.raises(ValueError, match="same feature shape"):
         CORAL().fit(xs, xt[:, :2])
     with pytest.raises(ValueError, match="2-D"):
         CORAL().fit(xs[:, 0], xt)
@@ -94,7 +94,7 @@ def test_bad_arrays_raise(rng):
         CORAL().fit(xs[:1], xt)
     with pytest.raises(RuntimeError, match="not fitted"):
         CORAL().transform_source(xs)
-    with pytest.raises(ValueError, match="fitted on 3"):
+    with pytest.raises(ValueError, match="3 features the transform was fitted on"):
         CORAL().fit(xs, xt).transform_source(xs[:, :2])
     with pytest.raises(ValueError, match="'source', 'target'"):
         CORAL().fit(xs, xt).transform(xs, domain="tgt")

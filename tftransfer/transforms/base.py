@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from tftransfer.transforms._validation import as_2d_float64, check_choice, check_pair
+from tftransfer._checks import as_2d_float, check_choice, check_same_features
 
 DOMAINS = ("source", "target")
 
@@ -41,7 +41,10 @@ class ShallowTransform(BaseEstimator):
                 feature counts.
         """
         self._check_params()
-        xs, xt = check_pair(Xs, Xt, type(self).__name__, min_rows=self._min_samples)
+        owner = type(self).__name__
+        xs = as_2d_float(Xs, "Xs", owner=owner, min_rows=self._min_samples)
+        xt = as_2d_float(Xt, "Xt", owner=owner, min_rows=self._min_samples)
+        check_same_features(xs, xt, owner=owner)
         self._fit(xs, xt)
         self.n_features_in_ = xs.shape[1]
         return self
@@ -56,7 +59,7 @@ class ShallowTransform(BaseEstimator):
 
     def transform(self, X, domain: str = "target") -> np.ndarray:
         """`transform_source(X)` or `transform_target(X)`, chosen by `domain`."""
-        check_choice(domain, "domain", type(self).__name__, DOMAINS)
+        check_choice(domain, "domain", DOMAINS, owner=type(self).__name__)
         return self._apply(X, domain)
 
     def fit_transform(self, Xs, Xt) -> Tuple[np.ndarray, np.ndarray]:
@@ -95,10 +98,10 @@ class ShallowTransform(BaseEstimator):
     def _apply(self, X, domain: str) -> np.ndarray:
         self._check_fitted()
         owner = type(self).__name__
-        x = as_2d_float64(X, "X", owner, min_rows=0)
+        x = as_2d_float(X, "X", owner=owner, min_rows=0)
         if x.shape[1] != self.n_features_in_:
             raise ValueError(
-                f"{owner}: `X` has {x.shape[1]} features, but the transform was fitted "
-                f"on {self.n_features_in_}."
+                f"{owner}: `X` must have the {self.n_features_in_} features the transform was "
+                f"fitted on. Received: X of shape {x.shape}"
             )
         return np.asarray(self._transform(x, domain), dtype=np.float32)

@@ -6,7 +6,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from tftransfer.transforms._validation import check_choice, check_float
+from tftransfer._checks import check_choice, check_positive
 from tftransfer.transforms.base import DOMAINS, ShallowTransform
 
 
@@ -65,7 +65,7 @@ class CORAL(ShallowTransform):
         self._check_params()
 
     def _check_params(self) -> None:
-        check_float(self.epsilon, "epsilon", "CORAL", positive=True)
+        check_positive(self.epsilon, "epsilon", owner="CORAL")
 
     def _fit(self, xs: np.ndarray, xt: np.ndarray) -> None:
         eye = np.eye(xs.shape[1])
@@ -75,7 +75,7 @@ class CORAL(ShallowTransform):
 
     def linear_map(self, domain: str = "target") -> Tuple[np.ndarray, Optional[np.ndarray]]:
         """`(C_S^{-1/2} C_T^{1/2}, None)` for the source, `(I, None)` for the target."""
-        check_choice(domain, "domain", "CORAL", DOMAINS)
+        check_choice(domain, "domain", DOMAINS, owner="CORAL")
         self._check_fitted()
         if domain == "target":
             return np.eye(self.n_features_in_), None

@@ -8,7 +8,6 @@ import numpy as np
 from sklearn.decomposition import PCA
 
 from tftransfer import _checks
-from tftransfer.transforms._validation import check_choice
 from tftransfer.transforms.base import DOMAINS, ShallowTransform
 
 
@@ -132,6 +131,6 @@ class GFK(ShallowTransform):
 
     def linear_map(self, domain: str = "target") -> Tuple[np.ndarray, Optional[np.ndarray]]:
         """`(R, None)` for both domains: z = x R."""
-        check_choice(domain, "domain", "GFK", DOMAINS)
+        _checks.check_choice(domain, "domain", DOMAINS, owner="GFK")
         self._check_fitted()
         return self.matrix_, None

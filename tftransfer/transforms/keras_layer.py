@@ -5,23 +5,18 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from tftransfer.transforms._validation import check_choice
+from tftransfer._checks import as_float_array, check_choice
 from tftransfer.transforms.base import DOMAINS
 
 
-def _as_finite_array(value, name: str, ndim: int) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"FixedLinearMap `{name}` must be a numeric array, got {type(value).__name__}."
-        ) from err
-    if arr.ndim != ndim or 0 in arr.shape:
+def _vector(value, name: str, size: int, matrix_shape) -> np.ndarray:
+    """`value` as a finite (size,) vector: an offset (size d) or a bias (size k)."""
+    arr = as_float_array(value, name, ndim=1, owner="FixedLinearMap")
+    if arr.shape != (size,):
         raise ValueError(
-            f"FixedLinearMap `{name}` must be a non-empty {ndim}-D array, got shape {arr.shape}."
+            f"FixedLinearMap: `{name}` must have shape ({size},) to match matrix "
+            f"{matrix_shape}. Received: {name} of shape {arr.shape}"
         )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"FixedLinearMap `{name}` contains NaN or infinite values.")
     return arr
 
 
@@ -62,22 +57,12 @@ class FixedLinearMap(keras.layers.Layer):
     def __init__(self, matrix, offset=None, bias=None, **kwargs):
         kwargs.setdefault("trainable", False)
         super().__init__(**kwargs)
-        matrix = _as_finite_array(matrix, "matrix", 2)
+        matrix = as_float_array(matrix, "matrix", ndim=2, owner="FixedLinearMap")
         d, k = matrix.shape
         if offset is not None:
-            offset = _as_finite_array(offset, "offset", 1)
-            if offset.shape != (d,):
-                raise ValueError(
-                    f"FixedLinearMap `offset` must have shape ({d},) to match matrix "
-                    f"{matrix.shape}, got {offset.shape}."
-                )
+            offset = _vector(offset, "offset", d, matrix.shape)
         if bias is not None:
-            bias = _as_finite_array(bias, "bias", 1)
-            if bias.shape != (k,):
-                raise ValueError(
-                    f"FixedLinearMap `bias` must have shape ({k},) to match matrix "
-                    f"{matrix.shape}, got {bias.shape}."
-                )
+            bias = _vector(bias, "bias", k, matrix.shape)
         self.input_dim, self.units = d, k
         self.matrix = self._constant("matrix", matrix)
         self.offset = None if offset is None else self._constant("offset", offset)
@@ -92,8 +77,8 @@ class FixedLinearMap(keras.layers.Layer):
     def build(self, input_shape):
         if input_shape[-1] is not None and input_shape[-1] != self.input_dim:
             raise ValueError(
-                f"FixedLinearMap expects inputs with last dimension {self.input_dim}, "
-                f"got input shape {tuple(input_shape)}."
+                f"FixedLinearMap: inputs must have last dimension {self.input_dim}. "
+                f"Received: input shape {tuple(input_shape)}"
             )
 
     def call(self, inputs):
@@ -148,11 +133,12 @@ def as_keras_layer(transform, domain: str = "target", **layer_kwargs) -> FixedLi
         TypeError: `transform` has no `linear_map` method.
         RuntimeError: `transform` is not fitted.
     """
-    check_choice(domain, "domain", "as_keras_layer", DOMAINS)
+    check_choice(domain, "domain", DOMAINS, owner="as_keras_layer")
     if not callable(getattr(transform, "linear_map", None)):
         raise TypeError(
-            "as_keras_layer needs a fitted tftransfer transform (CORAL, SubspaceAlignment, "
-            f"TCA) or an object with linear_map(domain), got {type(transform).__name__}."
+            "as_keras_layer: `transform` must be a fitted tftransfer transform (CORAL, "
+            "SubspaceAlignment, TCA) or an object with linear_map(domain). "
+            f"Received: transform of type {type(transform).__name__}"
         )
     matrix, offset = transform.linear_map(domain)
     return FixedLinearMap(matrix, offset=offset, **layer_kwargs)

@@ -6,7 +6,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from tftransfer.transforms._validation import check_choice, check_int
+from tftransfer._checks import check_choice, check_int
 from tftransfer.transforms.base import DOMAINS, ShallowTransform
 
 
@@ -69,16 +69,16 @@ class SubspaceAlignment(ShallowTransform):
         self._check_params()
 
     def _check_params(self) -> None:
-        if self.n_components is not None:
-            check_int(self.n_components, "n_components", "SubspaceAlignment")
+        check_int(self.n_components, "n_components", minimum=1, allow_none=True,
+                  owner="SubspaceAlignment")
 
     def _fit(self, xs: np.ndarray, xt: np.ndarray) -> None:
         limit = min(xs.shape[1], xs.shape[0], xt.shape[0])
         k = limit if self.n_components is None else int(self.n_components)
         if k > limit:
             raise ValueError(
-                f"SubspaceAlignment `n_components` must be <= min(n_features, n_source, "
-                f"n_target) = {limit} for these data, got {k}."
+                f"SubspaceAlignment: `n_components` must be <= min(n_features, n_source, "
+                f"n_target) = {limit} for these data. Received: n_components={k}"
             )
         self.source_mean_ = xs.mean(axis=0)
         self.target_mean_ = xt.mean(axis=0)
@@ -89,7 +89,7 @@ class SubspaceAlignment(ShallowTransform):
 
     def linear_map(self, domain: str = "target") -> Tuple[np.ndarray, Optional[np.ndarray]]:
         """`(P_S M*, x̄_S)` for the source, `(P_T, x̄_T)` for the target."""
-        check_choice(domain, "domain", "SubspaceAlignment", DOMAINS)
+        check_choice(domain, "domain", DOMAINS, owner="SubspaceAlignment")
         self._check_fitted()
         if domain == "target":
             return self.target_components_, self.target_mean_

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.linalg
 from sklearn.metrics.pairwise import euclidean_distances, rbf_kernel
 
-from tftransfer.transforms._validation import check_choice, check_float, check_int
+from tftransfer._checks import check_choice, check_int, check_positive
 from tftransfer.transforms.base import DOMAINS, ShallowTransform
 
 KERNELS = ("linear", "rbf", "primal")
@@ -111,16 +111,16 @@ class TCA(ShallowTransform):
         self._check_params()
 
     def _check_params(self) -> None:
-        check_int(self.n_components, "n_components", "TCA")
-        check_choice(self.kernel, "kernel", "TCA", KERNELS)
-        check_float(self.mu, "mu", "TCA", positive=True)
+        check_int(self.n_components, "n_components", minimum=1, owner="TCA")
+        check_choice(self.kernel, "kernel", KERNELS, owner="TCA")
+        check_positive(self.mu, "mu", owner="TCA")
         if self.gamma is not None:
             if self.kernel != "rbf":
                 raise ValueError(
-                    f"TCA `gamma` applies only to kernel='rbf', got gamma={self.gamma!r} "
-                    f"with kernel={self.kernel!r}; leave gamma=None."
+                    f"TCA: `gamma` applies only to kernel='rbf'; leave gamma=None. "
+                    f"Received: gamma={self.gamma!r}, kernel={self.kernel!r}"
                 )
-            check_float(self.gamma, "gamma", "TCA", positive=True)
+            check_positive(self.gamma, "gamma", owner="TCA")
 
     def _kernel(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         if self.kernel == "rbf":
@@ -135,8 +135,8 @@ class TCA(ShallowTransform):
         limit, what = (d, "n_features") if primal else (n, "n_source + n_target")
         if self.n_components > limit:
             raise ValueError(
-                f"TCA `n_components` must be <= {what} = {limit} for kernel="
-                f"{self.kernel!r}, got {self.n_components}."
+                f"TCA: `n_components` must be <= {what} = {limit} for kernel="
+                f"{self.kernel!r}. Received: n_components={self.n_components}"
             )
         self.gamma_ = None
         if self.kernel == "rbf":
@@ -181,7 +181,7 @@ class TCA(ShallowTransform):
         Raises:
             ValueError: For kernel="rbf", whose embedding is not linear in x.
         """
-        check_choice(domain, "domain", "TCA", DOMAINS)
+        check_choice(domain, "domain", DOMAINS, owner="TCA")
         self._check_fitted()
         if self.kernel == "rbf":
             raise ValueError(
