@@ -86,7 +86,7 @@ def test_bad_arguments_raise():
         JDA(lam=0.0)
     with pytest.raises(TypeError, match="n_components"):
         JDA(n_components=2.5)
-    with pytest.raises(ValueError, match="'1nn', 'svm', 'logreg'"):
+    with pytest.raises(ValueError, match="'1nn', 'svm', 'svc', 'logreg'"):
         JDA(head="knn")
     jda = JDA().set_params(n_iter=0)
     with pytest.raises(ValueError, match="n_iter"):

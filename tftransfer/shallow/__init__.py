@@ -14,7 +14,7 @@ them.
 | `meda`     | Manifold Embedded Distribution Alignment (Wang et al., ACM MM 2018) |
 | `easytl`   | Easy Transfer Learning (Wang et al., IEEE TMM 2019)                 |
 | `gfk`      | Geodesic Flow Kernel + 1-NN (Gong et al., CVPR 2012)               |
-| `nn1`, `svm`, `logreg` | a classical head on the raw features (source only)     |
+| `nn1`, `svm`, `svc`, `logreg` | a classical head on the raw features (source only) |
 | `<map>_<head>` | a `tftransfer.transforms` map (coral, sa, tca, gfk) + a head   |
 
 Example:

@@ -25,7 +25,7 @@ class GFKClassifier(ShallowClassifier):
 
     Args:
         n_components: k, the subspace dimension (see `GFK`).
-        head: "1nn" (the paper), "svm" or "logreg" (`tftransfer.shallow.heads`).
+        head: "1nn" (the paper), "svm", "svc" or "logreg" (`tftransfer.shallow.heads`).
         head_C: C of the "svm" / "logreg" heads, a number > 0.
 
     Attributes (after `fit`):

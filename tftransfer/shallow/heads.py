@@ -8,13 +8,14 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics.pairwise import euclidean_distances
-from sklearn.svm import LinearSVC
+from sklearn.svm import SVC, LinearSVC
 
 from tftransfer._checks import check_choice, check_positive
 from tftransfer.blas import one_blas_thread
 
-HEADS = ("1nn", "svm", "logreg")
-"""The head names: "1nn" (1-nearest neighbour), "svm" (linear SVM), "logreg"."""
+HEADS = ("1nn", "svm", "svc", "logreg")
+"""The head names: "1nn" (1-nearest neighbour), "svm" (liblinear linear SVM), "svc" (libsvm
+linear SVM), "logreg" (logistic regression)."""
 
 
 class NearestNeighborHead:
@@ -52,14 +53,22 @@ class NearestNeighborHead:
 
 
 class LinearHead:
-    """A scikit-learn linear classifier (LinearSVC or LogisticRegression) with (n, C) scores.
+    """A scikit-learn linear classifier with (n, C) scores.
 
-    "svm": `LinearSVC(C=C, random_state=seed)` (liblinear, squared hinge, one-vs-rest);
-    scores are its decision values. "logreg": `LogisticRegression(C=C, max_iter=1000)`
-    (L-BFGS, multinomial); scores are class probabilities. Both are fitted on one BLAS
-    thread (`tftransfer.blas.one_blas_thread`); a ConvergenceWarning at the iteration cap
-    is kept quiet, since the last iterate is a usable classifier and these heads are refitted
-    many times inside the iterative methods.
+    - "svm": `LinearSVC(C=C, dual=True, random_state=seed)` (liblinear, squared hinge,
+      one-vs-rest, the dual solver: liblinear's own default and scikit-learn's before
+      1.5, so the linear-SVM rows of the published tables; on Office-Caltech SURF it gives
+      the checked 42.5 average, and the primal solver that `dual="auto"` picks when
+      n > d took ~10x longer there); scores are its decision values.
+    - "svc": `SVC(kernel="linear", C=C)` (libsvm, hinge, one-vs-one); scores are its
+      one-vs-rest-shaped decision values (votes plus a confidence). Training is
+      O(n²)-O(n³): meant for a few thousand samples.
+    - "logreg": `LogisticRegression(C=C, max_iter=1000)` (L-BFGS, multinomial); scores
+      are class probabilities.
+
+    All are fitted on one BLAS thread (`tftransfer.blas.one_blas_thread`); a
+    ConvergenceWarning at the iteration cap is kept quiet, since the last iterate is a
+    usable classifier and these heads are refitted many times inside the iterative methods.
     """
 
     def __init__(self, kind: str, C: float = 1.0, seed: int = 0):
@@ -70,7 +79,9 @@ class LinearHead:
     def fit(self, z: np.ndarray, y: np.ndarray, n_classes: int) -> "LinearHead":
         self._n_classes = n_classes
         if self.kind == "svm":
-            model = LinearSVC(C=self.C, random_state=self.seed)
+            model = LinearSVC(C=self.C, dual=True, random_state=self.seed)
+        elif self.kind == "svc":
+            model = SVC(kernel="linear", C=self.C)
         else:
             model = LogisticRegression(C=self.C, max_iter=1000)
         with one_blas_thread(), warnings.catch_warnings():
@@ -80,7 +91,7 @@ class LinearHead:
 
     def scores(self, z: np.ndarray) -> np.ndarray:
         out = np.full((len(z), self._n_classes), -np.inf)
-        if self.kind == "svm":
+        if self.kind in ("svm", "svc"):
             values = self._model.decision_function(z)
             if values.ndim == 1:  # binary: one signed margin, positive for classes_[1]
                 values = np.stack([-values, values], axis=1)
@@ -91,7 +102,7 @@ class LinearHead:
 
 
 def make_head(name: str, C: float = 1.0, seed: int = 0, owner: str = "head"):
-    """A new head by name ("1nn", "svm", "logreg"); `C` is the SVM / logistic regularisation.
+    """A new head by name ("1nn", "svm", "svc", "logreg"); `C` is their regularisation C.
 
     Every head has `fit(z, y, n_classes)` (y in 0..n_classes-1) and `scores(z)` -> (n,
     n_classes), higher = more likely, −inf for a class the head never saw.

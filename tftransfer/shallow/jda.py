@@ -90,7 +90,7 @@ class JDA(ShallowClassifier):
         gamma: The RBF γ in exp(−γ‖x − y‖²) on unit-norm samples (kernel="rbf" only),
             a number > 0; the reference's default 1.
         n_iter: T, the maximum number of pseudo-label iterations, an int >= 1.
-        head: The classifier on the embedding: "1nn" (the paper), "svm", "logreg"
+        head: The classifier on the embedding: "1nn" (the paper), "svm", "svc", "logreg"
             (`tftransfer.shallow.heads`); it also makes the pseudo-labels.
         head_C: C of the "svm" / "logreg" heads, a number > 0.
 

@@ -14,7 +14,7 @@ from tftransfer.shallow.meda import MEDA
 from tftransfer.shallow.transform_then_head import TransformThenHead
 
 #: Registry name of each head (head="1nn" is registered as "nn1": names start with a letter).
-HEAD_NAMES = {"nn1": "1nn", "svm": "svm", "logreg": "logreg"}
+HEAD_NAMES = {"nn1": "1nn", "svm": "svm", "svc": "svc", "logreg": "logreg"}
 
 SHALLOW_METHODS: Registry = Registry("shallow method")
 SHALLOW_METHODS.register("jda", JDA)
@@ -40,7 +40,7 @@ def get(name: str, **options) -> ShallowClassifier:
 
     Args:
         name: A registered name (see `names()`): "jda", "bda", "meda", "easytl", "gfk";
-            the raw-feature baselines "nn1", "svm", "logreg"; "<transform>_<head>" for
+            the raw-feature baselines "nn1", "svm", "svc", "logreg"; "<transform>_<head>" for
             a transform of `tftransfer.transforms` followed by a head ("coral_svm",
             "tca_nn1", "sa_logreg", ...).
         **options: The constructor arguments (for "<transform>_<head>", the transform's

@@ -26,12 +26,12 @@ class TransformThenHead(ShallowClassifier):
 
     The heads (`tftransfer.shallow.heads`): "1nn" (1-nearest neighbour; scores are minus
     the distance to the nearest source sample of each class), "svm" (`LinearSVC`, C =
-    `head_C`; decision values), "logreg" (`LogisticRegression`, C = `head_C`;
-    probabilities).
+    `head_C`; decision values), "svc" (`SVC(kernel="linear")`, C = `head_C`; decision
+    values), "logreg" (`LogisticRegression`, C = `head_C`; probabilities).
 
     Args:
         transform_name: A registered transform name, or None for the raw features.
-        head: "1nn", "svm" or "logreg".
+        head: "1nn", "svm", "svc" or "logreg".
         head_C: C of the "svm" / "logreg" heads, a number > 0.
         **transform_options: The transform's constructor arguments (e.g. n_components=20,
             kernel="rbf"); they are parameters of this estimator too (`get_params`,
