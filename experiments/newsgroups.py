@@ -17,7 +17,9 @@ from experiments.benchmark import run_benchmark
 from tftransfer.data.benchmarks import NEWSGROUPS_TASKS, PUBLISHED, PUBLISHED_SOURCE
 
 DATASET = "newsgroups"
-BASE = {"epochs": 10, "batch_size": 64, "backbone": "mlp",
+# 3 epochs: ~3,900 documents make ~60 steps an epoch, so ~180 steps as for the other
+# benchmarks; the source-validation accuracy is flat from 3 to 5 epochs (94.4, comp_vs_rec).
+BASE = {"epochs": 3, "batch_size": 64, "backbone": "mlp",
         "backbone_options": {"units": [256]}}
 
 

@@ -17,6 +17,7 @@ from experiments.benchmark import run_benchmark
 from tftransfer.data.benchmarks import PUBLISHED, PUBLISHED_SOURCE, REUTERS_TASKS
 
 DATASET = "reuters"
+# ~1,100-1,200 documents a domain: ~19 steps an epoch, ~190 steps as for Office-Caltech.
 BASE = {"epochs": 10, "batch_size": 64, "backbone": "mlp",
         "backbone_options": {"units": [256]}}
 
