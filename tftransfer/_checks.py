@@ -174,11 +174,22 @@ def check_same_features(a: np.ndarray, b: np.ndarray, names: Sequence[str] = ("X
                          f"shape {b.shape}")
 
 
+def check_fitted_features(x: np.ndarray, n_features: int, name: str = "X", *,
+                          owner: Optional[str] = None) -> np.ndarray:
+    """`x` (n, d) unchanged if d is the `n_features` its estimator was fitted on."""
+    if x.shape[1] != n_features:
+        raise ValueError(f"{_prefix(owner)}`{name}` must have the {n_features} features the "
+                         f"estimator was fitted on. Received: {name} of shape {x.shape}")
+    return x
+
+
 def as_labels(y, n: int, name: str = "y", *, owner: Optional[str] = None,
-              num_classes: Optional[int] = None) -> np.ndarray:
+              num_classes: Optional[int] = None, indices: bool = True) -> np.ndarray:
     """`y` as a 1-D int array of `n` class indices (a (n, 1) column is flattened).
 
-    With `num_classes`, every label must lie in [0, num_classes).
+    With `num_classes`, every label must lie in [0, num_classes). With `indices=False`
+    the labels may be any values (strings, floats; a classifier encodes them itself):
+    only their shape and, for floats, finiteness are checked, and they come back as given.
     """
     arr = np.asarray(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
@@ -189,6 +200,8 @@ def as_labels(y, n: int, name: str = "y", *, owner: Optional[str] = None,
     if arr.shape[0] != n:
         raise ValueError(f"{_prefix(owner)}`{name}` must hold one label per sample ({n}). "
                          f"Received: {arr.shape[0]} labels")
+    if not indices:
+        return check_all_finite(arr, name, owner=owner) if arr.dtype.kind in "fc" else arr
     if arr.dtype.kind == "f":
         check_all_finite(arr, name, owner=owner)
         if np.any(arr != np.round(arr)):

@@ -101,11 +101,11 @@ def test_bad_arguments_and_inputs_raise(rng):
     xt, yt = rng.normal(size=(6, 2)), np.array([0, 1, 0, 1, 0, 1])
     with pytest.raises(TypeError, match="sample_weight"):
         TrAdaBoost(KNeighborsClassifier()).fit(xs, ys, xt, yt)
-    with pytest.raises(ValueError, match="same number of features"):
+    with pytest.raises(ValueError, match="same feature shape"):
         TrAdaBoost().fit(xs, ys, xt[:, :1], yt)
-    with pytest.raises(ValueError, match="5 labels for 6 samples"):
+    with pytest.raises(ValueError, match=r"one label per sample \(6\). Received: 5 labels"):
         TrAdaBoost().fit(xs, ys, xt, yt[:5])
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="at least 1 sample"):
         TrAdaBoost().fit(xs, ys, xt[:0], yt[:0])
     with pytest.raises(ValueError, match="NaN"):
         TrAdaBoost().fit(np.where(xs > 1, np.nan, xs), ys, xt, yt)
@@ -113,5 +113,5 @@ def test_bad_arguments_and_inputs_raise(rng):
         TrAdaBoost().fit(xs[:, 0], ys, xt, yt)
     with pytest.raises(RuntimeError, match="not fitted"):
         TrAdaBoost().predict(xs)
-    with pytest.raises(ValueError, match="fitted on 2"):
+    with pytest.raises(ValueError, match="2 features the estimator was fitted on"):
         TrAdaBoost(n_estimators=1).fit(xs, ys, xt, yt).predict(rng.normal(size=(3, 3)))

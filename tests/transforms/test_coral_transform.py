@@ -94,7 +94,7 @@ def test_bad_arrays_raise(rng):
         CORAL().fit(xs[:1], xt)
     with pytest.raises(RuntimeError, match="not fitted"):
         CORAL().transform_source(xs)
-    with pytest.raises(ValueError, match="3 features the transform was fitted on"):
+    with pytest.raises(ValueError, match="3 features the estimator was fitted on"):
         CORAL().fit(xs, xt).transform_source(xs[:, :2])
     with pytest.raises(ValueError, match="'source', 'target'"):
         CORAL().fit(xs, xt).transform(xs, domain="tgt")

@@ -8,7 +8,7 @@ import keras
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from tftransfer.instance._validation import as_2d_float64, as_labels, check_int
+from tftransfer._checks import as_2d_float, as_labels, check_int
 
 
 class KerasEstimator(BaseEstimator, ClassifierMixin):
@@ -73,16 +73,14 @@ class KerasEstimator(BaseEstimator, ClassifierMixin):
     def _check_params(self) -> None:
         if not callable(self.build_fn):
             raise TypeError(
-                "KerasEstimator `build_fn` must be a zero-argument callable returning a "
-                f"compiled keras.Model, got {type(self.build_fn).__name__}."
+                "KerasEstimator: `build_fn` must be a zero-argument callable returning a "
+                f"compiled keras.Model. Received: build_fn of type {type(self.build_fn).__name__}"
             )
-        check_int(self.epochs, "epochs", "KerasEstimator")
-        check_int(self.batch_size, "batch_size", "KerasEstimator")
-        check_int(self.verbose, "verbose", "KerasEstimator", minimum=0)
-        if self.verbose > 2:
-            raise ValueError(f"KerasEstimator `verbose` must be 0, 1 or 2, got {self.verbose}.")
-        if self.random_state is not None:
-            check_int(self.random_state, "random_state", "KerasEstimator", minimum=0)
+        check_int(self.epochs, "epochs", minimum=1, owner="KerasEstimator")
+        check_int(self.batch_size, "batch_size", minimum=1, owner="KerasEstimator")
+        check_int(self.verbose, "verbose", minimum=0, maximum=2, owner="KerasEstimator")
+        check_int(self.random_state, "random_state", minimum=0, allow_none=True,
+                  owner="KerasEstimator")
 
     def fit(self, X, y, sample_weight=None):
         """Builds a fresh model and trains it on (`X`, `y`) with optional `sample_weight`.
@@ -91,34 +89,36 @@ class KerasEstimator(BaseEstimator, ClassifierMixin):
             `self`.
         """
         self._check_params()
-        x = as_2d_float64(X, "X", "KerasEstimator").astype(np.float32)
-        y = as_labels(y, len(x), "y", "KerasEstimator")
+        x = as_2d_float(X, "X", owner="KerasEstimator", dtype=np.float32)
+        y = as_labels(y, len(x), "y", owner="KerasEstimator", indices=False)
         self.classes_, codes = np.unique(y, return_inverse=True)
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, np.float32).reshape(-1)
             if sample_weight.shape != (len(x),) or not np.all(np.isfinite(sample_weight)):
                 raise ValueError(
-                    f"KerasEstimator `sample_weight` must be {len(x)} finite values, got "
-                    f"shape {sample_weight.shape}."
+                    f"KerasEstimator: `sample_weight` must be {len(x)} finite values. "
+                    f"Received: sample_weight of shape {sample_weight.shape}"
                 )
         if self.random_state is not None:
             keras.utils.set_random_seed(int(self.random_state))
         model = self.build_fn()
         if not isinstance(model, keras.Model):
             raise TypeError(
-                f"KerasEstimator `build_fn` must return a keras.Model, got {type(model).__name__}."
+                "KerasEstimator: `build_fn` must return a keras.Model. "
+                f"Received: an object of type {type(model).__name__}"
             )
         if not model.compiled:
             raise ValueError(
-                "KerasEstimator `build_fn` must return a compiled model (call model.compile "
-                "with an optimizer and a loss for integer labels)."
+                "KerasEstimator: `build_fn` must return a compiled model (call model.compile "
+                "with an optimizer and a loss for integer labels). Received: an uncompiled "
+                f"{type(model).__name__}"
             )
         width = model.outputs[0].shape[-1] if getattr(model, "outputs", None) else None
         if width is not None and width not in (1, len(self.classes_)):
             raise ValueError(
-                f"KerasEstimator: the model outputs {width} units, but y has "
-                f"{len(self.classes_)} classes; use {len(self.classes_)} softmax units "
-                "(or 1 sigmoid unit for two classes)."
+                f"KerasEstimator: the model must output {len(self.classes_)} softmax units "
+                f"(or 1 sigmoid unit for two classes), one per class of y. Received: a model "
+                f"with {width} units"
             )
         model.fit(x, codes.astype(np.int32), sample_weight=sample_weight,
                   epochs=int(self.epochs), batch_size=int(self.batch_size),
@@ -130,7 +130,7 @@ class KerasEstimator(BaseEstimator, ClassifierMixin):
         """Class probabilities, (n, n_classes), columns in the order of `classes_`."""
         if not hasattr(self, "model_"):
             raise RuntimeError("This KerasEstimator is not fitted yet; call fit(X, y) first.")
-        x = as_2d_float64(X, "X", "KerasEstimator").astype(np.float32)
+        x = as_2d_float(X, "X", owner="KerasEstimator", dtype=np.float32)
         out = np.asarray(self.model_.predict(x, batch_size=int(self.batch_size),
                                              verbose=self.verbose), np.float64)
         out = out.reshape(len(x), -1)

@@ -12,11 +12,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 
 from tftransfer.blas import one_blas_thread
-from tftransfer.instance._validation import (
-    as_2d_float64,
+from tftransfer._checks import (
+    as_2d_float,
     as_labels,
-    check_float,
+    check_fitted_features,
     check_int,
+    check_positive,
     check_same_features,
 )
 
@@ -118,17 +119,17 @@ class TrAdaBoost(BaseEstimator, ClassifierMixin):
     # -- construction ---------------------------------------------------------------
 
     def _check_params(self) -> None:
-        check_int(self.n_estimators, "n_estimators", "TrAdaBoost")
-        check_float(self.learning_rate, "learning_rate", "TrAdaBoost")
-        check_int(self.seed, "seed", "TrAdaBoost", minimum=0)
+        check_int(self.n_estimators, "n_estimators", minimum=1, owner="TrAdaBoost")
+        check_positive(self.learning_rate, "learning_rate", owner="TrAdaBoost")
+        check_int(self.seed, "seed", minimum=0, owner="TrAdaBoost")
         est = self.estimator
         if est is None or isinstance(est, type) or self._is_learner(est):
             return
         if not callable(est):
             raise TypeError(
-                "TrAdaBoost `estimator` must be None, an object with fit(X, y, "
+                "TrAdaBoost: `estimator` must be None, an object with fit(X, y, "
                 "sample_weight=...) and predict(X), or a zero-argument callable returning "
-                f"one; got {type(est).__name__}."
+                f"one. Received: estimator of type {type(est).__name__}"
             )
 
     @staticmethod
@@ -145,13 +146,13 @@ class TrAdaBoost(BaseEstimator, ClassifierMixin):
             learner = est()
             if not self._is_learner(learner):
                 raise TypeError(
-                    "TrAdaBoost `estimator` factory must return an object with fit and "
-                    f"predict, got {type(learner).__name__}."
+                    "TrAdaBoost: the `estimator` factory must return an object with fit and "
+                    f"predict. Received: an object of type {type(learner).__name__}"
                 )
         if not _accepts_sample_weight(learner.fit):
             raise TypeError(
-                f"TrAdaBoost needs a base learner whose fit accepts sample_weight; "
-                f"{type(learner).__name__}.fit does not."
+                "TrAdaBoost: the base learner's fit must accept sample_weight. "
+                f"Received: {type(learner).__name__}.fit without it"
             )
         if hasattr(learner, "get_params") and hasattr(learner, "set_params"):
             if "random_state" in learner.get_params(deep=False) and \
@@ -178,11 +179,11 @@ class TrAdaBoost(BaseEstimator, ClassifierMixin):
                 not match, or different feature counts.
         """
         self._check_params()
-        xs = as_2d_float64(Xs, "Xs", "TrAdaBoost")
-        xt = as_2d_float64(Xt, "Xt", "TrAdaBoost")
-        check_same_features(xs, xt, "TrAdaBoost", names=("Xs", "Xt"))
-        ys = as_labels(ys, len(xs), "ys", "TrAdaBoost")
-        yt = as_labels(yt, len(xt), "yt", "TrAdaBoost")
+        xs = as_2d_float(Xs, "Xs", owner="TrAdaBoost")
+        xt = as_2d_float(Xt, "Xt", owner="TrAdaBoost")
+        check_same_features(xs, xt, owner="TrAdaBoost")
+        ys = as_labels(ys, len(xs), "ys", owner="TrAdaBoost", indices=False)
+        yt = as_labels(yt, len(xt), "yt", owner="TrAdaBoost", indices=False)
         n_s, n_t = len(xs), len(xt)
         x = np.vstack([xs, xt])
         y = np.concatenate([ys, yt])
@@ -228,12 +229,8 @@ class TrAdaBoost(BaseEstimator, ClassifierMixin):
     def predict_proba(self, X) -> np.ndarray:
         """Normalised weighted votes of the second-half learners, (n, n_classes)."""
         learners, vote_weights = self._voters()
-        x = as_2d_float64(X, "X", "TrAdaBoost")
-        if x.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"TrAdaBoost: `X` has {x.shape[1]} features, but the model was fitted on "
-                f"{self.n_features_in_}."
-            )
+        x = check_fitted_features(as_2d_float(X, "X", owner="TrAdaBoost"),
+                                  self.n_features_in_, owner="TrAdaBoost")
         votes = np.zeros((len(x), len(self.classes_)))
         rows = np.arange(len(x))
         for learner, weight in zip(learners, vote_weights):
@@ -252,7 +249,7 @@ class TrAdaBoost(BaseEstimator, ClassifierMixin):
 
     def score(self, X, y, sample_weight=None) -> float:
         """Accuracy of `predict(X)` against `y`."""
-        y = as_labels(y, len(np.asarray(X)), "y", "TrAdaBoost")
+        y = as_labels(y, len(np.asarray(X)), "y", owner="TrAdaBoost", indices=False)
         correct = (self.predict(X) == y).astype(np.float64)
         if sample_weight is None:
             return float(correct.mean())

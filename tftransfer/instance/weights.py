@@ -16,21 +16,23 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from tftransfer.blas import one_blas_thread
-from tftransfer.instance._validation import (
-    as_2d_float64,
-    check_float,
+from tftransfer._checks import (
+    as_2d_float,
+    check_bool,
     check_int,
+    check_non_negative,
+    check_positive,
     check_same_features,
 )
+from tftransfer.blas import one_blas_thread
 
 KMM_KERNELS = ("rbf", "linear")
 
 
 def _check_domains(xs, xt, owner: str) -> Tuple[np.ndarray, np.ndarray]:
-    xs = as_2d_float64(xs, "xs", owner, allow_1d=True)
-    xt = as_2d_float64(xt, "xt", owner, allow_1d=True)
-    check_same_features(xs, xt, owner)
+    xs = as_2d_float(xs, "xs", owner=owner, allow_1d=True)
+    xt = as_2d_float(xt, "xt", owner=owner, allow_1d=True)
+    check_same_features(xs, xt, ("xs", "xt"), owner=owner)
     return xs, xt
 
 
@@ -45,8 +47,8 @@ def _check_clip(clip) -> Optional[Tuple[float, float]]:
         ok = 0 < low < high < np.inf
     if not ok:
         raise ValueError(
-            "domain_classifier_weights `clip` must be None or a pair (low, high) with "
-            f"0 < low < high < inf, got {clip!r}."
+            "domain_classifier_weights: `clip` must be None or a pair (low, high) with "
+            f"0 < low < high < inf. Received: clip={clip!r}"
         )
     return low, high
 
@@ -119,23 +121,22 @@ def domain_classifier_weights(
     owner = "domain_classifier_weights"
     xs, xt = _check_domains(xs, xt, owner)
     bounds = _check_clip(clip)
-    folds = check_int(cv, "cv", owner, minimum=2)
-    seed = check_int(seed, "seed", owner, minimum=0)
-    if not isinstance(calibrate, bool):
-        raise TypeError(f"{owner} `calibrate` must be True or False, got {calibrate!r}.")
+    folds = check_int(cv, "cv", minimum=2, owner=owner)
+    seed = check_int(seed, "seed", minimum=0, owner=owner)
+    check_bool(calibrate, "calibrate", owner=owner)
     n_s, n_t = len(xs), len(xt)
     if min(n_s, n_t) < 2:
         raise ValueError(
-            f"{owner} needs at least 2 samples per domain for cross-validation, "
-            f"got n_s={n_s}, n_t={n_t}."
+            f"{owner}: each domain needs at least 2 samples for cross-validation. "
+            f"Received: n_s={n_s}, n_t={n_t}"
         )
     model = _default_domain_classifier(seed) if classifier is None else clone(classifier)
     if not hasattr(model, "predict_proba") and not (
         calibrate and hasattr(model, "decision_function")
     ):
         raise TypeError(
-            f"{owner} `classifier` needs predict_proba (or decision_function with "
-            f"calibrate=True), got {type(classifier).__name__}."
+            f"{owner}: `classifier` must have predict_proba (or decision_function with "
+            f"calibrate=True). Received: classifier of type {type(classifier).__name__}"
         )
     if calibrate:
         model = CalibratedClassifierCV(model, method="sigmoid", cv=3)
@@ -255,27 +256,28 @@ def kmm_weights(
     n_s, n_t = len(xs), len(xt)
     if not callable(kernel) and kernel not in KMM_KERNELS:
         raise ValueError(
-            f"{owner} `kernel` must be one of {', '.join(map(repr, KMM_KERNELS))} or a "
-            f"callable, got {kernel!r}."
+            f"{owner}: `kernel` must be one of {', '.join(map(repr, KMM_KERNELS))} or a "
+            f"callable. Received: kernel={kernel!r}"
         )
     if gamma is not None:
         if kernel != "rbf":
             raise ValueError(
-                f"{owner} `gamma` applies only to kernel='rbf', got gamma={gamma!r} with "
-                f"kernel={kernel!r}."
+                f"{owner}: `gamma` applies only to kernel='rbf'; leave gamma=None. "
+                f"Received: gamma={gamma!r}, kernel={kernel!r}"
             )
-        gamma = check_float(gamma, "gamma", owner)
-    upper = check_float(B, "B", owner)
-    eps = (np.sqrt(n_s) - 1.0) / np.sqrt(n_s) if eps is None else check_float(
-        eps, "eps", owner, positive=False)
-    ridge = check_float(ridge, "ridge", owner, positive=False)
-    tol = check_float(tol, "tol", owner)
-    max_iter = check_int(max_iter, "max_iter", owner)
+        gamma = check_positive(gamma, "gamma", owner=owner)
+    upper = check_positive(B, "B", owner=owner)
+    eps = (np.sqrt(n_s) - 1.0) / np.sqrt(n_s) if eps is None else check_non_negative(
+        eps, "eps", owner=owner)
+    ridge = check_non_negative(ridge, "ridge", owner=owner)
+    tol = check_positive(tol, "tol", owner=owner)
+    max_iter = check_int(max_iter, "max_iter", minimum=1, owner=owner)
     low, high = n_s * (1.0 - eps), n_s * (1.0 + eps)
     if upper * n_s < low:
         raise ValueError(
-            f"{owner}: infeasible constraints, B·n_s = {upper * n_s:g} < n_s(1 − ε) = "
-            f"{low:g}; raise B or eps."
+            f"{owner}: `B` and `eps` must give feasible constraints, B·n_s >= n_s(1 − ε); "
+            f"raise B or eps. Received: B·n_s = {upper * n_s:g} < n_s(1 − ε) = {low:g} "
+            "(infeasible)"
         )
 
     if kernel == "rbf":
@@ -287,8 +289,8 @@ def kmm_weights(
         k, k_st = np.asarray(kernel(xs, xs), float), np.asarray(kernel(xs, xt), float)
         if k.shape != (n_s, n_s) or k_st.shape != (n_s, n_t):
             raise ValueError(
-                f"{owner}: the kernel callable returned shapes {k.shape} and {k_st.shape}, "
-                f"expected {(n_s, n_s)} and {(n_s, n_t)}."
+                f"{owner}: the kernel callable must return shapes {(n_s, n_s)} and "
+                f"{(n_s, n_t)}. Received: kernel callable returned {k.shape} and {k_st.shape}"
             )
     k = (k + k.T) / 2.0 + ridge * np.eye(n_s)
     kappa = (n_s / n_t) * k_st.sum(axis=1)

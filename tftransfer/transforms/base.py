@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from tftransfer._checks import as_2d_float, check_choice, check_same_features
+from tftransfer._checks import as_2d_float, check_choice, check_fitted_features, check_same_features
 
 DOMAINS = ("source", "target")
 
@@ -99,9 +99,5 @@ class ShallowTransform(BaseEstimator):
         self._check_fitted()
         owner = type(self).__name__
         x = as_2d_float(X, "X", owner=owner, min_rows=0)
-        if x.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"{owner}: `X` must have the {self.n_features_in_} features the transform was "
-                f"fitted on. Received: X of shape {x.shape}"
-            )
+        check_fitted_features(x, self.n_features_in_, owner=owner)
         return np.asarray(self._transform(x, domain), dtype=np.float32)
