@@ -81,7 +81,8 @@ def check_non_negative(value, name: str, *, owner: Optional[str] = None) -> floa
     return check_float(value, name, minimum=0.0, owner=owner)
 
 
-def check_fraction(value, name: str, *, owner: Optional[str] = None, open_ends: bool = True) -> float:
+def check_fraction(value, name: str, *, owner: Optional[str] = None,
+                   open_ends: bool = True) -> float:
     """A number in (0, 1) (or [0, 1] when `open_ends` is False)."""
     return check_float(value, name, minimum=0.0, maximum=1.0, low_open=open_ends,
                        high_open=open_ends, owner=owner)
@@ -106,7 +107,23 @@ def check_choice(value, name: str, choices: Iterable, *, owner: Optional[str] = 
     return value
 
 
-def check_units(value, name: str, *, owner: Optional[str] = None, allow_empty: bool = True) -> tuple:
+def check_instance(value, name: str, types, *, owner: Optional[str] = None,
+                   expected: Optional[str] = None):
+    """`value` if it is an instance of `types` (a class or tuple), else a TypeError.
+
+    `expected` replaces the default text, "a <Class>" ("a A or a B" for a tuple).
+    """
+    if not isinstance(value, types):
+        if expected is None:
+            classes = types if isinstance(types, tuple) else (types,)
+            expected = " or ".join(f"a {cls.__name__}" for cls in classes)
+        raise TypeError(f"{_prefix(owner)}`{name}` must be {expected}. "
+                        f"Received: {name} of type {type(value).__name__}")
+    return value
+
+
+def check_units(value, name: str, *, owner: Optional[str] = None,
+                allow_empty: bool = True) -> tuple:
     """A sequence of layer widths, each an int >= 1, as a tuple."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         _fail(TypeError, owner, name, "a sequence of ints >= 1", value)
@@ -155,13 +172,20 @@ def as_2d_float(x, name: str, *, owner: Optional[str] = None, min_rows: int = 1,
     return arr
 
 
-def check_all_finite(arr: np.ndarray, name: str, *, owner: Optional[str] = None) -> np.ndarray:
-    """`arr` unchanged if every value is finite, else a ValueError counting the bad ones."""
+def check_all_finite(arr: np.ndarray, name: str, *, owner: Optional[str] = None,
+                     note: Optional[str] = None) -> np.ndarray:
+    """`arr` unchanged if every value is finite, else a ValueError counting the bad ones.
+
+    `note`, if given, says why in parentheses after what was expected.
+    """
     finite = np.isfinite(arr)
     if not finite.all():
         bad = int(arr.size - finite.sum())
-        raise ValueError(f"{_prefix(owner)}`{name}` must hold finite values. Received: {bad} "
-                         f"NaN or infinite value(s) in {name} of shape {arr.shape}")
+        nan = int(np.isnan(arr).sum())
+        why = f" ({note})" if note else ""
+        raise ValueError(f"{_prefix(owner)}`{name}` must hold finite values{why}. Received: "
+                         f"{bad} non-finite values ({nan} NaN, {bad - nan} inf) in {name} of "
+                         f"shape {arr.shape}")
     return arr
 
 
@@ -204,9 +228,10 @@ def as_labels(y, n: int, name: str = "y", *, owner: Optional[str] = None,
         return check_all_finite(arr, name, owner=owner) if arr.dtype.kind in "fc" else arr
     if arr.dtype.kind == "f":
         check_all_finite(arr, name, owner=owner)
-        if np.any(arr != np.round(arr)):
+        fractional = arr[arr != np.round(arr)]
+        if fractional.size:
             raise ValueError(f"{_prefix(owner)}`{name}` must hold integer class indices. "
-                             f"Received: non-integer values such as {arr[arr != np.round(arr)][0]!r}")
+                             f"Received: non-integer values such as {fractional[0]!r}")
     elif arr.dtype.kind not in "iub":
         raise TypeError(f"{_prefix(owner)}`{name}` must hold integer class indices. "
                         f"Received: {name} of dtype {arr.dtype}")

@@ -97,17 +97,20 @@ def test_a_diverged_model_raises(trained_and_broken):
                                        num_classes=C)
     model.build((None, D))
     model.classifier.bias.assign(np.full(C, np.nan, "float32"))
-    with pytest.raises(ValueError, match=r"logits on target_train contains \d+ non-finite"):
+    with pytest.raises(ValueError, match=r"model on target_train: `logits` must hold "
+                                         r"finite values.*\d+ non-finite"):
         selection.get("entropy").score(model, task)
 
 
 def test_bad_arguments_raise(trained_and_broken):
     task, good, _ = trained_and_broken
-    with pytest.raises(TypeError, match="TransferTask, got dict"):
+    with pytest.raises(TypeError, match="`task` must be a TransferTask. "
+                                        "Received: task of type dict"):
         selection.get("entropy").score(good, {"target": task.target_train})
-    with pytest.raises(ValueError, match="`seed` must be an int >= 0, got -1"):
+    with pytest.raises(ValueError, match="`seed` must be an int >= 0. Received: seed=-1"):
         selection.get("entropy").score(good, task, seed=-1)
-    with pytest.raises(ValueError, match="batch_size must be an int >= 1, got 0"):
+    with pytest.raises(ValueError, match="`batch_size` must be an int >= 1. "
+                                         "Received: batch_size=0"):
         selection.get("entropy").score(good, task, batch_size=0)
     # A plain Keras model gives logits but no features: fine for entropy, not for DEV.
     plain = keras.Sequential([keras.Input((D,)), keras.layers.Dense(C)])
@@ -131,6 +134,6 @@ def test_selection_callback_logs_and_restores_the_best_epoch():
     assert callback.best_epoch == int(np.argmax(scores))
     assert callback.best_score == max(scores)
     assert selection.get("entropy").score(model, task) == pytest.approx(max(scores), abs=1e-6)
-    with pytest.raises(ValueError, match="monitor 'dev' is not among the validators. Valid: "
-                                         "entropy"):
+    with pytest.raises(ValueError, match="`monitor` must be one of 'entropy'. "
+                                         "Received: monitor='dev'"):
         selection.SelectionCallback(task, ["entropy"], monitor="dev")

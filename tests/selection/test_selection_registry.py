@@ -32,13 +32,15 @@ def test_options_are_checked():
     assert selection.get("snd", temperature=0.1).temperature == 0.1
     with pytest.raises(TypeError, match="'entropy'.*takes no arguments"):
         selection.get("entropy", temperature=0.1)
-    with pytest.raises(ValueError, match="unknown metric 'f1'.*'accuracy', 'cross_entropy'"):
+    with pytest.raises(ValueError, match="`metric` must be one of 'accuracy', 'cross_entropy'. "
+                                         "Received: metric='f1'"):
         selection.get("source_val", metric="f1")
-    with pytest.raises(ValueError, match="unknown space 'pixels'.*'input', 'features'"):
+    with pytest.raises(ValueError, match="`space` must be one of 'input', 'features'. "
+                                         "Received: space='pixels'"):
         selection.get("iwcv", space="pixels")
-    with pytest.raises(ValueError, match="temperature.*got 0"):
+    with pytest.raises(ValueError, match="temperature.*Received: temperature=0"):
         selection.get("snd", temperature=0)
-    with pytest.raises(ValueError, match="max_samples.*got 1"):
+    with pytest.raises(ValueError, match="max_samples.*Received: max_samples=1"):
         selection.get("dev", max_samples=1)
-    with pytest.raises(ValueError, match="test_alpha.*got 2"):
+    with pytest.raises(ValueError, match="test_alpha.*Received: test_alpha=2"):
         selection.get("iwcv", test_alpha=2)

@@ -65,21 +65,22 @@ def test_reverse_validation_score_single_pseudo_class():
     lambda a: selection.source_validation_score(a, np.zeros(len(a), int)),
 ])
 def test_bad_logits_raise(call):
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="`logits` must be non-empty"):
         call(np.zeros((0, 3)))
     with pytest.raises(ValueError, match=r"non-finite values \(1 NaN"):
         call(np.array([[0.0, np.nan], [1.0, 2.0]]))
-    with pytest.raises(ValueError, match=r"shape \(n, num_classes >= 2\), got \(4,\)"):
+    with pytest.raises(ValueError, match=r"shape \(n, num_classes >= 2\). Received: logits of "
+                                         r"shape \(4,\)"):
         call(np.zeros(4))
 
 
 def test_bad_labels_and_weights_raise(logits_and_labels):
     logits, y = logits_and_labels
-    with pytest.raises(ValueError, match=r"labels must have shape \(50,\), got \(49,\)"):
+    with pytest.raises(ValueError, match=r"one label per sample \(50\). Received: 49 labels"):
         selection.source_validation_score(logits, y[:49])
     with pytest.raises(ValueError, match=r"must lie in \[0, 4\)"):
         selection.source_validation_score(logits, y + 4)
-    with pytest.raises(ValueError, match="weights must be finite, >= 0"):
+    with pytest.raises(ValueError, match="`weights` must be finite, >= 0"):
         selection.iwcv_score(logits, y, -np.ones(50))
     with pytest.raises(ValueError, match="same length|one length"):
         selection.dev_risk(np.ones(3), np.ones(4))

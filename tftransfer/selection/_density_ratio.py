@@ -5,7 +5,6 @@ Wraps `tftransfer.instance.domain_classifier_weights` for IWCV and DEV.
 
 from __future__ import annotations
 
-import numbers
 from typing import Optional, Tuple
 
 import numpy as np
@@ -15,6 +14,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from tftransfer._checks import check_float
 from tftransfer.blas import one_blas_thread
 from tftransfer.instance.weights import domain_classifier_weights
 from tftransfer.selection._metrics import subsample
@@ -23,12 +23,9 @@ CLIP = (0.01, 100.0)
 
 
 def check_alpha(alpha, owner: str) -> Optional[float]:
-    if alpha is None:
-        return None
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not 0 < alpha < 1:
-        raise ValueError(f"{owner}: `test_alpha` must be None or a level in (0, 1), "
-                         f"got {alpha!r}")
-    return float(alpha)
+    """The level of the two-sample test: None (no test) or a number in (0, 1)."""
+    return check_float(alpha, "test_alpha", minimum=0.0, maximum=1.0, low_open=True,
+                       high_open=True, allow_none=True, owner=owner)
 
 
 def domains_differ(source: np.ndarray, target: np.ndarray, *, alpha: float, seed: int,

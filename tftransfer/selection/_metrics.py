@@ -2,62 +2,36 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Optional
 
 import numpy as np
 
-from tftransfer.selection._outputs import check_finite
+from tftransfer._checks import as_float_array, as_labels, check_choice, check_int
 
 METRICS = ("accuracy", "cross_entropy")
 
 
-def as_logits(logits, what: str = "logits") -> np.ndarray:
+def as_logits(logits, name: str, owner: str) -> np.ndarray:
     """`logits` as a finite float64 (n, C) array with n >= 1 and C >= 2."""
-    try:
-        arr = np.asarray(logits, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{what} must be a numeric array, got {type(logits).__name__}") from err
+    arr = as_float_array(logits, name, owner=owner)
     if arr.ndim != 2 or arr.shape[1] < 2:
-        raise ValueError(f"{what} must have shape (n, num_classes >= 2), got {arr.shape}")
-    if arr.shape[0] == 0:
-        raise ValueError(f"{what} is empty (shape {arr.shape}); nothing to score.")
-    return check_finite(arr, what)
+        raise ValueError(f"{owner}: `{name}` must have shape (n, num_classes >= 2). "
+                         f"Received: {name} of shape {arr.shape}")
+    return arr
 
 
-def as_labels(y, logits: np.ndarray, what: str = "labels") -> np.ndarray:
-    """`y` as an int (n,) array of class indices matching `logits`."""
-    arr = np.asarray(y)
-    if arr.shape != (logits.shape[0],):
-        raise ValueError(f"{what} must have shape ({logits.shape[0]},), got {arr.shape}")
-    if not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"{what} must be integer class indices, got dtype {arr.dtype}")
-    if arr.min() < 0 or arr.max() >= logits.shape[1]:
-        raise ValueError(f"{what} must lie in [0, {logits.shape[1]}), "
-                         f"got min {int(arr.min())} and max {int(arr.max())}")
-    return arr.astype(np.int64)
+def class_labels(y, logits: np.ndarray, name: str, owner: str) -> np.ndarray:
+    """`y` as an int (n,) array of class indices in [0, C) for (n, C) `logits`."""
+    return as_labels(y, logits.shape[0], name, owner=owner, num_classes=logits.shape[1])
 
 
-def check_metric(metric: str, owner: str) -> str:
-    if metric not in METRICS:
-        raise ValueError(f"{owner}: unknown metric {metric!r}. "
-                         f"Valid metrics: {', '.join(map(repr, METRICS))}")
-    return metric
+def check_metric(metric, owner: str) -> str:
+    return check_choice(metric, "metric", METRICS, owner=owner)
 
 
-def check_positive_float(value, name: str, owner: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{owner}: `{name}` must be a finite real > 0, got {value!r}")
-    return float(value)
-
-
-def check_optional_int(value, name: str, owner: str, minimum: int) -> Optional[int]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{owner}: `{name}` must be None or an int >= {minimum}, got {value!r}")
-    return int(value)
+def check_max_samples(max_samples, owner: str) -> Optional[int]:
+    """A cap on subsampled rows: None (no cap) or an int >= 2."""
+    return check_int(max_samples, "max_samples", minimum=2, allow_none=True, owner=owner)
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:

@@ -12,7 +12,9 @@ from typing import Dict, Optional
 import keras
 import numpy as np
 
+from tftransfer._checks import check_all_finite, check_instance, check_int
 from tftransfer.data.domains import Domain, TransferTask
+from tftransfer.selection._metrics import as_logits
 
 SPLITS = ("source_train", "source_val", "target_train", "target_test")
 
@@ -53,23 +55,7 @@ class DomainOutputs:
         return self.y
 
 
-def check_finite(array: np.ndarray, what: str) -> np.ndarray:
-    """Raises a ValueError naming `what` when `array` holds NaN or infinite values."""
-    if not np.all(np.isfinite(array)):
-        n_nan = int(np.isnan(array).sum())
-        n_bad = int(array.size - np.isfinite(array).sum())
-        raise ValueError(
-            f"{what} contains {n_bad} non-finite values ({n_nan} NaN, {n_bad - n_nan} inf); "
-            "a diverged model cannot be scored."
-        )
-    return array
-
-
-def _check_batch_size(batch_size) -> int:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-            or batch_size < 1:
-        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
-    return int(batch_size)
+DIVERGED = "a diverged model cannot be scored"
 
 
 def domain_outputs(model, domain: Domain, *, batch_size: int = 512,
@@ -91,12 +77,12 @@ def domain_outputs(model, domain: Domain, *, batch_size: int = 512,
         ValueError: If the domain is empty, or the model returns non-finite values or
             logits that are not a (n, C) matrix with C >= 2.
     """
-    if not isinstance(domain, Domain):
-        raise TypeError(f"expected a tftransfer Domain, got {type(domain).__name__}")
+    check_instance(domain, "domain", Domain, owner="domain_outputs")
     name = domain.name if name is None else name
-    batch_size = _check_batch_size(batch_size)
+    batch_size = check_int(batch_size, "batch_size", minimum=1, owner="domain_outputs")
     if domain.n == 0:
-        raise ValueError(f"{name} is an empty domain (0 samples); nothing to score.")
+        raise ValueError(f"domain_outputs: `domain` must hold samples to score. "
+                         f"Received: {name}, an empty domain (0 samples)")
     split_model = hasattr(model, "embed") and hasattr(model, "classifier")
     features, logits = [], []
     for start in range(0, domain.n, batch_size):
@@ -108,17 +94,14 @@ def domain_outputs(model, domain: Domain, *, batch_size: int = 512,
         else:
             out = model(x, training=False)
         logits.append(keras.ops.convert_to_numpy(out))
-    logits_arr = np.concatenate(logits).astype(np.float64)
-    if logits_arr.ndim != 2 or logits_arr.shape[1] < 2:
-        raise ValueError(
-            f"the model's logits on {name} must have shape (n, num_classes >= 2), "
-            f"got {logits_arr.shape}"
-        )
-    check_finite(logits_arr, f"the model's logits on {name}")
+    owner = f"the model on {name}"
+    logits_arr = check_all_finite(np.concatenate(logits).astype(np.float64), "logits",
+                                  owner=owner, note=DIVERGED)
+    logits_arr = as_logits(logits_arr, "logits", owner)
     features_arr = None
     if split_model:
-        features_arr = check_finite(np.concatenate(features).astype(np.float64),
-                                    f"the model's features on {name}")
+        features_arr = check_all_finite(np.concatenate(features).astype(np.float64),
+                                        "features", owner=owner, note=DIVERGED)
     return DomainOutputs(name, logits_arr, features_arr, domain.y)
 
 
@@ -141,13 +124,13 @@ class ModelOutputs:
     """
 
     def __init__(self, model, task: TransferTask, *, batch_size: int = 512):
-        if not isinstance(task, TransferTask):
-            raise TypeError(f"task must be a tftransfer TransferTask, got {type(task).__name__}")
+        check_instance(task, "task", TransferTask, owner="ModelOutputs")
         if not callable(model):
-            raise TypeError(f"model must be a callable Keras model, got {type(model).__name__}")
+            raise TypeError("ModelOutputs: `model` must be a callable Keras model. "
+                            f"Received: model of type {type(model).__name__}")
         self.model = model
         self.task = task
-        self.batch_size = _check_batch_size(batch_size)
+        self.batch_size = check_int(batch_size, "batch_size", minimum=1, owner="ModelOutputs")
         self._cache: Dict[str, DomainOutputs] = {}
 
     def __getitem__(self, split: str) -> DomainOutputs:

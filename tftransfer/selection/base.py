@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import abc
 import math
-import numbers
 from typing import ClassVar, Tuple
 
+from tftransfer._checks import check_instance, check_int
 from tftransfer.selection._outputs import ModelOutputs
-
-
-def check_seed(seed, owner: str) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"{owner}: `seed` must be an int >= 0, got {seed!r}")
-    return int(seed)
 
 
 class Validator(abc.ABC):
@@ -73,9 +67,8 @@ class Validator(abc.ABC):
 
     def score_outputs(self, outputs: ModelOutputs, *, seed: int = 0) -> float:
         """Like `score`, on outputs already computed (or to be computed once) for a model."""
-        if not isinstance(outputs, ModelOutputs):
-            raise TypeError(f"{self.name}: expected ModelOutputs, got {type(outputs).__name__}")
-        value = float(self._score(outputs, check_seed(seed, self.name)))
+        check_instance(outputs, "outputs", ModelOutputs, owner=self.name)
+        value = float(self._score(outputs, check_int(seed, "seed", minimum=0, owner=self.name)))
         if not math.isfinite(value):
             raise ValueError(f"{self.name} produced a non-finite score {value!r}")
         return value

@@ -8,6 +8,7 @@ from typing import Optional, Sequence, Union
 import keras
 import numpy as np
 
+from tftransfer._checks import check_choice, check_instance, check_int
 from tftransfer.data.domains import TransferTask
 from tftransfer.selection._outputs import ModelOutputs
 from tftransfer.selection.base import Validator
@@ -46,20 +47,17 @@ class SelectionCallback(keras.callbacks.Callback):
             "source_val",), *, monitor: Optional[str] = None, seed: int = 0,
                  batch_size: int = 512, every: int = 1, restore_best_weights: bool = False):
         super().__init__()
-        if not isinstance(task, TransferTask):
-            raise TypeError(f"task must be a tftransfer TransferTask, got {type(task).__name__}")
+        check_instance(task, "task", TransferTask, owner="SelectionCallback")
         if isinstance(validators, (str, Validator)):
             validators = [validators]
         self.validators = [v if isinstance(v, Validator) else get(v) for v in validators]
         if not self.validators:
-            raise ValueError("SelectionCallback needs at least one validator, got none")
+            raise ValueError("SelectionCallback: `validators` must name at least one validator. "
+                             "Received: none")
         known = [v.name for v in self.validators]
         self.monitor = known[0] if monitor is None else monitor
-        if self.monitor not in known:
-            raise ValueError(f"monitor {self.monitor!r} is not among the validators. "
-                             f"Valid: {', '.join(known)}")
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ValueError(f"every must be an int >= 1, got {every!r}")
+        check_choice(self.monitor, "monitor", known, owner="SelectionCallback")
+        every = check_int(every, "every", minimum=1, owner="SelectionCallback")
         self.task, self.seed, self.batch_size, self.every = task, seed, batch_size, every
         self.restore_best_weights = bool(restore_best_weights)
         self.best_epoch: Optional[int] = None

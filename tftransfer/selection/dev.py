@@ -6,8 +6,9 @@ from typing import Optional
 
 import numpy as np
 
+from tftransfer._checks import check_all_finite
 from tftransfer.selection._density_ratio import check_alpha, validation_weights
-from tftransfer.selection._metrics import as_labels, as_logits, check_optional_int, cross_entropy
+from tftransfer.selection._metrics import as_logits, check_max_samples, class_labels, cross_entropy
 from tftransfer.selection.base import Validator
 
 
@@ -29,10 +30,11 @@ def dev_risk(losses, weights) -> float:
     loss = np.asarray(losses, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
     if loss.ndim != 1 or loss.size == 0 or w.shape != loss.shape:
-        raise ValueError(f"dev_risk: losses and weights must be non-empty 1-D arrays of one "
-                         f"length, got shapes {loss.shape} and {w.shape}")
-    if not (np.all(np.isfinite(loss)) and np.all(np.isfinite(w))):
-        raise ValueError("dev_risk: losses and weights must be finite")
+        raise ValueError(f"dev_risk: `losses` and `weights` must be non-empty 1-D arrays of "
+                         f"one length. Received: losses of shape {loss.shape}, weights of "
+                         f"shape {w.shape}")
+    check_all_finite(loss, "losses", owner="dev_risk")
+    check_all_finite(w, "weights", owner="dev_risk")
     weighted = w * loss
     var_w = np.var(w, ddof=1) if w.size > 1 else 0.0
     eta = 0.0 if var_w <= 1e-12 else -np.cov(weighted, w, ddof=1)[0, 1] / var_w
@@ -72,14 +74,14 @@ class DeepEmbeddedValidation(Validator):
 
     def __init__(self, max_samples: Optional[int] = 2000, classifier=None,
                  test_alpha: Optional[float] = None):
-        self.max_samples = check_optional_int(max_samples, "max_samples", self.name, 2)
+        self.max_samples = check_max_samples(max_samples, self.name)
         self.classifier = classifier
         self.test_alpha = check_alpha(test_alpha, self.name)
 
     def _score(self, outputs, seed):
         val = outputs["source_val"]
-        logits = as_logits(val.logits, "source validation logits")
-        y = as_labels(val.require_labels(self.name), logits, "source validation labels")
+        logits = as_logits(val.logits, "logits", self.name)
+        y = class_labels(val.require_labels(self.name), logits, "y", self.name)
         features = [outputs[s].require_features(self.name)
                     for s in ("source_train", "source_val", "target_train")]
         weights = validation_weights(*features, seed=seed, max_samples=self.max_samples,

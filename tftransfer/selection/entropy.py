@@ -10,7 +10,7 @@ from tftransfer.selection.base import Validator
 
 def mean_prediction_entropy(logits) -> float:
     """H = −(1/n) Σ_j Σ_c p_jc log p_jc of softmax(logits), in nats (lower: more confident)."""
-    return float(np.mean(entropy(as_logits(logits, "target logits"))))
+    return float(np.mean(entropy(as_logits(logits, "logits", "mean_prediction_entropy"))))
 
 
 class PredictionEntropy(Validator):

@@ -6,9 +6,10 @@ from typing import Optional
 
 import numpy as np
 
+from tftransfer._checks import check_choice
 from tftransfer.selection._density_ratio import check_alpha, validation_weights
 from tftransfer.selection._metrics import (
-    as_labels, as_logits, check_metric, check_optional_int, per_example_score)
+    as_logits, check_max_samples, check_metric, class_labels, per_example_score)
 from tftransfer.selection.base import Validator
 
 SPACES = ("input", "features")
@@ -25,15 +26,17 @@ def iwcv_score(logits, y, weights, metric: str = "accuracy") -> float:
         weights: (n,) non-negative importance weights w(x_i) = p_T(x_i) / p_S(x_i), not all 0.
         metric: "accuracy" or "cross_entropy" (m_i = log p(y_i | x_i), the negated loss).
     """
-    metric = check_metric(metric, "iwcv_score")
-    logits = as_logits(logits, "source validation logits")
-    y = as_labels(y, logits, "source validation labels")
+    owner = "iwcv_score"
+    metric = check_metric(metric, owner)
+    logits = as_logits(logits, "logits", owner)
+    y = class_labels(y, logits, "y", owner)
     w = np.asarray(weights, dtype=np.float64)
     if w.shape != y.shape:
-        raise ValueError(f"iwcv_score: weights must have shape {y.shape}, got {w.shape}")
+        raise ValueError(f"{owner}: `weights` must have shape {y.shape}, one per label. "
+                         f"Received: weights of shape {w.shape}")
     if not np.all(np.isfinite(w)) or w.min() < 0 or w.sum() <= 0:
-        raise ValueError("iwcv_score: weights must be finite, >= 0 and not all 0, got "
-                         f"min {np.min(w)!r}, sum {np.sum(w)!r}")
+        raise ValueError(f"{owner}: `weights` must be finite, >= 0 and not all 0. "
+                         f"Received: weights with min {np.min(w)!r}, sum {np.sum(w)!r}")
     # Normalised to mean 1 first, so constant weights give the plain mean bit for bit.
     w = w / w.mean()
     return float(np.mean(w * per_example_score(logits, y, metric)))
@@ -81,11 +84,8 @@ class IWCV(Validator):
                  max_samples: Optional[int] = 2000, classifier=None,
                  test_alpha: Optional[float] = 0.05):
         self.metric = check_metric(metric, self.name)
-        if space not in SPACES:
-            raise ValueError(f"{self.name}: unknown space {space!r}. "
-                             f"Valid spaces: {', '.join(map(repr, SPACES))}")
-        self.space = space
-        self.max_samples = check_optional_int(max_samples, "max_samples", self.name, 2)
+        self.space = check_choice(space, "space", SPACES, owner=self.name)
+        self.max_samples = check_max_samples(max_samples, self.name)
         self.classifier = classifier
         self.test_alpha = check_alpha(test_alpha, self.name)
 

@@ -50,7 +50,8 @@ def _as_validator(item) -> Validator:
         return item
     if isinstance(item, str):
         return get(item)
-    raise TypeError(f"expected a validator name or Validator, got {type(item).__name__}")
+    raise TypeError("`validator` must be a validator name or a Validator. "
+                    f"Received: validator of type {type(item).__name__}")
 
 
 def score(name: str, model, task, *, seed: int = 0, batch_size: int = 512, **options) -> float:

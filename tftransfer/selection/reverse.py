@@ -13,7 +13,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from tftransfer.blas import one_blas_thread
-from tftransfer.selection._metrics import check_optional_int, subsample
+from tftransfer._checks import check_choice, check_same_features
+from tftransfer.selection._metrics import check_max_samples, subsample
 from tftransfer.selection.base import Validator
 
 SPACES = ("features", "input")
@@ -34,12 +35,11 @@ def reverse_validation_score(target_x, target_pseudo, source_x, source_y, *, see
     """
     target_x = np.asarray(target_x, np.float64).reshape(len(target_x), -1)
     source_x = np.asarray(source_x, np.float64).reshape(len(source_x), -1)
+    owner = "reverse_validation_score"
     if target_x.shape[0] == 0 or source_x.shape[0] == 0:
-        raise ValueError(f"reverse_validation_score: empty input, got {target_x.shape[0]} target "
-                         f"and {source_x.shape[0]} source rows")
-    if target_x.shape[1] != source_x.shape[1]:
-        raise ValueError(f"reverse_validation_score: target and source rows have "
-                         f"{target_x.shape[1]} and {source_x.shape[1]} features")
+        raise ValueError(f"{owner}: `target_x` and `source_x` must be non-empty. Received: "
+                         f"{target_x.shape[0]} target and {source_x.shape[0]} source rows")
+    check_same_features(target_x, source_x, ("target_x", "source_x"), owner=owner)
     pseudo = np.asarray(target_pseudo)
     classes = np.unique(pseudo)
     if len(classes) == 1:
@@ -88,11 +88,8 @@ class ReverseValidation(Validator):
 
     def __init__(self, space: str = "features", max_samples: Optional[int] = 5000,
                  classifier=None):
-        if space not in SPACES:
-            raise ValueError(f"{self.name}: unknown space {space!r}. "
-                             f"Valid spaces: {', '.join(map(repr, SPACES))}")
-        self.space = space
-        self.max_samples = check_optional_int(max_samples, "max_samples", self.name, 2)
+        self.space = check_choice(space, "space", SPACES, owner=self.name)
+        self.max_samples = check_max_samples(max_samples, self.name)
         self.classifier = classifier
 
     def _score(self, outputs, seed):

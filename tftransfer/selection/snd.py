@@ -6,19 +6,21 @@ from typing import Optional
 
 import numpy as np
 
+from tftransfer._checks import check_positive
 from tftransfer.selection._metrics import (
-    as_logits, check_optional_int, check_positive_float, log_softmax, softmax, subsample)
+    as_logits, check_max_samples, log_softmax, softmax, subsample)
 from tftransfer.selection.base import Validator
 
 
 def soft_neighborhood_density(logits, temperature: float = 0.05) -> float:
     """SND of the predictions `logits` (n >= 2 rows): the mean entropy of each row's softmax
     over its cosine similarities with the other rows' probability vectors (higher better)."""
-    temperature = check_positive_float(temperature, "temperature", "soft_neighborhood_density")
-    logits = as_logits(logits, "target logits")
+    owner = "soft_neighborhood_density"
+    temperature = check_positive(temperature, "temperature", owner=owner)
+    logits = as_logits(logits, "logits", owner)
     if logits.shape[0] < 2:
-        raise ValueError(f"soft_neighborhood_density needs at least 2 target rows, "
-                         f"got {logits.shape[0]}")
+        raise ValueError(f"{owner}: `logits` must have at least 2 target rows. "
+                         f"Received: logits of shape {logits.shape}")
     p = softmax(logits)
     p /= np.linalg.norm(p, axis=1, keepdims=True)  # never 0: softmax rows are positive
     sim = (p @ p.T) / temperature
@@ -55,8 +57,8 @@ class SoftNeighborhoodDensity(Validator):
     splits = ("target_train",)
 
     def __init__(self, temperature: float = 0.05, max_samples: Optional[int] = 2000):
-        self.temperature = check_positive_float(temperature, "temperature", self.name)
-        self.max_samples = check_optional_int(max_samples, "max_samples", self.name, 2)
+        self.temperature = check_positive(temperature, "temperature", owner=self.name)
+        self.max_samples = check_max_samples(max_samples, self.name)
 
     def _score(self, outputs, seed):
         logits = outputs["target_train"].logits

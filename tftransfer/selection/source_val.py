@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tftransfer.selection._metrics import as_labels, as_logits, check_metric, per_example_score
+from tftransfer.selection._metrics import as_logits, check_metric, class_labels, per_example_score
 from tftransfer.selection.base import Validator
 
 
@@ -18,9 +18,10 @@ def source_validation_score(logits, y, metric: str = "accuracy", *,
         metric: "accuracy" or "cross_entropy" (returned negated, so higher is better).
         what: The split's description, for error messages.
     """
-    metric = check_metric(metric, "source_validation_score")
-    logits = as_logits(logits, f"{what} logits")
-    y = as_labels(y, logits, f"{what} labels")
+    owner = f"source_validation_score on {what}"
+    metric = check_metric(metric, owner)
+    logits = as_logits(logits, "logits", owner)
+    y = class_labels(y, logits, "y", owner)
     return float(np.mean(per_example_score(logits, y, metric)))
 
 
