@@ -27,5 +27,6 @@ def test_confusion_grows_as_predictions_blur_and_has_a_gradient():
 
 
 def test_bad_temperature():
-    with pytest.raises(ValueError, match="temperature must be a finite number > 0, got 0"):
+    with pytest.raises(ValueError, match="`temperature` must be a finite number > 0. "
+                                         "Received: temperature=0"):
         class_confusion(np.zeros((2, 2), "float32"), temperature=0)

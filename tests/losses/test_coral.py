@@ -48,9 +48,9 @@ def test_same_value_in_jit(rng):
 
 def test_bad_inputs_raise(rng):
     s = rng.normal(size=(10, 3)).astype("float32")
-    with pytest.raises(ValueError, match="same number of features"):
+    with pytest.raises(ValueError, match="same number of features after flattening"):
         coral_loss(s, rng.normal(size=(10, 4)).astype("float32"))
-    with pytest.raises(ValueError, match="at least 2"):
+    with pytest.raises(ValueError, match="at least 2 examples for a covariance"):
         coral_loss(s[:1], s)
 
 

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import keras
 import tensorflow as tf
 
-
-def _validate_lambda(lambda_) -> float:
-    if isinstance(lambda_, bool) or not isinstance(lambda_, numbers.Real):
-        raise TypeError(
-            "GradientReversal `lambda_` must be a real number >= 0, "
-            f"got {lambda_!r} of type {type(lambda_).__name__}."
-        )
-    value = float(lambda_)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(
-            f"GradientReversal `lambda_` must be a finite number >= 0, got {lambda_!r}."
-        )
-    return value
+from tftransfer._checks import check_non_negative
 
 
 @keras.saving.register_keras_serializable(package="tftransfer")
@@ -57,7 +42,7 @@ class GradientReversal(keras.layers.Layer):
 
     def __init__(self, lambda_: float = 1.0, **kwargs):
         super().__init__(**kwargs)
-        value = _validate_lambda(lambda_)
+        value = check_non_negative(lambda_, "lambda_", owner="GradientReversal")
         self.supports_masking = True
         # Created here rather than in build() so a callback can assign λ before the
         # layer has seen any data.

@@ -3,9 +3,9 @@ Adaptation", ECCV 2020)."""
 
 from __future__ import annotations
 
-import math
-
 import tensorflow as tf
+
+from tftransfer._checks import check_positive
 
 
 def class_confusion(logits, temperature: float = 2.5):
@@ -29,9 +29,7 @@ def class_confusion(logits, temperature: float = 2.5):
     Raises:
         ValueError: a temperature that is not a finite number > 0.
     """
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) \
-            or not math.isfinite(temperature) or temperature <= 0:
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
+    temperature = check_positive(temperature, "temperature", owner="class_confusion")
     logits = tf.cast(logits, tf.float32)
     probabilities = tf.nn.softmax(logits / temperature, axis=-1)
     entropy = -tf.reduce_sum(probabilities * tf.math.log(probabilities + 1e-8), axis=-1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tftransfer.losses._tensors import as_2d_float32
+from tftransfer.losses._tensors import as_feature_pair
 
 
 def _covariance(x):
@@ -41,20 +41,8 @@ def coral_loss(source, target):
         This is a whole-batch statistic: under a `tf.distribute` strategy scale it
         by 1 / num_replicas_in_sync yourself.
     """
-    source = as_2d_float32(source, "source")
-    target = as_2d_float32(target, "target")
-    d_s, d_t = source.shape[-1], target.shape[-1]
-    if d_s is not None and d_t is not None and d_s != d_t:
-        raise ValueError(
-            "CORAL needs the same number of features in source and target, "
-            f"got {d_s} and {d_t}."
-        )
-    for name, size in (("source", source.shape[0]), ("target", target.shape[0])):
-        if size is not None and size < 2:
-            raise ValueError(
-                f"CORAL needs at least 2 examples per batch for a covariance, "
-                f"`{name}` has {size}."
-            )
+    source, target = as_feature_pair(source, target, "coral_loss", ("source", "target"),
+                                     min_rows=2, why=" for a covariance")
     d = ops.cast(ops.shape(source)[1], "float32")
     diff = _covariance(source) - _covariance(target)
     return ops.sum(ops.square(diff)) / (4.0 * d * d)

@@ -5,11 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-
-def _validate_bool(value, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"`{name}` must be a bool, got {value!r} of type {type(value).__name__}.")
-    return value
+from tftransfer._checks import check_bool
 
 
 def prediction_entropy(logits, from_logits: bool = True, per_example: bool = False):
@@ -37,8 +33,8 @@ def prediction_entropy(logits, from_logits: bool = True, per_example: bool = Fal
     Raises:
         TypeError: If `from_logits` or `per_example` is not a bool.
     """
-    from_logits = _validate_bool(from_logits, "from_logits")
-    per_example = _validate_bool(per_example, "per_example")
+    from_logits = check_bool(from_logits, "from_logits", owner="prediction_entropy")
+    per_example = check_bool(per_example, "per_example", owner="prediction_entropy")
     values = ops.cast(ops.convert_to_tensor(logits), "float32")
     if from_logits:
         log_p = ops.log_softmax(values, axis=-1)
@@ -70,7 +66,7 @@ class Entropy(keras.losses.Loss):
 
     def __init__(self, from_logits: bool = True, name: str = "entropy", **kwargs):
         super().__init__(name=name, **kwargs)
-        self.from_logits = _validate_bool(from_logits, "from_logits")
+        self.from_logits = check_bool(from_logits, "from_logits", owner="Entropy")
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         # Keras converts y_true to a tensor before call(); None cannot be converted.

@@ -8,7 +8,8 @@ from keras import ops
 def _as_list(weights, name: str) -> list:
     if not isinstance(weights, (list, tuple)):
         raise TypeError(
-            f"`{name}` must be a list or tuple of tensors, got {type(weights).__name__}."
+            f"`{name}` must be a list or tuple of tensors. "
+            f"Received: {name} of type {type(weights).__name__}"
         )
     # Variables keep their identity so the gradient reaches them; other values
     # (NumPy arrays, nested lists) become tensors.
@@ -54,15 +55,16 @@ def l2sp_penalty(weights, reference_weights):
     reference_weights = _as_list(reference_weights, "reference_weights")
     if len(weights) != len(reference_weights):
         raise ValueError(
-            f"`weights` and `reference_weights` must have the same length, got "
-            f"{len(weights)} and {len(reference_weights)}."
+            "`weights` and `reference_weights` must have the same length. "
+            f"Received: {len(weights)} and {len(reference_weights)} tensors"
         )
     total = ops.zeros((), dtype="float32")
     for i, (w, w0) in enumerate(zip(weights, reference_weights)):
         if not _shapes_compatible(w.shape, w0.shape):
             raise ValueError(
-                f"Weight {i} has shape {tuple(w.shape)} but its reference has shape "
-                f"{tuple(w0.shape)}; they must be equal."
+                f"`weights[{i}]` and `reference_weights[{i}]` must have the same shape. "
+                f"Received: weights[{i}] of shape {tuple(w.shape)}, reference_weights[{i}] of "
+                f"shape {tuple(w0.shape)}"
             )
         # The reference is a constant target, never something to train.
         w0 = ops.stop_gradient(ops.cast(w0, "float32"))

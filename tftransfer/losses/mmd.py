@@ -10,49 +10,22 @@ References:
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import keras
 import numpy as np
 from keras import ops
 
-from tftransfer.losses._tensors import as_2d_float32
+from tftransfer._checks import check_choice, check_int, check_positive
+from tftransfer.losses._tensors import as_feature_pair
 
 ESTIMATORS = ("biased", "unbiased")
 
 
-def _validate_num_kernels(num_kernels) -> int:
-    if isinstance(num_kernels, bool) or not isinstance(num_kernels, numbers.Integral):
-        raise TypeError(
-            f"`num_kernels` must be an integer >= 1, got {num_kernels!r} "
-            f"of type {type(num_kernels).__name__}."
-        )
-    if num_kernels < 1:
-        raise ValueError(f"`num_kernels` must be an integer >= 1, got {num_kernels!r}.")
-    return int(num_kernels)
-
-
-def _validate_multiplier(kernel_multiplier) -> float:
-    if isinstance(kernel_multiplier, bool) or not isinstance(kernel_multiplier, numbers.Real):
-        raise TypeError(
-            f"`kernel_multiplier` must be a finite real number > 0, got "
-            f"{kernel_multiplier!r} of type {type(kernel_multiplier).__name__}."
-        )
-    value = float(kernel_multiplier)
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(
-            f"`kernel_multiplier` must be a finite real number > 0, got {kernel_multiplier!r}."
-        )
-    return value
-
-
-def _validate_estimator(estimator) -> str:
-    if estimator not in ESTIMATORS:
-        raise ValueError(
-            f"Unknown MMD estimator {estimator!r}. Valid estimators: {', '.join(ESTIMATORS)}."
-        )
-    return estimator
+def _check_kernels(num_kernels, kernel_multiplier, owner: str):
+    """`(num_kernels, kernel_multiplier)` as an int >= 1 and a finite float > 0."""
+    return (check_int(num_kernels, "num_kernels", minimum=1, owner=owner),
+            check_positive(kernel_multiplier, "kernel_multiplier", owner=owner))
 
 
 def _as_bandwidths(bandwidths):
@@ -60,20 +33,11 @@ def _as_bandwidths(bandwidths):
         values = np.asarray(bandwidths, dtype="float64").reshape(-1)
         if values.size == 0 or not np.all(np.isfinite(values)) or np.any(values <= 0):
             raise ValueError(
-                "`bandwidths` must be a non-empty sequence of finite values > 0, "
-                f"got {bandwidths!r}."
+                "mk_mmd: `bandwidths` must be a non-empty sequence of finite values > 0. "
+                f"Received: bandwidths={bandwidths!r}"
             )
     # Tensors are taken as given: their values may not be known until run time.
     return ops.reshape(ops.cast(ops.convert_to_tensor(bandwidths), "float32"), (-1,))
-
-
-def _check_pair(x, y):
-    dx, dy = x.shape[-1], y.shape[-1]
-    if dx is not None and dy is not None and dx != dy:
-        raise ValueError(
-            "Source and target must have the same number of features after flattening, "
-            f"got {dx} and {dy}."
-        )
 
 
 def _squared_distances(z):
@@ -134,11 +98,9 @@ def median_heuristic_bandwidths(x, y, num_kernels: int = 5, kernel_multiplier: f
         TypeError: If `num_kernels` or `kernel_multiplier` has the wrong type.
         ValueError: If an argument is out of range or the feature sizes differ.
     """
-    num_kernels = _validate_num_kernels(num_kernels)
-    kernel_multiplier = _validate_multiplier(kernel_multiplier)
-    x = as_2d_float32(x, "x")
-    y = as_2d_float32(y, "y")
-    _check_pair(x, y)
+    owner = "median_heuristic_bandwidths"
+    num_kernels, kernel_multiplier = _check_kernels(num_kernels, kernel_multiplier, owner)
+    x, y = as_feature_pair(x, y, owner)
     dist = _squared_distances(ops.concatenate([x, y], axis=0))
     return _bandwidths_from_distances(dist, num_kernels, kernel_multiplier)
 
@@ -189,19 +151,11 @@ def mk_mmd(
         This is a whole-batch statistic, not a per-example loss: under a
         `tf.distribute` strategy scale it by 1 / num_replicas_in_sync yourself.
     """
-    estimator = _validate_estimator(estimator)
-    num_kernels = _validate_num_kernels(num_kernels)
-    kernel_multiplier = _validate_multiplier(kernel_multiplier)
-    x = as_2d_float32(x, "x")
-    y = as_2d_float32(y, "y")
-    _check_pair(x, y)
-    if estimator == "unbiased":
-        for name, size in (("x", x.shape[0]), ("y", y.shape[0])):
-            if size is not None and size < 2:
-                raise ValueError(
-                    f"The unbiased MMD estimator needs at least 2 examples per domain, "
-                    f"`{name}` has {size}."
-                )
+    estimator = check_choice(estimator, "estimator", ESTIMATORS, owner="mk_mmd")
+    num_kernels, kernel_multiplier = _check_kernels(num_kernels, kernel_multiplier, "mk_mmd")
+    unbiased = estimator == "unbiased"
+    x, y = as_feature_pair(x, y, "mk_mmd", min_rows=2 if unbiased else 0,
+                           why=" for the unbiased estimator" if unbiased else "")
 
     n = ops.shape(x)[0]
     m = ops.shape(y)[0]
@@ -257,9 +211,9 @@ class MMD(keras.losses.Loss):
         **kwargs,
     ):
         super().__init__(name=name, **kwargs)
-        self.num_kernels = _validate_num_kernels(num_kernels)
-        self.kernel_multiplier = _validate_multiplier(kernel_multiplier)
-        self.estimator = _validate_estimator(estimator)
+        self.num_kernels, self.kernel_multiplier = _check_kernels(
+            num_kernels, kernel_multiplier, "MMD")
+        self.estimator = check_choice(estimator, "estimator", ESTIMATORS, owner="MMD")
 
     def call(self, source, target):
         return mk_mmd(
