@@ -55,6 +55,7 @@ def test_cifar_task_uses_the_labelled_draw_as_source():
     (["--k", "few"], r"invalid --k \['few'\]"),
     (["--seeds", "0"], r"--seeds must be an int >= 1, got 0"),
     (["--epochs", "0"], r"--epochs must be an int >= 1, got 0"),
+    (["--tune", "--tasks", "M->U"], r"not supported by scarce_target: --tasks \(see --settings\), --tune"),
 ])
 def test_bad_flags_raise_before_any_training(flags, message, tmp_path):
     from experiments import scarce_target
@@ -68,10 +69,12 @@ def test_bad_flags_raise_before_any_training(flags, message, tmp_path):
 def test_bad_methods_list_the_valid_ones(tmp_path):
     from experiments import scarce_target
 
+    # Depths up to setting a's 3 layer groups, then every DA method after "finetune+".
     with pytest.raises(SystemExit, match=r"unknown method \['finetune_d7', 'magic'\]; valid methods: "
-                                         r"scratch, linear_probe, finetune_d<N> \(N = 1..3.*finetune\+<DA>"):
+                                         r"scratch, linear_probe, finetune_d1, finetune_d2, "
+                                         r"finetune_d3, finetune_dall, finetune\+dann, finetune\+dan"):
         scarce_target.main(["--settings", "a", "--methods", "scratch,finetune_d7,magic",
                             "--out", str(tmp_path)])
-    with pytest.raises(SystemExit, match=r"unknown method \['finetune\+finetune'\].*DA: dann, dan"):
+    with pytest.raises(SystemExit, match=r"unknown method \['finetune\+finetune'\].*finetune\+dann, finetune\+dan"):
         scarce_target.main(["--methods", "finetune+finetune", "--out", str(tmp_path)])
     assert not any(tmp_path.iterdir())
