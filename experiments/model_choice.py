@@ -277,13 +277,13 @@ def _markdown(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def summary_markdown(results, taus, probe_taus, targets, per_class, zoo, command, seconds) -> str:
+def summary_markdown(results, taus, probe_taus, targets, per_class, zoo, command, timing) -> str:
     main = tau_table(taus, targets)
     best = main.loc[main._mean.idxmax()]
     ranking = results.groupby(["target", "seed"]).ranking_seconds.first()
     lines = [
         "# Model choice: transferability scores against fine-tuned accuracy", "",
-        f"Command: `{command}` ({seconds / 60:.1f} min for the units run now).", "",
+        f"Command: `{command}` ({timing}).", "",
         f"Zoo: {len(zoo.members)} backbones ({', '.join(zoo.names())}); targets: "
         + "; ".join(f"`{t}` ({TARGETS[t].description})" for t in targets)
         + f"; {per_class} labelled examples per class (scores and fine-tuning), the rest tests; "
@@ -343,12 +343,16 @@ def main(argv=None) -> int:
     zoo = load_zoo(args.zoo)
     k = args.labelled_per_class
     units = [(t, k, s, args.zoo, args.out, args.data_dir) for t in targets for s in range(args.seeds)]
-    if args.jobs == 1:
-        frames = [run_unit(*unit) for unit in units]
-    else:
-        with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn"),
+    todo = [u for u in units if not (Path(args.out) / "units" / f"{u[0]}_k{k}_s{u[2]}.csv").is_file()]
+    reused = len(units) - len(todo)
+    if args.jobs == 1 or len(todo) <= 1:
+        for unit in todo:
+            run_unit(*unit)
+    elif todo:
+        with ProcessPoolExecutor(min(args.jobs, len(todo)), mp_context=get_context("spawn"),
                                  initializer=_init_worker) as pool:
-            frames = list(pool.map(run_unit, *zip(*units)))
+            list(pool.map(run_unit, *zip(*todo)))
+    frames = [run_unit(*unit) for unit in units]   # every unit is on disk now: read back
     results = pd.concat(frames, ignore_index=True)
     taus = weighted_taus(results)
     probe_taus = weighted_taus(results, truth="probe_accuracy")
@@ -356,8 +360,10 @@ def main(argv=None) -> int:
     write_text_atomic(out / "results.csv", results.to_csv(index=False))
     write_text_atomic(out / "tau.csv", pd.concat([taus, probe_taus]).to_csv(index=False))
     command = "python -m experiments.model_choice " + " ".join(argv if argv is not None else sys.argv[1:])
+    timing = (f"{len(todo)} target splits run in {(time.perf_counter() - start) / 60:.1f} "
+              f"min, {reused} read back from {args.out}/units")
     text = summary_markdown(results, taus, probe_taus, targets, args.labelled_per_class, zoo,
-                            command.strip(), time.perf_counter() - start)
+                            command.strip(), timing)
     write_text_atomic(out / "summary.md", text)
     print(text)
     print(f"results in {out}/results.csv, {out}/tau.csv, {out}/summary.md")

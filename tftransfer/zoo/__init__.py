@@ -17,7 +17,7 @@ Eight backbones, all reading 32x32x3 images in [0, 255] (`tftransfer.zoo.inputs`
 is exported with `tftransfer.backbones.export_hub` and read back as `hub:<zoo>/<member>/hub`;
 its source softmax head is saved beside it, so LEEP and NCE can score it.
 
-    python -m tftransfer.zoo build --out results/zoo      # ~2 min on one core; resumable
+    python -m tftransfer.zoo build --out results/zoo      # ~3 min on one core; resumable
     python -m tftransfer.zoo list --zoo results/zoo
 
 Example:
