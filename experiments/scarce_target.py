@@ -57,6 +57,15 @@ from typing import Dict, List, Sequence, Tuple
 import pandas as pd
 
 from experiments.common import common_parser, parse_list
+from tftransfer import backbones, methods, runner, training
+from tftransfer.backbones import export_hub
+from tftransfer.config import RunConfig
+from tftransfer.data.benchmarks import load_usps
+from tftransfer.data.loaders import default_data_dir
+from tftransfer.io import _write_atomic, write_json_atomic, write_text_atomic
+from tftransfer.report.analysis import TARGET_ACCURACY, mean_std
+from tftransfer.report.line_chart import line_chart
+from tftransfer.results import _to_markdown, results_frame, summary_table
 
 EXPERIMENT, DATASET = "scarce_target", "usps_scarce"
 SETTING_KEYS = ("a", "b")
@@ -133,8 +142,6 @@ def parse_args(argv):
         if getattr(args, name) < 1:
             raise SystemExit(f"error: --{name.replace('_', '-')} must be an int >= 1, got "
                              f"{getattr(args, name)}")
-    from tftransfer.data.loaders import default_data_dir
-
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     if data_dir is None or not data_dir.is_dir():
         raise SystemExit(f"error: no data folder (got {args.data_dir!r}); pass --data-dir or set "
@@ -145,8 +152,6 @@ def parse_args(argv):
 
 def da_methods() -> List[str]:
     """Registered methods usable after `finetune+`: those with an adaptation loss."""
-    from tftransfer import methods
-
     return [m for m in methods.names()
             if methods.get(m).uses_target and methods.get(m).target_labels == "none"]
 
@@ -163,8 +168,6 @@ def parse_methods(value: str | None, settings: Sequence[Setting]) -> List[str]:
 # --------------------------------------------------------------------------- settings
 def make_settings(keys: Sequence[str], data_dir: Path) -> List[Setting]:
     """The settings asked for; setting a's `pretrained` spec is filled in after pretraining."""
-    from tftransfer import backbones
-
     resnet8 = data_dir / "pretrained" / "resnet8_cifar10.h5"
     if "b" in keys and not resnet8.is_file():
         raise SystemExit(f"error: setting b needs the pretrained ResNet-8 at {str(resnet8)!r}; "
@@ -197,11 +200,6 @@ def pretrained_mnist_backbone(out: Path, data_dir: Path, epochs: int,
     Returns:
         The SavedModel folder (for `hub:<path>`) and the metrics.
     """
-    from tftransfer import runner, training
-    from tftransfer.backbones import export_hub
-    from tftransfer.config import RunConfig
-    from tftransfer.io import write_json_atomic, write_text_atomic
-
     config = RunConfig(experiment=f"{EXPERIMENT}/pretraining", task="mnist->usps",
                        method="source_only", dataset=DATASET, seed=0, epochs=epochs,
                        batch_size=batch_size, recipe=adam(SCRATCH_LEARNING_RATE), backbone="lenet",
@@ -253,8 +251,6 @@ def method_fields(method: str, setting: Setting, k: str, steps: int) -> Dict:
 
 def grid(settings: Sequence[Setting], args, steps: int):
     """One RunConfig per setting × k × method × seed, and run id -> (setting, k, method)."""
-    from tftransfer.config import RunConfig
-
     configs, keys = [], {}
     for setting in settings:
         for k in args.k:
@@ -283,8 +279,6 @@ def by_k(frame: pd.DataFrame, setting: str) -> pd.DataFrame:
 
 def setting_markdown(part: pd.DataFrame, stats: pd.DataFrame, args) -> List[str]:
     """A setting's mean ± std table (a row per method, a column per k) and its gaps to scratch."""
-    from tftransfer.results import _to_markdown, summary_table
-
     table = summary_table(part).reindex(index=args.methods, columns=args.k).fillna("")
     for row in stats[stats["seeds"] != args.seeds].itertuples():
         table.loc[row.label, row.task] += f" ({row.seeds} seeds)"
@@ -339,13 +333,6 @@ def main(argv=None) -> str:
     settings = make_settings(args.settings, args.data_dir)
     args.methods = parse_methods(args.methods, settings)  # before any training
 
-    from tftransfer.data.benchmarks import load_usps
-    from tftransfer.io import _write_atomic, write_text_atomic
-    from tftransfer.report.analysis import TARGET_ACCURACY, mean_std
-    from tftransfer.report.line_chart import line_chart
-    from tftransfer.results import results_frame
-    from tftransfer.runner import run_grid
-
     start, out, pretraining = time.perf_counter(), Path(args.out), {}
     if "a" in args.settings:
         hub, pretraining["a"] = pretrained_mnist_backbone(out, args.data_dir, args.pretrain_epochs,
@@ -356,7 +343,7 @@ def main(argv=None) -> str:
     configs, keys = grid(settings, args, steps)
     print(f"{len(configs)} runs: settings {','.join(args.settings)} x k {','.join(args.k)} x "
           f"{len(args.methods)} methods x {args.seeds} seeds; {args.epochs} epochs x {steps} steps")
-    records = run_grid(configs, out, verbose=args.verbose, jobs=args.jobs)
+    records = runner.run_grid(configs, out, verbose=args.verbose, jobs=args.jobs)
     runs = results_frame(records)
     frame = pd.concat([pd.DataFrame([keys[r] for r in runs["run_id"]], index=runs.index,
                                     columns=["setting", "k", "method"]),
