@@ -156,6 +156,22 @@ def as_float_array(x, name: str, *, ndim: Optional[int] = None, owner: Optional[
     return check_all_finite(arr, name, owner=owner)
 
 
+def as_samples(x, name: str, *, owner: Optional[str] = None, dtype=None) -> np.ndarray:
+    """`x` as a numeric array of shape (n, *features) with n >= 1 (bools count as numeric).
+
+    Unlike `as_float_array`, strings and objects are rejected, not parsed. With `dtype`
+    the array is cast (no copy when it already has that dtype). Values are not checked.
+    """
+    arr = np.asarray(x)
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+        raise TypeError(f"{_prefix(owner)}`{name}` must be a numeric array. "
+                        f"Received: {name} of dtype {arr.dtype}")
+    if arr.ndim < 2 or arr.shape[0] == 0:
+        raise ValueError(f"{_prefix(owner)}`{name}` must have shape (n, *features) with n >= 1. "
+                         f"Received: {name} of shape {arr.shape}")
+    return arr if dtype is None else arr.astype(dtype, copy=False)
+
+
 def as_2d_float(x, name: str, *, owner: Optional[str] = None, min_rows: int = 1,
                 dtype=np.float64, allow_1d: bool = False) -> np.ndarray:
     """`x` as a finite (n, d) array with n >= `min_rows`, d >= 1 (1-D is one feature if allowed)."""
@@ -231,7 +247,7 @@ def as_labels(y, n: int, name: str = "y", *, owner: Optional[str] = None,
         fractional = arr[arr != np.round(arr)]
         if fractional.size:
             raise ValueError(f"{_prefix(owner)}`{name}` must hold integer class indices. "
-                             f"Received: non-integer values such as {fractional[0]!r}")
+                             f"Received: non-integer values such as {fractional[0].item()!r}")
     elif arr.dtype.kind not in "iub":
         raise TypeError(f"{_prefix(owner)}`{name}` must hold integer class indices. "
                         f"Received: {name} of dtype {arr.dtype}")

@@ -187,7 +187,8 @@ def test_transductive_split(rng):
     unlabelled = Domain("u", target.x, None, num_classes=5)
     with pytest.raises(ValueError, match="target domain 'u' must have labels"):
         TransferTask.transductive("x", source, unlabelled)
-    with pytest.raises(ValueError, match="source_val_fraction must lie strictly between 0 and 1"):
+    with pytest.raises(ValueError, match="`source_val_fraction` must be a finite number "
+                                         "> 0 and < 1"):
         TransferTask.transductive("x", source, target, source_val_fraction=1.0)
 
 

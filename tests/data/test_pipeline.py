@@ -112,18 +112,23 @@ def test_each_pass_is_reshuffled():
 
 def test_paired_dataset_validation():
     xs, ys = arrays(10)
-    with pytest.raises(ValueError, match=r"batch_size must be >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"`batch_size` must be an int >= 1. "
+                                         r"Received: batch_size=0"):
         paired_dataset(xs, ys, xs, batch_size=0, seed=0)
-    with pytest.raises(TypeError, match=r"batch_size must be an int, got 4\.0"):
+    with pytest.raises(TypeError, match=r"`batch_size` must be an int >= 1. "
+                                        r"Received: batch_size=4\.0"):
         paired_dataset(xs, ys, xs, batch_size=4.0, seed=0)
-    message = r"feature shapes differ between domains: source \(3,\) vs target \(2,\)"
+    message = (r"`source_x` and `target_x` must have the same feature shape. "
+               r"Received: source_x of shape \(10, 3\), target_x of shape \(5, 2\)")
     with pytest.raises(ValueError, match=message):
         paired_dataset(xs, ys, np.zeros((5, 2)), batch_size=2, seed=0)
-    with pytest.raises(ValueError, match=r"source_y must have shape \(10,\).*got \(9,\)"):
+    with pytest.raises(ValueError, match=r"`source_y` must hold one label per sample \(10\). "
+                                         r"Received: 9 labels"):
         paired_dataset(xs, ys[:9], xs, batch_size=2, seed=0)
-    with pytest.raises(ValueError, match=r"target_x is empty"):
+    with pytest.raises(ValueError, match=r"`target_x` must have shape \(n, \*features\) "
+                                         r"with n >= 1"):
         paired_dataset(xs, ys, np.zeros((0, 3)), batch_size=2, seed=0)
-    with pytest.raises(ValueError, match=r"source_weight must be finite and >= 0"):
+    with pytest.raises(ValueError, match=r"`source_weight` must be finite and >= 0"):
         paired_dataset(xs, ys, xs, batch_size=2, seed=0, source_weight=-np.ones(10))
 
 
@@ -132,9 +137,9 @@ def test_steps_per_epoch():
     assert steps_per_epoch(7, 100, 10) == 10
     assert steps_per_epoch(3, 2, 64) == 1
     assert steps_per_epoch(10, 0, 4) == 3  # a single-domain stream
-    with pytest.raises(ValueError, match=r"n_target must be >= 0, got -1"):
+    with pytest.raises(ValueError, match=r"`n_target` must be an int >= 0. Received: n_target=-1"):
         steps_per_epoch(5, -1, 4)
-    with pytest.raises(ValueError, match=r"n_source must be >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"`n_source` must be an int >= 1. Received: n_source=0"):
         steps_per_epoch(0, 5, 4)
 
 
@@ -168,5 +173,5 @@ def test_labelled_dataset_shuffle_repeat_seeded():
     first = order(1)
     assert len(first) == 30 and sorted(first[:10]) == list(range(10))
     np.testing.assert_array_equal(first, order(1))
-    with pytest.raises(ValueError, match=r"sample_weight needs labels y"):
+    with pytest.raises(ValueError, match=r"`sample_weight` needs labels `y`"):
         labelled_dataset(x, None, batch_size=2, sample_weight=np.ones(10))

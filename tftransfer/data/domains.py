@@ -35,29 +35,22 @@ from typing import Optional, Tuple
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from tftransfer._checks import (
+    as_labels,
+    as_samples,
+    check_all_finite,
+    check_fraction,
+    check_instance,
+    check_int,
+)
+
 __all__ = ["Domain", "TransferTask", "validate_same_feature_shape"]
 
 
-def _check_int(value, what: str, minimum: Optional[int] = None) -> int:
-    """Returns `value` as an int, or raises TypeError/ValueError naming `what`."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{what} must be an int, got {value!r} of type {type(value).__name__}")
-    value = int(value)
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{what} must be >= {minimum}, got {value}")
-    return value
-
-
-def _check_fraction(value, what: str) -> float:
-    """Returns `value` as a float strictly inside (0, 1), or raises."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
-        raise TypeError(
-            f"{what} must be a float in (0, 1), got {value!r} of type {type(value).__name__}"
-        )
-    value = float(value)
-    if not 0.0 < value < 1.0:
-        raise ValueError(f"{what} must lie strictly between 0 and 1, got {value}")
-    return value
+def _check_name(name, owner: str) -> str:
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{owner}: `name` must be a non-empty string. Received: name={name!r}")
+    return name
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -91,67 +84,21 @@ class Domain:
     num_classes: int
 
     def __post_init__(self):
-        if not isinstance(self.name, str) or not self.name:
-            raise TypeError(f"Domain name must be a non-empty string, got {self.name!r}")
-        name = self.name
-        num_classes = _check_int(self.num_classes, f"Domain {name!r}: num_classes", 2)
-
-        x = np.asarray(self.x)
-        if not (np.issubdtype(x.dtype, np.number) or x.dtype == np.bool_):
-            raise TypeError(f"Domain {name!r}: x must be numeric, got an array of dtype {x.dtype}")
-        if x.ndim < 2:
-            raise ValueError(
-                f"Domain {name!r}: x must have shape (n, *features) with at least 2 dims, "
-                f"got shape {x.shape}"
-            )
-        if x.shape[0] == 0:
-            raise ValueError(
-                f"Domain {name!r} is an empty domain: x has shape {x.shape}; "
-                "at least 1 sample is required"
-            )
+        owner = f"Domain {_check_name(self.name, 'Domain')!r}"
+        num_classes = check_int(self.num_classes, "num_classes", minimum=2, owner=owner)
+        x = as_samples(self.x, "x", owner=owner)
         if math.prod(x.shape[1:]) == 0:
-            raise ValueError(
-                f"Domain {name!r}: every sample needs at least one feature, "
-                f"got x of shape {x.shape}"
-            )
-        x = x.astype(np.float32, copy=False)
-        finite = np.isfinite(x)
-        if not finite.all():
-            n_nan = int(np.isnan(x).sum())
-            n_bad = int(x.size - finite.sum())
-            raise ValueError(
-                f"Domain {name!r}: x contains {n_bad} non-finite values ({n_nan} NaN, "
-                f"{n_bad - n_nan} inf) after conversion to float32; all values must be finite"
-            )
+            raise ValueError(f"{owner}: every sample of `x` must have at least one feature. "
+                             f"Received: x of shape {x.shape}")
+        x = check_all_finite(x.astype(np.float32, copy=False), "x", owner=owner,
+                             note="after conversion to float32")
         n = x.shape[0]
 
         y = self.y
         if y is not None:
             y = np.asarray(y)
-            if y.shape != (n,):
-                raise ValueError(
-                    f"Domain {name!r}: y must have shape ({n},) to match x of shape {x.shape}, "
-                    f"got shape {y.shape}"
-                )
-            if np.issubdtype(y.dtype, np.floating):
-                integral = np.isfinite(y) & (y == np.round(y))
-                if not integral.all():
-                    bad = y[~integral][0].item()
-                    raise ValueError(
-                        f"Domain {name!r}: y must hold integer class labels, got "
-                        f"{int((~integral).sum())} non-integral values (e.g. {bad!r})"
-                    )
-            elif not (np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_):
-                raise TypeError(
-                    f"Domain {name!r}: y must hold integer class labels, got dtype {y.dtype}"
-                )
-            y_min, y_max = y.min(), y.max()
-            if y_min < 0 or y_max >= num_classes:
-                raise ValueError(
-                    f"Domain {name!r}: labels must lie in [0, {num_classes}) for "
-                    f"num_classes={num_classes}, got min {int(y_min)} and max {int(y_max)}"
-                )
-            y = y.astype(np.int32, copy=False)
+            as_labels(y, n, "y", owner=owner, num_classes=num_classes)
+            y = y.reshape(n).astype(np.int32, copy=False)  # (n, 1) columns pass as_labels
 
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "y", y)
@@ -187,30 +134,24 @@ class Domain:
             ValueError: If an index is out of range, the mask has the wrong shape, or
                 nothing is selected.
         """
+        owner = f"Domain {self.name!r}.subset"
         idx = np.asarray(indices)
         if idx.dtype == np.bool_:
             if idx.shape != (self.n,):
-                raise ValueError(
-                    f"Domain {self.name!r}: a boolean mask must have shape ({self.n},), "
-                    f"got shape {idx.shape}"
-                )
+                raise ValueError(f"{owner}: a boolean mask `indices` must have shape "
+                                 f"({self.n},). Received: indices of shape {idx.shape}")
             idx = np.flatnonzero(idx)
         elif idx.size == 0:
             idx = idx.astype(np.int64)
         elif not np.issubdtype(idx.dtype, np.integer):
-            raise TypeError(
-                f"Domain {self.name!r}: indices must be integers or a boolean mask, "
-                f"got dtype {idx.dtype}"
-            )
+            raise TypeError(f"{owner}: `indices` must be integers or a boolean mask. "
+                            f"Received: indices of dtype {idx.dtype}")
         if idx.ndim != 1:
-            raise ValueError(
-                f"Domain {self.name!r}: indices must be 1-D, got shape {idx.shape}"
-            )
+            raise ValueError(f"{owner}: `indices` must be 1-D. "
+                             f"Received: indices of shape {idx.shape}")
         if idx.size and (idx.min() < 0 or idx.max() >= self.n):
-            raise ValueError(
-                f"Domain {self.name!r}: indices must lie in [0, {self.n}), "
-                f"got min {int(idx.min())} and max {int(idx.max())}"
-            )
+            raise ValueError(f"{owner}: `indices` must lie in [0, {self.n}). "
+                             f"Received: indices from {int(idx.min())} to {int(idx.max())}")
         return Domain(
             name=self.name if name is None else name,
             x=self.x[idx],
@@ -246,16 +187,16 @@ def validate_same_feature_shape(*domains: Domain, **named_domains: Domain) -> Tu
     labelled = [(d.name if isinstance(d, Domain) else repr(d), d) for d in domains]
     labelled += list(named_domains.items())
     if not labelled:
-        raise ValueError("validate_same_feature_shape needs at least one domain, got none")
+        raise ValueError("validate_same_feature_shape: at least one domain must be given. "
+                         "Received: none")
     for label, domain in labelled:
-        if not isinstance(domain, Domain):
-            raise TypeError(f"{label} must be a Domain, got {type(domain).__name__}")
+        check_instance(domain, label, Domain)
     first_label, first = labelled[0]
     for label, domain in labelled[1:]:
         if domain.feature_shape != first.feature_shape:
             raise ValueError(
-                f"feature shapes differ between domains: {first_label} {first.feature_shape} "
-                f"vs {label} {domain.feature_shape}"
+                f"The domains must have one feature shape. Received: {first_label} "
+                f"{first.feature_shape} vs {label} {domain.feature_shape}"
             )
     return first.feature_shape
 
@@ -273,8 +214,9 @@ def _split_indices(
     n_held = math.ceil(held_fraction * n)
     if n_held < 1 or n - n_held < 1:
         raise ValueError(
-            f"Domain {domain_name!r} has {n} samples: too few to split off a {what} part of "
-            f"fraction {held_fraction} while keeping at least 1 sample on each side"
+            f"Domain {domain_name!r} must have enough samples to split off a {what} part of "
+            f"fraction {held_fraction} with at least 1 sample on each side. "
+            f"Received: {n} samples"
         )
     _, counts = np.unique(y, return_counts=True)
     stratify = y if (counts.min() >= 2 and min(n_held, n - n_held) >= len(counts)) else None
@@ -284,19 +226,26 @@ def _split_indices(
     return np.sort(kept), np.sort(held)
 
 
-def _check_source_target(source: Domain, target: Domain) -> None:
-    """Checks that `source` and `target` are labelled Domains of one shape and class count."""
+def _check_source_target(name: Optional[str], source: Domain, target: Domain,
+                         seed) -> Tuple[str, int]:
+    """Checks that `source` and `target` are labelled Domains of one shape and class count.
+
+    Returns the task name (default "<source>-><target>") and `seed` as an int >= 0.
+    """
     validate_same_feature_shape(source=source, target=target)
     if source.num_classes != target.num_classes:
         raise ValueError(
-            f"num_classes differ between domains: source {source.num_classes} "
-            f"vs target {target.num_classes}"
+            "`source` and `target` must have one num_classes. "
+            f"Received: source {source.num_classes} vs target {target.num_classes}"
         )
     for role, domain in (("source", source), ("target", target)):
         if not domain.has_labels:
             raise ValueError(
-                f"{role} domain {domain.name!r} must have labels to be split, got y=None"
+                f"The {role} domain {domain.name!r} must have labels to be split. "
+                "Received: y=None"
             )
+    seed = check_int(seed, "seed", minimum=0)
+    return (f"{source.name}->{target.name}" if name is None else name), seed
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -333,27 +282,23 @@ class TransferTask:
     _SPLITS = ("source_train", "source_val", "target_train", "target_test")
 
     def __post_init__(self):
-        if not isinstance(self.name, str) or not self.name:
-            raise TypeError(f"TransferTask name must be a non-empty string, got {self.name!r}")
-        num_classes = _check_int(self.num_classes, f"Task {self.name!r}: num_classes", 2)
+        owner = f"TransferTask {_check_name(self.name, 'TransferTask')!r}"
+        num_classes = check_int(self.num_classes, "num_classes", minimum=2, owner=owner)
         splits = {split: getattr(self, split) for split in self._SPLITS}
         for split, domain in splits.items():
-            if not isinstance(domain, Domain):
-                raise TypeError(
-                    f"Task {self.name!r}: {split} must be a Domain, got {type(domain).__name__}"
-                )
+            check_instance(domain, split, Domain, owner=owner)
         for split, domain in splits.items():
             if domain.num_classes != num_classes:
                 raise ValueError(
-                    f"Task {self.name!r}: num_classes differ: the task has {num_classes} "
-                    f"but {split} ({domain.name!r}) has {domain.num_classes}"
+                    f"{owner}: every split must have the task's num_classes={num_classes}. "
+                    f"Received: {split} ({domain.name!r}) with num_classes={domain.num_classes}"
                 )
         validate_same_feature_shape(**splits)
         for split in ("source_train", "source_val", "target_test"):
             if not splits[split].has_labels:
                 raise ValueError(
-                    f"Task {self.name!r}: {split} ({splits[split].name!r}) must have labels, "
-                    "got y=None; only target_train may be unlabelled"
+                    f"{owner}: {split} ({splits[split].name!r}) must have labels; only "
+                    "target_train may be unlabelled. Received: y=None"
                 )
         object.__setattr__(self, "num_classes", num_classes)
 
@@ -380,13 +325,14 @@ class TransferTask:
             ValueError: If `target_train` has no labels or `per_class` < 0.
             TypeError: If `per_class` or `seed` is not an int.
         """
-        per_class = _check_int(per_class, "per_class", 0)
-        seed = _check_int(seed, "seed", 0)
+        owner = f"TransferTask {self.name!r}"
+        per_class = check_int(per_class, "per_class", minimum=0, owner=owner)
+        seed = check_int(seed, "seed", minimum=0, owner=owner)
         y = self.target_train.y
         if y is None:
             raise ValueError(
-                f"Task {self.name!r}: target_train ({self.target_train.name!r}) has no labels, "
-                "so no partial labels can be drawn; give the target domain labels"
+                f"{owner}: target_train ({self.target_train.name!r}) must have labels to draw "
+                "partial labels from; give the target domain labels. Received: y=None"
             )
         rng = np.random.default_rng(seed)
         partial = np.full_like(y, -1, dtype=np.int32)
@@ -409,8 +355,7 @@ class TransferTask:
         Raises:
             ValueError: If `target_train` has no labels or `per_class` < 1 (no samples).
         """
-        if _check_int(per_class, "per_class") == 0:
-            raise ValueError("per_class must be >= 1 for a labelled subset, got 0 (no samples)")
+        check_int(per_class, "per_class", minimum=1, owner=f"TransferTask {self.name!r}")
         partial = self.target_partial_labels(per_class, seed)
         return self.target_train.subset(
             np.flatnonzero(partial >= 0), name=f"{self.target_train.name}[{per_class}/class]"
@@ -451,12 +396,9 @@ class TransferTask:
             ValueError: If a fraction is outside (0, 1), a domain lacks labels, the two
                 domains differ in feature shape or num_classes, or a domain is too small.
         """
-        _check_source_target(source, target)
-        source_val_fraction = _check_fraction(source_val_fraction, "source_val_fraction")
-        target_test_fraction = _check_fraction(target_test_fraction, "target_test_fraction")
-        seed = _check_int(seed, "seed", 0)
-        if name is None:
-            name = f"{source.name}->{target.name}"
+        name, seed = _check_source_target(name, source, target, seed)
+        source_val_fraction = check_fraction(source_val_fraction, "source_val_fraction")
+        target_test_fraction = check_fraction(target_test_fraction, "target_test_fraction")
 
         s_train, s_val = _split_indices(source.y, source_val_fraction, seed, source.name, "val")
         t_train, t_test = _split_indices(target.y, target_test_fraction, seed, target.name, "test")
@@ -512,11 +454,8 @@ class TransferTask:
             >>> task.target_train.n == task.target_test.n == target.n
             True
         """
-        _check_source_target(source, target)
-        source_val_fraction = _check_fraction(source_val_fraction, "source_val_fraction")
-        seed = _check_int(seed, "seed", 0)
-        if name is None:
-            name = f"{source.name}->{target.name}"
+        name, seed = _check_source_target(name, source, target, seed)
+        source_val_fraction = check_fraction(source_val_fraction, "source_val_fraction")
 
         s_train, s_val = _split_indices(source.y, source_val_fraction, seed, source.name, "val")
         # The arrays are already float32 / int32, so these Domains share them (no copy).

@@ -26,50 +26,26 @@ from typing import Optional
 import numpy as np
 import tensorflow as tf
 
+from tftransfer._checks import as_labels, as_samples, check_int, check_same_features
+
 __all__ = ["paired_dataset", "labelled_dataset", "steps_per_epoch"]
 
 
-def _check_int(value, what: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{what} must be an int, got {value!r} of type {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{what} must be >= {minimum}, got {value}")
-    return int(value)
+def _as_labels(y, n: int, name: str, owner: str) -> np.ndarray:
+    return as_labels(y, n, name, owner=owner).astype(np.int32)
 
 
-def _as_features(x, what: str) -> np.ndarray:
-    x = np.asarray(x)
-    if not (np.issubdtype(x.dtype, np.number) or x.dtype == np.bool_):
-        raise TypeError(f"{what} must be numeric, got an array of dtype {x.dtype}")
-    if x.ndim < 2:
-        raise ValueError(f"{what} must have shape (n, *features), got shape {x.shape}")
-    if x.shape[0] == 0:
-        raise ValueError(f"{what} is empty (shape {x.shape}); at least 1 sample is required")
-    return x.astype(np.float32, copy=False)
-
-
-def _as_labels(y, n: int, what: str) -> np.ndarray:
-    y = np.asarray(y)
-    if y.shape != (n,):
-        raise ValueError(f"{what} must have shape ({n},) to match the features, got {y.shape}")
-    if np.issubdtype(y.dtype, np.floating):
-        if not (np.isfinite(y) & (y == np.round(y))).all():
-            raise ValueError(f"{what} must hold integer labels, got non-integral values")
-    elif not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"{what} must hold integer labels, got dtype {y.dtype}")
-    return y.astype(np.int32, copy=False)
-
-
-def _as_weights(w, n: int, what: str) -> np.ndarray:
+def _as_weights(w, n: int, name: str, owner: str) -> np.ndarray:
     w = np.asarray(w)
     if w.shape != (n,):
-        raise ValueError(f"{what} must have shape ({n},) to match the features, got {w.shape}")
+        raise ValueError(f"{owner}: `{name}` must have shape ({n},), one weight per sample. "
+                         f"Received: {name} of shape {w.shape}")
     if not (np.issubdtype(w.dtype, np.number) or w.dtype == np.bool_):
-        raise TypeError(f"{what} must be numeric, got dtype {w.dtype}")
+        raise TypeError(f"{owner}: `{name}` must be numeric. Received: {name} of dtype {w.dtype}")
     w = w.astype(np.float32, copy=False)
     if not np.isfinite(w).all() or (w < 0).any():
         raise ValueError(
-            f"{what} must be finite and >= 0, got min {float(np.nanmin(w))} "
+            f"{owner}: `{name}` must be finite and >= 0. Received: min {float(np.nanmin(w))} "
             f"and {int((~np.isfinite(w)).sum())} non-finite values"
         )
     return w
@@ -146,21 +122,19 @@ def paired_dataset(
         >>> (x_s, y_s), (x_t,) = next(iter(ds))
         >>> model.fit(ds, epochs=10, steps_per_epoch=steps_per_epoch(len(xs), len(xt), 32))
     """
-    batch_size = _check_int(batch_size, "batch_size", 1)
-    seed = _check_int(seed, "seed", 0)
-    xs = _as_features(source_x, "source_x")
-    xt = _as_features(target_x, "target_x")
-    if xs.shape[1:] != xt.shape[1:]:
-        raise ValueError(
-            f"feature shapes differ between domains: source {xs.shape[1:]} vs target {xt.shape[1:]}"
-        )
+    owner = "paired_dataset"
+    batch_size = check_int(batch_size, "batch_size", minimum=1, owner=owner)
+    seed = check_int(seed, "seed", minimum=0, owner=owner)
+    xs = as_samples(source_x, "source_x", owner=owner, dtype=np.float32)
+    xt = as_samples(target_x, "target_x", owner=owner, dtype=np.float32)
+    check_same_features(xs, xt, ("source_x", "target_x"), owner=owner)
     n_s, n_t = xs.shape[0], xt.shape[0]
-    source = (xs, _as_labels(source_y, n_s, "source_y"))
+    source = (xs, _as_labels(source_y, n_s, "source_y", owner))
     if source_weight is not None:
-        source += (_as_weights(source_weight, n_s, "source_weight"),)
+        source += (_as_weights(source_weight, n_s, "source_weight", owner),)
     target = (xt,)
     if target_y is not None:
-        target += (_as_labels(target_y, n_t, "target_y"),)
+        target += (_as_labels(target_y, n_t, "target_y", owner),)
     return tf.data.Dataset.zip(
         (
             _reshuffled_batches(source, n_s, batch_size, seed),
@@ -185,9 +159,9 @@ def steps_per_epoch(n_source: int, n_target: int, batch_size: int) -> int:
     Returns:
         The number of steps, >= 1.
     """
-    n_source = _check_int(n_source, "n_source", 1)
-    n_target = _check_int(n_target, "n_target", 0)
-    batch_size = _check_int(batch_size, "batch_size", 1)
+    n_source = check_int(n_source, "n_source", minimum=1, owner="steps_per_epoch")
+    n_target = check_int(n_target, "n_target", minimum=0, owner="steps_per_epoch")
+    batch_size = check_int(batch_size, "batch_size", minimum=1, owner="steps_per_epoch")
     return math.ceil(max(n_source, n_target) / batch_size)
 
 
@@ -230,19 +204,19 @@ def labelled_dataset(
         >>> ds = labelled_dataset(task.target_test.x, task.target_test.y, batch_size=256)
         >>> model.evaluate(ds)
     """
-    batch_size = _check_int(batch_size, "batch_size", 1)
-    if seed is not None:
-        seed = _check_int(seed, "seed", 0)
-    x = _as_features(x, "x")
+    owner = "labelled_dataset"
+    batch_size = check_int(batch_size, "batch_size", minimum=1, owner=owner)
+    seed = check_int(seed, "seed", minimum=0, allow_none=True, owner=owner)
+    x = as_samples(x, "x", owner=owner, dtype=np.float32)
     n = x.shape[0]
     if y is None:
         if sample_weight is not None:
-            raise ValueError("sample_weight needs labels y, got y=None")
+            raise ValueError(f"{owner}: `sample_weight` needs labels `y`. Received: y=None")
         tensors = x
     else:
-        tensors = (x, _as_labels(y, n, "y"))
+        tensors = (x, _as_labels(y, n, "y", owner))
         if sample_weight is not None:
-            tensors += (_as_weights(sample_weight, n, "sample_weight"),)
+            tensors += (_as_weights(sample_weight, n, "sample_weight", owner),)
     if shuffle and repeat:
         ds = _reshuffled_batches(tensors, n, batch_size, seed if seed is not None else 0,
                                  drop_remainder=drop_remainder)
