@@ -57,9 +57,11 @@ def test_member_is_exported_and_loads_back_through_hub(built):
 
 @needs_data
 @pytest.mark.slow
-def test_a_complete_member_is_kept_and_a_changed_one_rebuilt(built, tmp_path):
+def test_a_moved_zoo_loads_a_complete_member_is_kept_a_changed_one_rebuilt(built, tmp_path):
     out = tmp_path / "zoo"
     shutil.copytree(built[0], out)   # the shared fixture's zoo stays as it is
+    # A moved zoo reads its members where it is now (the manifest's paths are relative).
+    assert load_zoo(out).specs()[TINY.name] == f"hub:{(out / TINY.name / 'hub').resolve()}"
     lines = []
     build_zoo(out, members=[TINY], log=lines.append)
     assert lines == [f"{TINY.name}: up to date"]

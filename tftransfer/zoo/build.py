@@ -6,7 +6,8 @@ Layout of a zoo folder:
     <zoo>/<member>/source_head.keras    the source softmax head (features -> probabilities)
     <zoo>/<member>/member.json          definition, key, source validation accuracy, seconds
     <zoo>/<member>/done                 written last: the member is complete
-    <zoo>/manifest.json                 every member with its spec (the ResNet-8 file included)
+    <zoo>/manifest.json                 every member with its spec (the ResNet-8 file included);
+                                        paths inside the zoo relative to it
 
 A member whose folder has `done` and the same key (`ZooMember.key`: its definition, the seed
 and `ZOO_VERSION`) is kept; anything else is (re)built in a temporary folder that replaces
@@ -142,8 +143,9 @@ def build_zoo(out, *, members: Optional[Sequence[Union[str, ZooMember]]] = None,
     manifest = []
     for name in order:
         record = records[name]
-        manifest.append({**record, "spec": f"hub:{(root / name / 'hub').resolve()}",
-                         "source_head": str((root / name / "source_head.keras").resolve())})
+        # Paths inside the zoo are relative to it (the folder can move); `load_zoo` resolves.
+        manifest.append({**record, "spec": f"hub:{name}/hub",
+                         "source_head": f"{name}/source_head.keras"})
     manifest.append({"name": RESNET8_NAME, "architecture": "resnet8", "source": "cifar10",
                      "source_examples": 50000, "spec": f"file:{resnet8.resolve()}",
                      "source_head": None, "feature_dim": 64,

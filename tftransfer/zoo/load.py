@@ -15,7 +15,7 @@ class Zoo:
     Attributes:
         path: The folder.
         members: The manifest's member records (name, architecture, source, spec,
-            source_head, source_val_accuracy, ...), the ResNet-8 file last.
+            source_head, source_val_accuracy, ...), the ResNet-8 file last; paths absolute.
 
     Example:
         >>> zoo = load_zoo("results/zoo")
@@ -61,8 +61,13 @@ def load_zoo(path) -> Zoo:
                                 f"`python -m tftransfer.zoo build --out {root}`")
     members = json.loads(manifest.read_text())["members"]
     for member in members:
+        # Relative paths are inside the zoo folder: resolve them against where it is now.
         kind, _, location = member["spec"].partition(":")
-        paths = [location] + ([member["source_head"]] if member.get("source_head") else [])
+        member["spec"] = f"{kind}:{(root / location).resolve()}"
+        if member.get("source_head"):
+            member["source_head"] = str((root / member["source_head"]).resolve())
+        paths = [member["spec"].partition(":")[2]] + (
+            [member["source_head"]] if member.get("source_head") else [])
         missing = [p for p in paths if not Path(p).exists()]
         if missing:
             raise FileNotFoundError(f"zoo member {member['name']!r} lacks {missing[0]!r}: rebuild "
