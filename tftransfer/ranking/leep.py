@@ -39,8 +39,9 @@ def leep(source_probabilities, labels, *, num_classes: Optional[int] = None) -> 
     predictions give NCE of their argmax labels.
 
     Differences from the reference implementations: none in the value. Transfer-Learning-
-    Library (`tllib.ranking.leep`) divides by a zero column sum (a source class that no
-    target example predicts) and gets NaN in :math:`\hat P(y \mid z)`; google-research
+    Library (`tllib.ranking.leep`) divides by a zero column sum (a source class with
+    probability 0 on every target example, as with one-hot predictions) and gets NaN in
+    :math:`\hat P(y \mid z)` and in the score; google-research
     `stable_transfer` (`transferability/leep.py`) uses `divide_no_nan` and replaces a zero
     expected prediction by the uniform :math:`1/C`. Here such columns get 0, which is exact
     (they are multiplied by :math:`\theta(x_i)_z = 0`), and the expected prediction of an
