@@ -50,7 +50,7 @@ def logme(features, labels, *, num_classes: Optional[int] = None, tol: float = 1
       at most 11 iterations at a 1% relative change of :math:`\alpha/\beta`; here the
       iteration runs to `tol` (1e-6 by default; the iterations cost O(rC), nothing next to
       the SVD), so the value is the maximum evidence, not an approximation of it. Measured
-      against a NumPy transcription of tllib's loop on Gaussian features: equal to 1e-3 for
+      against a NumPy transcription of tllib's loop on Gaussian features: within 2e-3 for
       n > D; with D > n (50 x 200) up to 0.03 apart, where 11 iterations had not converged
       (stopping here at 1% after 11 iterations reproduces tllib's value to 2e-3).
     * The evidence is evaluated at the final :math:`(\alpha, \beta)` with :math:`m`
