@@ -120,9 +120,10 @@ def add_auto_records(records: List[dict], out, write: bool = True) -> List[dict]
     groups: Dict[tuple, List[dict]] = {}
     for record in records:
         if record["method"] in auto.CANDIDATES and f"score_{auto.VALIDATORS[0]}" in record:
-            groups.setdefault((record["task"], record["seed"]), []).append(record)
+            key = (record["experiment"], record["task"], record["seed"])
+            groups.setdefault(key, []).append(record)
     decisions, added = [], []
-    for (task, seed), group in sorted(groups.items()):
+    for (experiment, task, seed), group in sorted(groups.items()):
         if {r["method"] for r in group} != set(auto.CANDIDATES):
             continue
         try:
@@ -131,7 +132,8 @@ def add_auto_records(records: List[dict], out, write: bool = True) -> List[dict]
             added.append({**group[0], "method": "auto", "status": "failed", "error": str(error)})
             continue
         added.append(record)
-        decisions.append({"task": task, "seed": seed, **decision.to_dict()})
+        decisions.append({"experiment": experiment, "task": task, "seed": seed,
+                          **decision.to_dict()})
     if decisions and write:
         write_json_atomic(Path(out) / "auto.json", {"rule": auto.DEFAULT_RULE.describe(),
                                                      "decisions": decisions})

@@ -12,19 +12,20 @@ from experiments.benchmark import run_benchmark
 from tftransfer.data.benchmarks import MNIST_USPS_TASKS, PUBLISHED, PUBLISHED_SOURCE
 
 DATASET = "mnist_usps"
-BASE = {"epochs": 10, "batch_size": 64, "backbone": "lenet",
+BASE = {"epochs": 15, "batch_size": 64, "backbone": "lenet",
         "backbone_options": {"feature_units": 128}}
 
 
 # Shallow maps output feature vectors, not images: an MLP head instead of the CNN.
 SHALLOW_HEAD = {"backbone": "mlp", "backbone_options": {"units": [256]}}
+VARIANT_OVERRIDES = {v: SHALLOW_HEAD for v in ("coral", "sa", "tca", "coral_mcc")}
 
 
 def main(argv=None) -> str:
     return run_benchmark(argv, doc=__doc__, experiment=DATASET, dataset=DATASET,
                          tasks=MNIST_USPS_TASKS, base=BASE, published=PUBLISHED[DATASET],
                          published_source=PUBLISHED_SOURCE[DATASET],
-                         variant_overrides={v: SHALLOW_HEAD for v in ("coral", "sa", "tca", "coral_mcc")})
+                         variant_overrides=VARIANT_OVERRIDES)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from experiments.benchmark import run_benchmark
 from tftransfer.data.benchmarks import OFFICE_CALTECH_TASKS, PUBLISHED, PUBLISHED_SOURCE
 
 DATASET = "office_caltech_surf"
-BASE = {"epochs": 10, "batch_size": 64, "backbone": "mlp",
+BASE = {"epochs": 20, "batch_size": 32, "backbone": "mlp",
         "backbone_options": {"units": [256]}}
 
 

@@ -9,7 +9,8 @@ from tftransfer.config import RunConfig
 #: Columns every record has, in order; metric columns are NaN for failed runs.
 RECORD_COLUMNS = ["experiment", "task", "method", "seed", "run_id", "status", "cached", "error",
                   "target_labels", "target_labels_per_class", "target_accuracy",
-                  "source_val_accuracy", "final_loss", "epochs", "train_seconds", "replicas"]
+                  "source_val_accuracy", "final_loss", "epochs", "train_seconds", "replicas",
+                  "load_seconds", "build_seconds", "trace_seconds", "evaluate_seconds"]
 
 
 def make_record(config: RunConfig, status: str, *, cached: bool = False, error: str = "",

@@ -7,6 +7,7 @@ import time
 from typing import Tuple
 
 import keras
+import numpy as np
 import pandas as pd
 import tensorflow as tf
 
@@ -22,6 +23,20 @@ from tftransfer.training import accuracy, fit_task
 
 class RunFailed(RuntimeError):
     """A run that trained but produced an unusable model (e.g. a NaN loss)."""
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Wall seconds of each epoch (validation included), for `history.csv`."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
 
 
 def fit_config(model, config: RunConfig, task, callbacks=(), verbose=0,
@@ -45,14 +60,17 @@ def fit_config(model, config: RunConfig, task, callbacks=(), verbose=0,
     resolved = resolved or resolve(config)
     source_weights = importance_weights(config, task)
     start = time.perf_counter()
+    timer = EpochTimer()
     history = fit_task(model, task, protocol=resolved.method.protocol, epochs=config.epochs,
                        batch_size=config.batch_size, seed=config.seed,
                        target_labels_per_class=config.target_labels_per_class,
                        source_weights=source_weights,
-                       callbacks=[keras.callbacks.TerminateOnNaN(), *callbacks], verbose=verbose)
+                       callbacks=[keras.callbacks.TerminateOnNaN(), timer, *callbacks],
+                       verbose=verbose)
     train_seconds = time.perf_counter() - start
     frame = pd.DataFrame(history.history)
     frame.insert(0, "epoch", range(1, len(frame) + 1))
+    frame["epoch_seconds"] = timer.seconds[-len(frame):] if len(frame) else []
     losses = frame["loss"].to_numpy() if "loss" in frame else []
     if len(frame) < config.epochs or any(not math.isfinite(v) for v in losses):
         raise RunFailed(f"loss became NaN/inf at epoch {len(frame)} of {config.epochs} "
@@ -76,18 +94,28 @@ def train(config: RunConfig, strategy=None, verbose=0, task=None, reuse_compiled
     Raises:
         RunFailed: the loss became NaN/inf.
     """
+    model, task, frame, phases = _timed_train(config, strategy, verbose, task, reuse_compiled)
+    return model, task, frame, phases["train_seconds"]
+
+
+def _timed_train(config, strategy, verbose, task, reuse_compiled):
+    """`train`, with the seconds of its phases: load (task), build (model), train (fit)."""
     resolved = resolve(config)
     # First: a multi-worker strategy must exist before the process runs any TF op.
     strategy = distribute.resolve_strategy(strategy if strategy is not None else config.strategy)
     keras.backend.clear_session()
     set_seed(config.seed, deterministic=config.deterministic)
+    start = time.perf_counter()
     task = load_task(config, task)
+    loaded = time.perf_counter()
     with strategy.scope():  # the one place where models are built
         model = build_model(config, task, resolved)
         if reuse_compiled and strategy is tf.distribute.get_strategy():
             model = COMPILED.take(architecture_key(config, task), model)
+        built = time.perf_counter()
         frame, train_seconds = fit_config(model, config, task, verbose=verbose, resolved=resolved)
-    return model, task, frame, train_seconds
+    return model, task, frame, {"load_seconds": loaded - start, "build_seconds": built - loaded,
+                                "train_seconds": train_seconds}
 
 
 def evaluate_run(model, task, config: RunConfig, method_target_labels: str, frame: pd.DataFrame,
@@ -111,11 +139,19 @@ def train_and_evaluate(config: RunConfig, strategy=None, verbose=0, task=None,
                        reuse_compiled: bool = True):
     """Trains `config` (on `task` when given) and returns (record, history). Writes nothing.
 
-    See `train` for the arguments."""
-    model, task, frame, train_seconds = train(config, strategy=strategy, verbose=verbose, task=task,
-                                              reuse_compiled=reuse_compiled)
+    The record holds the seconds of each phase: `load_seconds` (the task), `build_seconds`
+    (the model), `train_seconds` (fit; `trace_seconds` estimates its first epoch's extra cost:
+    tracing and graph optimisation, ~0 when a compiled model was reused) and
+    `evaluate_seconds` (accuracies and validators). See `train` for the arguments.
+    """
+    model, task, frame, phases = _timed_train(config, strategy, verbose, task, reuse_compiled)
+    start = time.perf_counter()
     metrics = evaluate_run(model, task, config, resolve(config).method.target_labels, frame,
-                           train_seconds)
+                           phases["train_seconds"])
+    epochs = frame["epoch_seconds"].to_numpy()
+    trace = float(epochs[0] - np.median(epochs[1:])) if len(epochs) > 1 else math.nan
+    metrics.update(phases, trace_seconds=max(trace, 0.0),
+                   evaluate_seconds=time.perf_counter() - start)
     return make_record(config, "done", **metrics), frame
 
 
