@@ -142,21 +142,26 @@ def test_transductive_target_is_extracted_once(tmp_path, rng, forward_calls):
 
 def test_errors_are_clear(tmp_path, rng):
     fe, x = _backbone(), _x(rng)
-    with pytest.raises(TypeError, match="backbone must be a keras.Model.*got builtins.function"):
+    with pytest.raises(TypeError, match="`backbone` must be a keras.Model.*Received: backbone of "
+                                        "type function"):
         features.extract_features(lambda v: v, x)
-    with pytest.raises(TypeError, match="backbone must be a keras.Model.*Dense"):
+    with pytest.raises(TypeError, match="`backbone` must be a keras.Model.*Dense"):
         features.extract_features(keras.layers.Dense(2), x)
-    with pytest.raises(ValueError, match=r"non-empty batch.*got shape \(0, 8\)"):
+    with pytest.raises(ValueError, match=r"with n >= 1. Received: x of shape \(0, 8\)"):
         features.extract_features(fe, np.zeros((0, 8), "float32"), cache_dir=tmp_path)
-    with pytest.raises(ValueError, match=r"takes inputs of shape \(8,\).*got x of shape \(40, 9\)"):
+    with pytest.raises(ValueError, match=r"takes inputs of shape \(8,\).*Received: x of shape "
+                                         r"\(40, 9\)"):
         features.extract_features(fe, rng.normal(size=(40, 9)), cache_dir=tmp_path)
-    with pytest.raises(TypeError, match="numeric array, got dtype <U"):
+    with pytest.raises(TypeError, match="`x` must be a numeric array. Received: x of dtype <U"):
         features.extract_features(fe, np.array([["a"] * 8]))
-    with pytest.raises(ValueError, match="batch_size must be a positive int, got 0"):
+    with pytest.raises(ValueError, match="`batch_size` must be an int >= 1. "
+                                         "Received: batch_size=0"):
         features.extract_features(fe, x, batch_size=0)
-    with pytest.raises(TypeError, match="cache_dir must be a path.*int"):
+    with pytest.raises(TypeError, match="`cache_dir` must be a path.*Received: cache_dir of type "
+                                        "int"):
         features.extract_features(fe, x, cache_dir=3)
-    with pytest.raises(TypeError, match="task must be a TransferTask, got dict"):
+    with pytest.raises(TypeError, match="`task` must be a TransferTask. "
+                                        "Received: task of type dict"):
         features.extract_task(fe, {"x": x})
     with pytest.raises(ValueError, match=r"takes inputs of shape \(5,\)"):
         features.extract_task(backbones.get("mlp", input_shape=(5,)), tiny_task(features=8))
@@ -175,7 +180,8 @@ def test_grey_to_rgb():
         grey_to_rgb(np.zeros((2, 15)))
     with pytest.raises(ValueError, match=r"image_shape=\(3, 4\) holds 12 values"):
         grey_to_rgb(np.zeros((2, 16)), image_shape=(3, 4))
-    with pytest.raises(ValueError, match="size must be a pair of positive ints"):
+    with pytest.raises(TypeError, match=r"`size` must be a sequence of 2 ints >= 1. "
+                                        r"Received: size=32"):
         grey_to_rgb(flat, size=32)
     domain = grey_domain_to_rgb(Domain("d", flat, np.array([0, 1]), 2), size=(8, 8))
     assert domain.feature_shape == (8, 8, 3) and domain.name == "d"

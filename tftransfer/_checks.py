@@ -25,12 +25,16 @@ def _fail(kind, owner, name, expected, value):
     raise kind(f"{_prefix(owner)}`{name}` must be {expected}. Received: {name}={value!r}")
 
 
+def _number(value) -> str:
+    return str(value) if isinstance(value, numbers.Integral) else f"{value:g}"
+
+
 def _range_text(minimum, maximum, low_open=False, high_open=False) -> str:
     parts = []
     if minimum is not None:
-        parts.append(f"{'>' if low_open else '>='} {minimum:g}")
+        parts.append(f"{'>' if low_open else '>='} {_number(minimum)}")
     if maximum is not None:
-        parts.append(f"{'<' if high_open else '<='} {maximum:g}")
+        parts.append(f"{'<' if high_open else '<='} {_number(maximum)}")
     return " and ".join(parts)
 
 
@@ -123,15 +127,21 @@ def check_instance(value, name: str, types, *, owner: Optional[str] = None,
 
 
 def check_units(value, name: str, *, owner: Optional[str] = None,
-                allow_empty: bool = True) -> tuple:
-    """A sequence of layer widths, each an int >= 1, as a tuple."""
+                allow_empty: bool = True, length: Optional[int] = None) -> tuple:
+    """A sequence of ints >= 1 (layer widths, a shape, an image size) as a tuple.
+
+    With `length`, exactly that many, e.g. `length=2` for (height, width).
+    """
+    expected = f"a sequence of {length or ''} ints >= 1".replace("  ", " ")
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        _fail(TypeError, owner, name, "a sequence of ints >= 1", value)
+        _fail(TypeError, owner, name, expected, value)
     if not value and not allow_empty:
         _fail(ValueError, owner, name, "a non-empty sequence of ints >= 1", value)
+    if length is not None and len(value) != length:
+        _fail(ValueError, owner, name, expected, value)
     for unit in value:
         if isinstance(unit, bool) or not isinstance(unit, numbers.Integral) or unit < 1:
-            _fail(ValueError, owner, name, "a sequence of ints >= 1", value)
+            _fail(ValueError, owner, name, expected, value)
     return tuple(int(u) for u in value)
 
 

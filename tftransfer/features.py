@@ -41,6 +41,7 @@ from typing import Dict, Optional, Tuple
 import keras
 import numpy as np
 
+from tftransfer._checks import as_samples, check_instance, check_int
 from tftransfer.data.domains import TransferTask
 from tftransfer.io import write_npz_atomic
 
@@ -54,26 +55,9 @@ _SPLITS = ("source_train", "source_val", "target_train", "target_test")
 
 
 # ----------------------------------------------------------------------- validation
-def _check_backbone(backbone) -> None:
-    if not isinstance(backbone, keras.Model):
-        raise TypeError("backbone must be a keras.Model (e.g. tftransfer.backbones.get(...)), got "
-                        f"{type(backbone).__module__}.{type(backbone).__name__}")
-
-
-def _check_batch_size(batch_size) -> int:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    return int(batch_size)
-
-
-def _check_data(x) -> np.ndarray:
-    x = np.asarray(x)
-    if not (np.issubdtype(x.dtype, np.number) or x.dtype == np.bool_):
-        raise TypeError(f"x must be a numeric array, got dtype {x.dtype}")
-    if x.ndim < 2 or x.shape[0] == 0:
-        raise ValueError(f"x must be a non-empty batch of shape (n, *input_shape) with n >= 1, "
-                         f"got shape {x.shape}")
-    return x
+def _check_backbone(backbone, owner: str) -> None:
+    check_instance(backbone, "backbone", keras.Model, owner=owner,
+                   expected="a keras.Model (e.g. tftransfer.backbones.get(...))")
 
 
 def _check_input_shape(backbone: keras.Model, x: np.ndarray) -> None:
@@ -84,13 +68,14 @@ def _check_input_shape(backbone: keras.Model, x: np.ndarray) -> None:
     if not inputs:
         return
     if len(inputs) != 1:
-        raise ValueError(f"backbone {backbone.name!r} has {len(inputs)} inputs; feature extraction "
-                         "takes a backbone with one input")
+        raise ValueError(f"`backbone` must have one input for feature extraction. "
+                         f"Received: backbone {backbone.name!r} with {len(inputs)} inputs")
     expected = tuple(inputs[0].shape[1:])
     given = tuple(x.shape[1:])
     if len(expected) != len(given) or any(e is not None and e != g for e, g in zip(expected, given)):
-        raise ValueError(f"backbone {backbone.name!r} takes inputs of shape {expected} (None = any), "
-                         f"got x of shape {x.shape} (examples of shape {given})")
+        raise ValueError(f"`x` must fit backbone {backbone.name!r}, which takes inputs of shape "
+                         f"{expected} (None = any). Received: x of shape {x.shape} (examples of "
+                         f"shape {given})")
 
 
 # ----------------------------------------------------------------------- fingerprints
@@ -158,7 +143,7 @@ def backbone_fingerprint(backbone: keras.Model) -> str:
         >>> backbone_fingerprint(fe) == backbone_fingerprint(fe)
         True
     """
-    _check_backbone(backbone)
+    _check_backbone(backbone, "backbone_fingerprint")
     digest = hashlib.sha256()
     header = {"format": FORMAT_VERSION, "class": type(backbone).__qualname__,
               "architecture": _architecture(backbone)}
@@ -188,8 +173,8 @@ def cache_path(cache_dir, backbone_fp: str, data_fp: str) -> Path:
 
     One folder per backbone, so the features of a backbone are removed with its folder.
     """
-    if not isinstance(cache_dir, (str, os.PathLike)):
-        raise TypeError(f"cache_dir must be a path (str or os.PathLike), got {type(cache_dir).__name__}")
+    check_instance(cache_dir, "cache_dir", (str, os.PathLike), owner="cache_path",
+                   expected="a path (str or os.PathLike)")
     return Path(cache_dir) / backbone_fp[:20] / f"{data_fp[:20]}.npz"
 
 
@@ -255,8 +240,11 @@ def cached_features(backbone: keras.Model, x, cache_dir, *,
     Example:
         >>> f, hit = cached_features(fe, x, cache_dir="cache/")
     """
-    _check_backbone(backbone)
-    return _cached(backbone, _check_data(x), cache_dir, _check_batch_size(batch_size))
+    owner = "cached_features"
+    _check_backbone(backbone, owner)
+    x = as_samples(x, "x", owner=owner)
+    return _cached(backbone, x, cache_dir, check_int(batch_size, "batch_size", minimum=1,
+                                                    owner=owner))
 
 
 def extract_features(backbone: keras.Model, x, *, cache_dir=None, batch_size: int = 256) -> np.ndarray:
@@ -297,10 +285,9 @@ def extract_task(backbone: keras.Model, task: TransferTask, *, cache_dir=None,
         >>> feature_task.input_shape
         (64,)
     """
-    _check_backbone(backbone)
-    if not isinstance(task, TransferTask):
-        raise TypeError(f"task must be a TransferTask, got {type(task).__name__}")
-    batch_size = _check_batch_size(batch_size)
+    _check_backbone(backbone, "extract_task")
+    check_instance(task, "task", TransferTask, owner="extract_task")
+    batch_size = check_int(batch_size, "batch_size", minimum=1, owner="extract_task")
     backbone_fp = backbone_fingerprint(backbone) if cache_dir is not None else None
     done: Dict[int, np.ndarray] = {}  # id(input array) -> features
     splits = {}

@@ -142,12 +142,14 @@ def test_bad_task_names(name, message):
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match=r"n_samples applies only to the moons family"):
+    with pytest.raises(ValueError, match=r"`n_samples` applies only to the moons family"):
         load_task("original->inverted", n_samples=100)
-    with pytest.raises(ValueError, match=r"n_samples must be >= 4 .*got 2"):
+    with pytest.raises(ValueError, match=r"`n_samples` must be an int >= 4. Received: n_samples=2"):
         load_task("moons->moons_rotated", n_samples=2)
-    with pytest.raises(ValueError, match=r"role must be one of \['source', 'target'\], got 'test'"):
+    with pytest.raises(ValueError, match=r"`role` must be one of 'source', 'target'. "
+                                         r"Received: role='test'"):
         load_domain("moons", role="test")
-    with pytest.raises(ValueError, match=r"seed must lie in"):
+    with pytest.raises(ValueError, match=r"`seed` must be an int >= 0 and <= 2147483646. "
+                                         r"Received: seed=-1"):
         load_task("moons->moons", seed=-1)
     assert domain_names("moons") == ["moons", "moons_rotated"]

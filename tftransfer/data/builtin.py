@@ -51,6 +51,7 @@ import scipy.ndimage
 from sklearn.datasets import load_digits, make_moons
 from sklearn.model_selection import train_test_split
 
+from tftransfer._checks import check_choice, check_instance, check_int
 from tftransfer.data.domains import Domain, TransferTask
 from tftransfer.registry import Registry
 
@@ -180,8 +181,9 @@ def _digits_builder(name: str) -> Callable[[str, int, Optional[int]], Domain]:
         del seed  # the halves always use DIGITS_DATA_SEED
         if n_samples is not None:
             raise ValueError(
-                f"n_samples applies only to the moons family; digits domain {name!r} always "
-                f"uses its fixed half of load_digits, got n_samples={n_samples!r}"
+                f"load_domain: `n_samples` applies only to the moons family; digits domain "
+                f"{name!r} always uses its fixed half of load_digits. "
+                f"Received: n_samples={n_samples!r}"
             )
         _, labels, half_a, half_b = _digits()
         half = half_a if role == "source" else half_b
@@ -225,12 +227,8 @@ def _moons_builder(name: str, degrees: float) -> Callable[[str, int, Optional[in
     def build(role: str, seed: int, n_samples: Optional[int]) -> Domain:
         if n_samples is None:
             n_samples = MOONS_DEFAULT_SAMPLES
-        if isinstance(n_samples, (bool, np.bool_)) or not isinstance(n_samples, (int, np.integer)):
-            raise TypeError(f"n_samples must be an int or None, got {n_samples!r}")
-        if n_samples < 4:
-            raise ValueError(
-                f"n_samples must be >= 4 (2 per class, splittable), got {n_samples}"
-            )
+        # At least 2 samples per class, so that the task splits stay stratifiable.
+        n_samples = check_int(n_samples, "n_samples", minimum=4, owner="load_domain")
         # Source and target are separate draws for one seed: 2*seed (source), 2*seed+1.
         random_state = 2 * seed + _ROLES.index(role)
         x, y = make_moons(n_samples=int(n_samples), noise=MOONS_NOISE, random_state=random_state)
@@ -268,12 +266,9 @@ def task_names() -> List[str]:
     return list(_STANDARD_TASKS)
 
 
-def _check_seed(seed) -> int:
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {seed!r} of type {type(seed).__name__}")
-    if not 0 <= seed < 2**31 - 1:
-        raise ValueError(f"seed must lie in [0, 2**31 - 1), got {seed}")
-    return int(seed)
+def _check_seed(seed, owner: str) -> int:
+    """`seed` as an int in [0, 2**31 - 1)."""
+    return check_int(seed, "seed", minimum=0, maximum=2**31 - 2, owner=owner)
 
 
 def _get_builder(name: str, context: str) -> DomainBuilder:
@@ -302,18 +297,16 @@ def load_domain(
     Raises:
         ValueError: If the name or role is unknown, or `n_samples` is invalid.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"Domain name must be a string, got {type(name).__name__}")
-    if role not in _ROLES:
-        raise ValueError(f"role must be one of {list(_ROLES)}, got {role!r}")
-    seed = _check_seed(seed)
+    check_instance(name, "name", str, owner="load_domain", expected="a domain name (a string)")
+    check_choice(role, "role", _ROLES, owner="load_domain")
+    seed = _check_seed(seed, "load_domain")
     return _get_builder(name, "").build(role, seed, n_samples)
 
 
 def _parse_task_name(name) -> Tuple[str, str]:
     """Splits "SOURCE->TARGET" and checks both domains exist in one family."""
-    if not isinstance(name, str):
-        raise TypeError(f"Task name must be a string like 'original->inverted', got {name!r}")
+    check_instance(name, "name", str, owner="load_task",
+                   expected="a task name like 'original->inverted'")
     parts = [p.strip() for p in name.split("->")]
     if len(parts) != 2 or not all(parts):
         raise ValueError(
@@ -357,7 +350,7 @@ def load_task(name: str, *, seed: int = 0, n_samples: Optional[int] = None) -> T
             given for digits.
     """
     source_name, target_name = _parse_task_name(name)
-    seed = _check_seed(seed)
+    seed = _check_seed(seed, "load_task")
     source = load_domain(source_name, role="source", seed=seed, n_samples=n_samples)
     target = load_domain(target_name, role="target", seed=seed, n_samples=n_samples)
     return TransferTask.from_domains(f"{source_name}->{target_name}", source, target, seed=seed)

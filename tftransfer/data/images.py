@@ -13,21 +13,14 @@ Example:
 from __future__ import annotations
 
 import math
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Sequence
 
 import numpy as np
 
+from tftransfer._checks import check_instance, check_int, check_positive, check_units
 from tftransfer.data.domains import Domain
 
 __all__ = ["grey_to_rgb", "grey_domain_to_rgb"]
-
-
-def _pair(value, what: str) -> Tuple[int, int]:
-    pair = tuple(value) if isinstance(value, (tuple, list)) else None
-    if (pair is None or len(pair) != 2
-            or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1 for v in pair)):
-        raise ValueError(f"{what} must be a pair of positive ints (height, width), got {value!r}")
-    return int(pair[0]), int(pair[1])
 
 
 def grey_to_rgb(x, size: Sequence[int] = (32, 32),
@@ -60,28 +53,33 @@ def grey_to_rgb(x, size: Sequence[int] = (32, 32),
     """
     import tensorflow as tf  # deferred: the other data readers do not need TensorFlow
 
-    height, width = _pair(size, "size")
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale < math.inf:
-        raise ValueError(f"scale must be a positive finite number, got {scale!r}")
+    owner = "grey_to_rgb"
+    height, width = check_units(size, "size", length=2, owner=owner)
+    scale = check_positive(scale, "scale", owner=owner)
+    batch_size = check_int(batch_size, "batch_size", minimum=1, owner=owner)
     x = np.asarray(x, dtype=np.float32)
     if x.ndim < 2 or x.shape[0] == 0:
-        raise ValueError(f"grey_to_rgb needs a non-empty batch of images, got shape {x.shape}")
+        raise ValueError(f"{owner}: `x` must be a non-empty batch of images. "
+                         f"Received: x of shape {x.shape}")
     if x.ndim == 2:
         if image_shape is None:
             side = math.isqrt(x.shape[1])
             if side * side != x.shape[1]:
-                raise ValueError(f"flat rows of {x.shape[1]} values are not square images: "
-                                 "pass image_shape=(h, w)")
+                raise ValueError(f"{owner}: `image_shape` must be given for flat rows that are "
+                                 f"not square images: pass image_shape=(h, w). Received: flat "
+                                 f"rows of {x.shape[1]} values and image_shape=None")
             image_shape = (side, side)
-        h, w = _pair(image_shape, "image_shape")
+        h, w = check_units(image_shape, "image_shape", length=2, owner=owner)
         if h * w != x.shape[1]:
-            raise ValueError(f"image_shape={(h, w)} holds {h * w} values, but the rows have {x.shape[1]}")
+            raise ValueError(f"{owner}: `image_shape` must hold as many values as a row. "
+                             f"Received: image_shape={(h, w)} holds {h * w} values, but the "
+                             f"rows have {x.shape[1]}")
         x = x.reshape(-1, h, w)
     if x.ndim == 4 and x.shape[-1] == 1:
         x = x[..., 0]
     if x.ndim != 3:
-        raise ValueError("grey_to_rgb takes (n, h*w), (n, h, w) or (n, h, w, 1) grey images, "
-                         f"got shape {x.shape}")
+        raise ValueError(f"{owner}: `x` must be (n, h*w), (n, h, w) or (n, h, w, 1) grey "
+                         f"images. Received: x of shape {x.shape}")
     out = np.empty((x.shape[0], height, width, 3), dtype=np.float32)
     for start in range(0, x.shape[0], batch_size):
         chunk = x[start:start + batch_size, :, :, None]
@@ -100,6 +98,5 @@ def grey_domain_to_rgb(domain: Domain, size: Sequence[int] = (32, 32),
         >>> grey_domain_to_rgb(load_usps("train")).feature_shape
         (32, 32, 3)
     """
-    if not isinstance(domain, Domain):
-        raise TypeError(f"grey_domain_to_rgb needs a Domain, got {type(domain).__name__}")
+    check_instance(domain, "domain", Domain, owner="grey_domain_to_rgb")
     return Domain(domain.name, grey_to_rgb(domain.x, size, image_shape, scale), domain.y, domain.num_classes)
