@@ -68,7 +68,8 @@ def test_two_workers_match_one_process(cluster_run, method):
     for ours, theirs in zip(chief_history, ref_history):
         assert ours.keys() == theirs.keys()
         for key in theirs:
-            assert ours[key] == pytest.approx(theirs[key], rel=1e-5, abs=1e-6), key
+            if key != "epoch_seconds":  # wall time, not a result
+                assert ours[key] == pytest.approx(theirs[key], rel=1e-5, abs=1e-6), key
 
 
 @pytest.mark.slow
