@@ -233,6 +233,20 @@ def check_fitted_features(x: np.ndarray, n_features: int, name: str = "X", *,
     return x
 
 
+def check_shape_fits(shape, expected, name: str, *, owner: Optional[str] = None,
+                     received: Optional[str] = None) -> tuple:
+    """`shape` as a tuple if it fits a model's input shape `expected` (None there: any size).
+
+    `received` replaces the default "name=shape" after "Received:".
+    """
+    shape, expected = tuple(shape), tuple(expected)
+    if len(shape) != len(expected) or any(e is not None and e != s
+                                          for e, s in zip(expected, shape)):
+        raise ValueError(f"{_prefix(owner)}`{name}` must fit the input shape {expected} "
+                         f"(None = any). Received: {received or f'{name}={shape}'}")
+    return shape
+
+
 def as_labels(y, n: int, name: str = "y", *, owner: Optional[str] = None,
               num_classes: Optional[int] = None, indices: bool = True) -> np.ndarray:
     """`y` as a 1-D int array of `n` class indices (a (n, 1) column is flattened).

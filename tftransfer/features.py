@@ -41,7 +41,7 @@ from typing import Dict, Optional, Tuple
 import keras
 import numpy as np
 
-from tftransfer._checks import as_samples, check_instance, check_int
+from tftransfer._checks import as_samples, check_instance, check_int, check_shape_fits
 from tftransfer.data.domains import TransferTask
 from tftransfer.io import write_npz_atomic
 
@@ -70,12 +70,8 @@ def _check_input_shape(backbone: keras.Model, x: np.ndarray) -> None:
     if len(inputs) != 1:
         raise ValueError(f"`backbone` must have one input for feature extraction. "
                          f"Received: backbone {backbone.name!r} with {len(inputs)} inputs")
-    expected = tuple(inputs[0].shape[1:])
-    given = tuple(x.shape[1:])
-    if len(expected) != len(given) or any(e is not None and e != g for e, g in zip(expected, given)):
-        raise ValueError(f"`x` must fit backbone {backbone.name!r}, which takes inputs of shape "
-                         f"{expected} (None = any). Received: x of shape {x.shape} (examples of "
-                         f"shape {given})")
+    check_shape_fits(x.shape[1:], inputs[0].shape[1:], "x", owner=f"backbone {backbone.name!r}",
+                     received=f"x of shape {x.shape} (examples of shape {x.shape[1:]})")
 
 
 # ----------------------------------------------------------------------- fingerprints

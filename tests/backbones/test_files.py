@@ -90,9 +90,11 @@ def test_file_errors_are_clear(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         backbones.get(f"file:{tmp_path / 'missing.h5'}")
     _, path = _legacy_h5(tmp_path)
-    with pytest.raises(ValueError, match=r"takes inputs of shape \(8, 8, 3\).*input_shape=\(32, 32, 3\)"):
+    with pytest.raises(ValueError, match=r"`input_shape` must fit the input shape \(8, 8, 3\) "
+                                         r"\(None = any\). Received: input_shape=\(32, 32, 3\)"):
         backbones.get(f"file:{path}", input_shape=(32, 32, 3))
-    with pytest.raises(ValueError, match="no layer 'nope'; layers: .*dw.*pool"):
+    with pytest.raises(ValueError, match="`layer` must be one of .*'dw'.*'pool'.*"
+                                         "Received: layer='nope'"):
         backbones.get(f"file:{path}", layer="nope")
     (tmp_path / "weights.txt").write_text("x")
     with pytest.raises(ValueError, match="suffix '.txt'"):

@@ -18,9 +18,10 @@ def test_registry_builds_callable_feature_extractors():
 def test_unknown_spec_and_bad_shapes_are_errors():
     with pytest.raises(ValueError, match="Unknown backbone 'resnet9000'.*mlp.*lenet"):
         backbones.get("resnet9000", input_shape=(8,))
-    with pytest.raises(ValueError, match="needs input_shape"):
+    with pytest.raises(ValueError, match="`input_shape` must be given for backbone 'mlp'"):
         backbones.get("mlp")
-    with pytest.raises(ValueError, match="positive ints"):
+    with pytest.raises(ValueError, match=r"`input_shape` must be a sequence of ints >= 1. "
+                                         r"Received: input_shape=\(0,\)"):
         backbones.get("mlp", input_shape=(0,))
     with pytest.raises(ValueError, match="flat square input"):
         backbones.get("lenet", input_shape=(10,))
@@ -42,7 +43,8 @@ def test_freeze_depth_errors_and_summary():
     model = backbones.get("mlp", input_shape=(8,), units=(8, 8))
     with pytest.raises(ValueError, match="valid: 0..2, 'all' or 'none'"):
         backbones.apply_freeze_depth(model, 3)
-    with pytest.raises(TypeError, match="freeze_depth must be an int"):
+    with pytest.raises(TypeError, match="`freeze_depth` must be an int, 'all', 'none' or None. "
+                                        "Received: freeze_depth='half'"):
         backbones.apply_freeze_depth(model, "half")
     backbones.apply_freeze_depth(model, 1)
     summary = backbones.trainable_summary(model)

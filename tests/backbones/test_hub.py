@@ -118,9 +118,11 @@ def test_hub_errors_are_clear(tmp_path):
     with pytest.raises(FileNotFoundError, match="not a SavedModel folder"):
         backbones.get("hub:" + str(tmp_path / "missing"))
     _, path = _export(tmp_path)
-    with pytest.raises(ValueError, match=r"takes inputs of shape \(8,\).*input_shape=\(9,\)"):
+    with pytest.raises(ValueError, match=r"`input_shape` must fit the input shape \(8,\) "
+                                         r"\(None = any\). Received: input_shape=\(9,\)"):
         backbones.get("hub:" + path, input_shape=(9,))
-    with pytest.raises(ValueError, match="lacks its argument.*hub:<handle-or-path>"):
+    with pytest.raises(ValueError, match=r"`spec` must give the argument after 'hub:' "
+                                         r"\(hub:<handle-or-path>\). Received: spec='hub:'"):
         backbones.get("hub:")
 
 

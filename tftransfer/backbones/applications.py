@@ -7,6 +7,7 @@ from typing import Callable, Dict, Optional, Sequence
 
 import keras
 
+from tftransfer._checks import check_choice, check_instance
 from tftransfer.backbones.registry import register_prefix
 
 
@@ -55,21 +56,21 @@ def keras_application(name: str, input_shape: Optional[Sequence[int]] = None,
         raise ValueError(f"Unknown keras application {name!r}. Valid names: "
                          f"{', '.join(sorted(constructors))}")
     if "include_top" in options:
-        raise ValueError("keras_application backbones are feature extractors (include_top=False); "
-                         f"got include_top={options['include_top']!r}")
+        raise ValueError("keras_application: `include_top` must be left out: the backbones are "
+                         "feature extractors (include_top=False). "
+                         f"Received: include_top={options['include_top']!r}")
     if weights == "imagenet" or (isinstance(weights, str) and "://" in weights):
-        raise ValueError(f"weights={weights!r} would need a download, which tftransfer never does "
-                         "(no network on the training machines). Use weights=None or the path "
-                         "of a local weights file.")
+        raise ValueError("keras_application: `weights` must be None or the path of a local "
+                         f"weights file. Received: weights={weights!r} would need a download, "
+                         "which tftransfer never does (no network on the training machines)")
     if weights is not None:
-        if not isinstance(weights, (str, os.PathLike)):
-            raise ValueError(f"weights must be None or a local file path, got {weights!r}")
+        check_instance(weights, "weights", (str, os.PathLike), owner="keras_application",
+                       expected="None or a local file path")
         weights = os.fspath(weights)
         if not os.path.isfile(weights):
             raise FileNotFoundError(f"weights file {weights!r} for keras_application:{name} "
                                     "does not exist")
-    if pooling not in ("avg", "max", None):
-        raise ValueError(f"pooling must be 'avg', 'max' or None, got {pooling!r}")
+    check_choice(pooling, "pooling", ("avg", "max", None), owner="keras_application")
     return constructors[name](include_top=False, weights=weights, pooling=pooling,
                               input_shape=None if input_shape is None else tuple(input_shape),
                               **options)

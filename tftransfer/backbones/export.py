@@ -8,6 +8,8 @@ from typing import Optional, Sequence
 import keras
 import tensorflow as tf
 
+from tftransfer._checks import check_instance
+
 
 class _ReusableSavedModel(tf.Module):
     """The TF-Hub reusable SavedModel interface around a Keras model.
@@ -51,8 +53,9 @@ def _penalty(variable) -> tf.types.experimental.GenericFunction:
 def _tf_variable(variable) -> tf.Variable:
     value = variable.value
     if not isinstance(value, tf.Variable):
-        raise TypeError(f"export_hub needs the TensorFlow backend; variable {variable.path!r} "
-                        f"is backed by {type(value).__name__}")
+        raise TypeError("export_hub: every variable must be a TensorFlow variable (the TensorFlow "
+                        f"backend). Received: variable {variable.path!r} backed by "
+                        f"{type(value).__name__}")
     return value
 
 
@@ -82,14 +85,14 @@ def export_hub(feature_extractor: keras.Model, path, input_shape: Optional[Seque
         >>> path = export_hub(fe, "/tmp/encoder")
         >>> same = tftransfer.backbones.get("hub:/tmp/encoder")
     """
-    if not isinstance(feature_extractor, keras.Model):
-        raise TypeError(f"export_hub needs a keras.Model, got {type(feature_extractor).__name__}")
+    check_instance(feature_extractor, "feature_extractor", keras.Model, owner="export_hub")
     if input_shape is None:
         try:
             input_shape = tuple(feature_extractor.inputs[0].shape[1:])
         except (AttributeError, IndexError, TypeError, ValueError):
-            raise ValueError(f"export_hub cannot tell the input shape of {feature_extractor.name!r} "
-                             "(not a built functional model): pass input_shape=...") from None
+            raise ValueError("export_hub: `input_shape` must be given for "
+                             f"{feature_extractor.name!r}, which is not a built functional model. "
+                             "Received: input_shape=None") from None
     if not feature_extractor.built:
         feature_extractor.build((None,) + tuple(input_shape))
     spec = tf.TensorSpec((None,) + tuple(input_shape), dtype=dtype, name="inputs")

@@ -7,6 +7,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 import keras
 
+from tftransfer._checks import check_choice, check_shape_fits
 from tftransfer.backbones.registry import register_prefix
 
 SUFFIXES = (".keras", ".h5", ".hdf5")
@@ -50,7 +51,8 @@ def load_model_file(path, custom_objects: Optional[Mapping[str, Any]] = None,
         raise FileNotFoundError(f"model file {path!r} does not exist")
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in SUFFIXES:
-        raise ValueError(f"model file {path!r} has suffix {suffix!r}; valid: {', '.join(SUFFIXES)}")
+        raise ValueError(f"`path` must end in one of {', '.join(SUFFIXES)}. "
+                         f"Received: model file {path!r} with suffix {suffix!r}")
     objects = dict(LEGACY_H5_OBJECTS) if suffix != ".keras" else {}
     objects.update(custom_objects or {})
     return keras.models.load_model(path, custom_objects=objects, compile=False, safe_mode=safe_mode)
@@ -62,17 +64,10 @@ def _default_cut(model: keras.Model) -> keras.layers.Layer:
     layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
     top = max((i for i, layer in enumerate(layers) if layer.weights), default=None)
     if top is None or top == 0:
-        raise ValueError(f"model {model.name!r} has no classifier layer to cut off: pass "
-                         f"layer=<name>; layers: {', '.join(l.name for l in layers)}")
+        raise ValueError(f"`layer` must be given: model {model.name!r} has no classifier layer "
+                         f"to cut off (layers: {', '.join(l.name for l in layers)}). "
+                         "Received: layer=None")
     return layers[top - 1]
-
-
-def _check_input_shape(model: keras.Model, input_shape, path: str) -> None:
-    expected = tuple(model.inputs[0].shape[1:])
-    given = tuple(input_shape)
-    if len(expected) != len(given) or any(e is not None and e != g for e, g in zip(expected, given)):
-        raise ValueError(f"model file {path!r} takes inputs of shape {expected} (None = any); "
-                         f"got input_shape={given}")
 
 
 @register_prefix("file", "<path>")
@@ -120,17 +115,16 @@ def file_backbone(path: str, input_shape: Optional[Sequence[int]] = None,
     except AttributeError:
         inputs = None
     if not inputs or len(inputs) != 1:
-        raise ValueError(f"model file {path!r} holds a {type(model).__name__} with "
-                         f"{len(inputs or [])} symbolic inputs; a file backbone needs a "
-                         "functional or Sequential model with one input")
+        raise ValueError(f"model file {path!r} must hold a functional or Sequential model with "
+                         f"one input. Received: a {type(model).__name__} with "
+                         f"{len(inputs or [])} symbolic inputs")
     if input_shape is not None:
-        _check_input_shape(model, input_shape, path)
+        check_shape_fits(input_shape, model.inputs[0].shape[1:], "input_shape",
+                         owner=f"model file {path!r}")
     if layer is None:
         cut = _default_cut(model)
     else:
-        names = [l.name for l in model.layers]
-        if layer not in names:
-            raise ValueError(f"model file {path!r} has no layer {layer!r}; layers: {', '.join(names)}")
+        check_choice(layer, "layer", [l.name for l in model.layers], owner=f"model file {path!r}")
         cut = model.get_layer(layer)
     stem = os.path.splitext(os.path.basename(os.fspath(path)))[0]
     features = keras.Model(inputs[0], cut.output, name=name or f"file_{stem}")

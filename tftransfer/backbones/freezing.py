@@ -150,7 +150,8 @@ def resolve_freeze_depth(model: keras.Model, freeze_depth: FreezeDepth) -> int:
         return 0
     if isinstance(freeze_depth, bool) or not isinstance(freeze_depth, int):
         raise TypeError(
-            f"freeze_depth must be an int, 'all', 'none' or None; got {freeze_depth!r}"
+            "`freeze_depth` must be an int, 'all', 'none' or None. "
+            f"Received: freeze_depth={freeze_depth!r}"
         )
     if not 0 <= freeze_depth <= n:
         raise ValueError(

@@ -32,6 +32,7 @@ import keras
 import tensorflow as tf
 import tensorflow_hub as hub
 
+from tftransfer._checks import check_choice, check_shape_fits
 from tftransfer.backbones.freezing import VariableGroup
 from tftransfer.backbones.registry import register_prefix
 
@@ -59,7 +60,7 @@ def resolve_handle(handle: str) -> str:
             is missing or empty (the message names the folder).
     """
     if not isinstance(handle, str) or not handle:
-        raise ValueError(f"hub handle must be a non-empty string, got {handle!r}")
+        raise ValueError(f"`handle` must be a non-empty string. Received: handle={handle!r}")
     if "://" not in handle:
         path = os.path.expanduser(handle)
         if not os.path.isdir(path):
@@ -132,8 +133,7 @@ class HubLayer(keras.layers.Layer):
     def __init__(self, handle: str, signature: Optional[str] = None,
                  output_key: Optional[str] = None, trainable: bool = True, **kwargs):
         super().__init__(trainable=trainable, **kwargs)
-        if signature not in (None, "__call__", "serve"):
-            raise ValueError(f"signature must be None, '__call__' or 'serve', got {signature!r}")
+        check_choice(signature, "signature", (None, "__call__", "serve"), owner="HubLayer")
         self.handle = handle
         self.signature = signature
         self.output_key = output_key
@@ -255,12 +255,10 @@ def hub_backbone(handle: str, input_shape: Optional[Sequence[int]] = None,
     saved = layer.input_spec_shape()
     if input_shape is None:
         if saved is None or any(d is None for d in saved):
-            raise ValueError(f"hub:{handle} records input shape {saved} (None = unknown): pass "
-                             "input_shape=...")
+            raise ValueError(f"hub:{handle}: `input_shape` must be given: the SavedModel records "
+                             f"input shape {saved} (None = unknown). Received: input_shape=None")
         input_shape = saved
-    elif saved is not None and (len(saved) != len(input_shape) or any(
-            s is not None and s != d for s, d in zip(saved, input_shape))):
-        raise ValueError(f"hub:{handle} takes inputs of shape {saved} (None = any); got "
-                         f"input_shape={tuple(input_shape)}")
+    elif saved is not None:
+        check_shape_fits(input_shape, saved, "input_shape", owner=f"hub:{handle}")
     inputs = keras.Input(shape=tuple(input_shape), name="inputs")
     return keras.Model(inputs, layer(inputs), name=name or "hub")

@@ -30,13 +30,12 @@ def lenet(input_shape: Sequence[int], filters: Sequence[int] = (32, 64), feature
     shape = tuple(input_shape)
     inputs = keras.Input(shape=shape, name="inputs")
     x = inputs
-    if len(shape) == 1:
-        side = int(round(shape[0] ** 0.5))
-        if side * side != shape[0]:
-            raise ValueError(f"lenet needs (h, w, c) or a flat square input, got input_shape={shape}")
+    side = int(round(shape[0] ** 0.5)) if len(shape) == 1 else None
+    if len(shape) not in (1, 3) or (side is not None and side * side != shape[0]):
+        raise ValueError("lenet: `input_shape` must be (h, w, c) or a flat square input. "
+                         f"Received: input_shape={shape}")
+    if side is not None:
         x = keras.layers.Reshape((side, side, 1), name="to_image")(x)
-    elif len(shape) != 3:
-        raise ValueError(f"lenet needs (h, w, c) or a flat square input, got input_shape={shape}")
     for i, f in enumerate(filters):
         x = keras.layers.Conv2D(f, 3, padding="same", name=f"conv_{i}")(x)
         if batch_norm:

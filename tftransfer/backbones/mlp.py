@@ -7,6 +7,7 @@ from typing import Sequence
 
 import keras
 
+from tftransfer._checks import check_units
 from tftransfer.backbones.registry import BACKBONES
 
 
@@ -26,9 +27,7 @@ def mlp(input_shape: Sequence[int], units: Sequence[int] = (128, 64), activation
             not forgotten the initial variance after a small-data run's few hundred steps).
         name: Model name.
     """
-    units = tuple(units)
-    if not units or any((not isinstance(u, int)) or u < 1 for u in units):
-        raise ValueError(f"units must be a non-empty sequence of positive ints, got {units!r}")
+    units = check_units(units, "units", allow_empty=False, owner="mlp")
     inputs = keras.Input(shape=tuple(input_shape), name="inputs")
     x = inputs
     if len(input_shape) > 1:

@@ -11,6 +11,7 @@ from typing import Callable, Dict, Sequence, Tuple
 
 import keras
 
+from tftransfer._checks import check_instance, check_units
 from tftransfer.registry import Registry
 
 BACKBONES: Registry = Registry("backbone")
@@ -34,11 +35,13 @@ def register_prefix(prefix: str, placeholder: str):
         ... def file_backbone(path, input_shape=None, **options): ...
     """
     if not isinstance(prefix, str) or not prefix or ":" in prefix:
-        raise ValueError(f"backbone prefix must be a non-empty string without ':', got {prefix!r}")
+        raise ValueError("register_prefix: `prefix` must be a non-empty string without ':'. "
+                         f"Received: prefix={prefix!r}")
 
     def _add(factory):
         if prefix in _PREFIXES or prefix in BACKBONES:
-            raise ValueError(f"backbone prefix {prefix!r} is already registered")
+            raise ValueError("register_prefix: `prefix` must not be registered yet. "
+                             f"Received: prefix={prefix!r}, already registered")
         _PREFIXES[prefix] = (factory, placeholder)
         return factory
 
@@ -51,13 +54,14 @@ def prefixes() -> list[str]:
 
 
 def _split(spec) -> Tuple[str, str | None]:
-    if not isinstance(spec, str):
-        raise TypeError(f"backbone spec must be a string, got {type(spec).__name__}")
+    check_instance(spec, "spec", str,
+                   expected="a string (a backbone name or '<prefix>:<argument>')")
     prefix, sep, argument = spec.partition(":")
     if sep and prefix in _PREFIXES:
         if not argument:
-            raise ValueError(f"backbone spec {spec!r} lacks its argument; expected "
-                             f"{prefix}:{_PREFIXES[prefix][1]}")
+            raise ValueError(f"`spec` must give the argument after '{prefix}:' "
+                             f"({prefix}:{_PREFIXES[prefix][1]}). Received: spec={spec!r}, which "
+                             "lacks its argument")
         return prefix, argument
     if spec in BACKBONES:
         return spec, None
@@ -98,13 +102,13 @@ def get(spec: str, input_shape: Sequence[int] | None = None, **options) -> keras
     name, argument = _split(spec)
     shape = None
     if input_shape is not None:
-        shape = tuple(input_shape)
-        if not shape or any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in shape):
-            raise ValueError(f"input_shape must be a tuple of positive ints, got {input_shape!r}")
+        shape = check_units(tuple(input_shape), "input_shape", allow_empty=False,
+                            owner="backbones.get")
     if argument is not None:
         return _PREFIXES[name][0](argument, shape, **options)
     if shape is None:
-        raise ValueError(f"backbone {spec!r} needs input_shape, e.g. input_shape=(64,)")
+        raise ValueError(f"backbones.get: `input_shape` must be given for backbone {spec!r}, "
+                         "e.g. input_shape=(64,). Received: input_shape=None")
     return BACKBONES.get(name)(shape, **options)
 
 
