@@ -181,7 +181,8 @@ def published_markdown(published: Dict[str, Dict[str, float]], tasks: Sequence[s
     The average is the published one when every task of the benchmark ran, else the mean of
     the published values of the tasks shown (blank when some are missing).
     """
-    lines = [f"### Published ({source})", "",
+    heading = "Published" if "et al." in source else "Reference rows"
+    lines = [f"### {heading} ({source})", "",
              "| method | " + " | ".join(tasks) + " | average |", "|" + "---|" * (len(tasks) + 2)]
     for method, row in published.items():
         shown = [row[t] for t in tasks if t in row]

@@ -53,6 +53,7 @@ def summary_table(frame: pd.DataFrame, metric: str = "target_accuracy") -> pd.Da
         for task in means.columns:
             m, s = means.loc[label, task], stds.loc[label, task]
             table.loc[label, task] = "" if pd.isna(m) else f"{m:.1f} ± {s:.1f}"
+    table = table[list(dict.fromkeys(frame["task"]))]  # tasks in the order the runs came
     table["average"] = [f"{per_seed.mean()[l]:.1f} ± {per_seed.std(ddof=0)[l]:.1f}" for l in means.index]
     order = list(dict.fromkeys(frame["label"]))
     return table.loc[[l for l in order if l in table.index]].rename_axis("method")

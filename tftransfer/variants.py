@@ -1,16 +1,17 @@
 """Named variants: the rows of result tables, as `RunConfig` fields.
 
 Every registered method is a variant of its own name (and any composition "a+b" of paired
-methods). The others combine a method with a pipeline step: a shallow feature map fitted on
-both domains' inputs (`tftransfer.transforms`), or importance weights on the source loss
-(`tftransfer.instance`).
+methods), and so is every shallow classifier (`tftransfer.shallow`: JDA, BDA, MEDA, EasyTL,
+GFK, a map + a classical head). The others combine a method with a pipeline step: a shallow
+feature map fitted on both domains' inputs (`tftransfer.transforms`), or importance weights
+on the source loss (`tftransfer.instance`).
 """
 
 from __future__ import annotations
 
 from typing import Dict, List
 
-from tftransfer import methods
+from tftransfer import methods, shallow
 
 #: Variants that are a registered method plus a transform or a weighting.
 PIPELINES: Dict[str, dict] = {
@@ -30,13 +31,20 @@ FEW_TARGET_LABELS = 3
 
 
 def names() -> List[str]:
-    """Every variant name: the registered methods, then the pipelines."""
-    return [*methods.names(), *PIPELINES]
+    """Every variant name: the registered methods, the pipelines, the shallow classifiers."""
+    return [*methods.names(), *PIPELINES, *shallow.names()]
+
+
+def is_shallow(name: str) -> bool:
+    """Whether variant `name` is a shallow classifier (fitted on arrays, no Keras model)."""
+    return name not in methods.METHODS and name not in PIPELINES and name in shallow.SHALLOW_METHODS
 
 
 def unsupervised() -> List[str]:
-    """The variants that read no target label (the adaptation methods and source_only)."""
-    return [name for name in names() if methods.get(fields(name)["method"]).target_labels == "none"]
+    """The variants that read no target label (the adaptation methods, source_only and the
+    shallow classifiers)."""
+    return [name for name in names()
+            if is_shallow(name) or methods.get(fields(name)["method"]).target_labels == "none"]
 
 
 def fields(name: str) -> dict:
@@ -47,6 +55,8 @@ def fields(name: str) -> dict:
     """
     if name in PIPELINES:
         spec = dict(PIPELINES[name])
+    elif is_shallow(name):
+        return {"method": name, "variant": name}
     else:
         try:
             methods.get(name)

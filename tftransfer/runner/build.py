@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict
 
-from tftransfer import backbones, methods, selection, transforms
+from tftransfer import backbones, methods, selection, shallow, transforms
 from tftransfer.config import RunConfig
 from tftransfer.data import datasets
 from tftransfer.distribute import STRATEGIES
@@ -16,12 +16,21 @@ from tftransfer.training import steps_per_training_epoch
 
 @dataclass(frozen=True)
 class ResolvedConfig:
-    """A config with its names resolved: the method, its recipe and its model options."""
+    """A config with its names resolved: the method, its recipe and its model options.
+
+    For a shallow classifier (`tftransfer.shallow`) `method` and `recipe` are None and
+    `shallow` is True: it is fitted on arrays, with no Keras model.
+    """
 
     config: RunConfig
-    method: Method
-    recipe: Recipe
+    method: Method | None
+    recipe: Recipe | None
     method_options: Dict[str, Any]
+    shallow: bool = False
+
+    @property
+    def target_labels(self) -> str:
+        return "none" if self.shallow else self.method.target_labels
 
 
 def resolve(config: RunConfig) -> ResolvedConfig:
@@ -36,6 +45,9 @@ def resolve(config: RunConfig) -> ResolvedConfig:
             are listed).
     """
     config.validate()
+    if config.method not in methods.METHODS and "+" not in config.method and \
+            config.method in shallow.SHALLOW_METHODS:
+        return _resolve_shallow(config)
     method = methods.get(config.method)
     backbones.check_spec(config.backbone)
     datasets.get(config.dataset)
@@ -47,11 +59,7 @@ def resolve(config: RunConfig) -> ResolvedConfig:
     if config.strategy not in STRATEGIES:
         raise ValueError(f"Unknown strategy {config.strategy!r}. Valid strategies: "
                          f"{', '.join(STRATEGIES)}")
-    for name in config.validators:
-        selection.get(name)
-        if selection.is_oracle(name):
-            raise ValueError(f"validators are honest scores stored with a run; {name!r} reads target "
-                             "labels (target accuracy is reported anyway)")
+    _check_validators(config)
     recipe = method.recipe.updated(config.recipe)
     options = dict(config.method_options)
     method.split_options(options)
@@ -62,6 +70,27 @@ def resolve(config: RunConfig) -> ResolvedConfig:
             and backbones.is_pretrained(config.backbone, config.backbone_options)):
         options["backbone_lr_multiplier"] = recipe.pretrained_backbone_lr_multiplier
     return ResolvedConfig(config, method, recipe, options)
+
+
+def _resolve_shallow(config: RunConfig) -> ResolvedConfig:
+    datasets.get(config.dataset)
+    _check_validators(config)
+    if config.transform is not None or config.importance_weighting is not None or config.recipe:
+        raise ValueError(f"shallow method {config.method!r} takes no transform, importance "
+                         "weighting or recipe: those are part of the shallow methods themselves "
+                         f"(e.g. 'coral_svm'). Received: transform={config.transform!r}, "
+                         f"importance_weighting={config.importance_weighting!r}, "
+                         f"recipe={dict(config.recipe)!r}")
+    shallow.get(config.method, **dict(config.method_options))  # unknown options are errors
+    return ResolvedConfig(config, None, None, dict(config.method_options), shallow=True)
+
+
+def _check_validators(config: RunConfig) -> None:
+    for name in config.validators:
+        selection.get(name)
+        if selection.is_oracle(name):
+            raise ValueError(f"validators are honest scores stored with a run; {name!r} reads target "
+                             "labels (target accuracy is reported anyway)")
 
 
 def load_task(config: RunConfig, task=None):

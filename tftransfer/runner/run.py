@@ -17,6 +17,7 @@ from tftransfer.reproducibility import set_seed
 from tftransfer.runner.build import ResolvedConfig, build_model, importance_weights, load_task, resolve
 from tftransfer.runner.record import make_record
 from tftransfer.runner.reuse import COMPILED, architecture_key
+from tftransfer.runner.shallow_run import empty_history, evaluate_shallow, train_shallow
 from tftransfer.runner.store import RunStore
 from tftransfer.training import accuracy, fit_task
 
@@ -144,15 +145,29 @@ def train_and_evaluate(config: RunConfig, strategy=None, verbose=0, task=None,
     tracing and graph optimisation, ~0 when a compiled model was reused) and
     `evaluate_seconds` (accuracies and validators). See `train` for the arguments.
     """
+    resolved = resolve(config)
+    if resolved.shallow:
+        return _train_and_evaluate_shallow(config, task)
     model, task, frame, phases = _timed_train(config, strategy, verbose, task, reuse_compiled)
     start = time.perf_counter()
-    metrics = evaluate_run(model, task, config, resolve(config).method.target_labels, frame,
+    metrics = evaluate_run(model, task, config, resolved.target_labels, frame,
                            phases["train_seconds"])
     epochs = frame["epoch_seconds"].to_numpy()
     trace = float(epochs[0] - np.median(epochs[1:])) if len(epochs) > 1 else math.nan
     metrics.update(phases, trace_seconds=max(trace, 0.0),
                    evaluate_seconds=time.perf_counter() - start)
     return make_record(config, "done", **metrics), frame
+
+
+def _train_and_evaluate_shallow(config: RunConfig, task=None):
+    set_seed(config.seed, deterministic=config.deterministic)
+    start = time.perf_counter()
+    task = load_task(config, task)
+    loaded = time.perf_counter()
+    estimator, seconds = train_shallow(config, task)
+    metrics = evaluate_shallow(estimator, task, config, seconds)
+    return make_record(config, "done", **metrics, load_seconds=loaded - start, build_seconds=0.0,
+                       trace_seconds=0.0), empty_history()
 
 
 def run(config: RunConfig, out_dir, strategy=None, verbose=0) -> dict:

@@ -133,6 +133,20 @@ class ModelOutputs:
         self.batch_size = check_int(batch_size, "batch_size", minimum=1, owner="ModelOutputs")
         self._cache: Dict[str, DomainOutputs] = {}
 
+    @classmethod
+    def from_outputs(cls, task: TransferTask, outputs: Dict[str, DomainOutputs]) -> "ModelOutputs":
+        """Outputs computed elsewhere (e.g. a shallow classifier's class scores and embedding,
+        per split): every split of `SPLITS` a validator reads must be given."""
+        check_instance(task, "task", TransferTask, owner="ModelOutputs")
+        missing = sorted(set(SPLITS) - set(outputs))
+        if missing:
+            raise ValueError(f"ModelOutputs.from_outputs: `outputs` must hold every split. "
+                             f"Received: no {', '.join(missing)}")
+        self = cls.__new__(cls)
+        self.model, self.task, self.batch_size = None, task, 0
+        self._cache = dict(outputs)
+        return self
+
     def __getitem__(self, split: str) -> DomainOutputs:
         if split not in SPLITS:
             raise KeyError(f"Unknown split {split!r}. Valid splits: {', '.join(SPLITS)}")

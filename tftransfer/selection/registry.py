@@ -64,7 +64,7 @@ def score_all(model, task, validators: Optional[Iterable] = None, *, seed: int =
     """Scores `model` with several validators on one forward pass per split.
 
     Args:
-        model: The model.
+        model: The model, or its outputs already computed (`ModelOutputs`).
         task: The `TransferTask`.
         validators: Names or `Validator` instances; default every honest validator (and the
             oracle too when `include_oracle`).
@@ -76,7 +76,8 @@ def score_all(model, task, validators: Optional[Iterable] = None, *, seed: int =
         {validator name: score}, higher better for each.
     """
     items = names(include_oracle=include_oracle) if validators is None else list(validators)
-    outputs = ModelOutputs(model, task, batch_size=batch_size)
+    outputs = model if isinstance(model, ModelOutputs) else ModelOutputs(model, task,
+                                                                           batch_size=batch_size)
     result = {}
     for item in items:
         validator = _as_validator(item)

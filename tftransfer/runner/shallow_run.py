@@ -1,0 +1,74 @@
+"""Runs of the shallow classifiers (`tftransfer.shallow`): fit on arrays, no Keras model."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pandas as pd
+
+from tftransfer import selection, shallow
+from tftransfer.blas import one_blas_thread
+from tftransfer.config import RunConfig
+from tftransfer.selection._outputs import DomainOutputs, ModelOutputs
+
+#: Which side of the map each task split is on.
+_DOMAIN_OF = {"source_train": "source", "source_val": "source", "target_train": "target",
+              "target_test": "target"}
+
+
+def _flat(x) -> np.ndarray:
+    return np.asarray(x, dtype=np.float64).reshape(len(x), -1)
+
+
+def train_shallow(config: RunConfig, task):
+    """Fits `config.method` (a shallow classifier) on the task; returns (estimator, seconds).
+
+    The estimator sees the labelled source training split and the unlabelled target
+    training inputs, never a target label. `config.seed` seeds it where it draws.
+    """
+    estimator = shallow.get(config.method, **dict(config.method_options))
+    if "random_state" in estimator.get_params():
+        estimator.set_params(random_state=config.seed)
+    start = time.perf_counter()
+    with one_blas_thread():
+        estimator.fit(_flat(task.source_train.x), task.source_train.y, _flat(task.target_train.x))
+    return estimator, time.perf_counter() - start
+
+
+def outputs_of(estimator, task) -> ModelOutputs:
+    """The estimator's class scores (as logits) and embedding on every split, for validators."""
+    outputs = {}
+    for split, domain in _DOMAIN_OF.items():
+        part = getattr(task, split)
+        x = _flat(part.x)
+        scores = estimator.predict_scores(x, domain=domain)
+        features = (estimator.transform_source(x) if domain == "source"
+                    else estimator.transform_target(x))
+        outputs[split] = DomainOutputs(split, np.asarray(scores, np.float64),
+                                       np.asarray(features, np.float64), part.y)
+    return ModelOutputs.from_outputs(task, outputs)
+
+
+def evaluate_shallow(estimator, task, config: RunConfig, train_seconds: float) -> dict:
+    """The metrics of a fitted shallow run, in the record schema of deep runs."""
+    start = time.perf_counter()
+    with one_blas_thread():
+        target = estimator.predict(_flat(task.target_test.x), domain="target")
+        source = estimator.predict(_flat(task.source_val.x), domain="source")
+        metrics = {"target_labels": "none",
+                   "target_accuracy": float(np.mean(target == task.target_test.y)),
+                   "source_val_accuracy": float(np.mean(source == task.source_val.y)),
+                   "final_loss": math.nan, "train_seconds": train_seconds, "replicas": 1}
+        if config.validators:
+            scores = selection.score_all(outputs_of(estimator, task), task, config.validators,
+                                         seed=config.seed)
+            metrics.update({f"score_{name}": value for name, value in scores.items()})
+    metrics["evaluate_seconds"] = time.perf_counter() - start
+    return metrics
+
+
+def empty_history() -> pd.DataFrame:
+    """A shallow fit has no epochs: an empty history with the `epoch` column."""
+    return pd.DataFrame({"epoch": []})
