@@ -8,11 +8,11 @@ for a `GradientReversal` layer in a model of your own, or for a custom schedule 
 
 from __future__ import annotations
 
-import math
 from typing import Callable, Union
 
 import keras
 
+from tftransfer._checks import check_float, check_non_negative
 from tftransfer.schedules import LAMBDA_SCHEDULES as SCHEDULES
 from tftransfer.schedules import dann_ramp as dann_schedule
 
@@ -37,11 +37,9 @@ class LambdaScheduler(keras.callbacks.Callback):
         if not callable(schedule) and schedule not in SCHEDULES:
             raise ValueError(f"Unknown lambda schedule {schedule!r}. Valid schedules: "
                              f"{', '.join(SCHEDULES)} or a callable")
-        if not math.isfinite(lambda_max) or lambda_max < 0:
-            raise ValueError(f"lambda_max must be a finite number >= 0, got {lambda_max!r}")
         self.schedule = schedule
-        self.lambda_max = float(lambda_max)
-        self.gamma = float(gamma)
+        self.lambda_max = check_non_negative(lambda_max, "lambda_max", owner="LambdaScheduler")
+        self.gamma = check_float(gamma, "gamma", owner="LambdaScheduler")
         self.variable = variable
         self._epoch = 0
         self._total_steps = 1

@@ -47,8 +47,8 @@ def tf_config_workers() -> int:
     try:
         cluster = json.loads(raw).get("cluster", {})
     except (ValueError, AttributeError) as error:
-        raise ValueError(f"TF_CONFIG must be a JSON object with 'cluster' and 'task', got {raw!r}"
-                         f" ({error})") from None
+        raise ValueError("The environment variable TF_CONFIG must be a JSON object with "
+                         f"'cluster' and 'task'. Received: TF_CONFIG={raw!r} ({error})") from None
     return len(cluster.get("chief", [])) + len(cluster.get("worker", []))
 
 

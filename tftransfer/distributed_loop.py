@@ -25,12 +25,13 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tftransfer._checks import check_instance
+
 __all__ = ["fit", "evaluate"]
 
 
 def _distribute(strategy, data: tf.data.Dataset):
-    if not isinstance(data, tf.data.Dataset):
-        raise TypeError(f"multi-worker training takes a tf.data.Dataset, got {type(data).__name__}")
+    check_instance(data, "data", tf.data.Dataset, owner="multi-worker training")
     options = tf.data.Options()
     # DATA, not FILE: the engine's pipelines are built from in-memory arrays, identical on
     # every worker; each worker keeps its replicas' slices of every global batch.
@@ -43,11 +44,12 @@ def _check_global_batch(data: tf.data.Dataset, replicas: int) -> None:
     for spec in tf.nest.flatten(data.element_spec):
         size = spec.shape[0] if spec.shape.rank else None
         if size is None:
-            raise ValueError("multi-worker training needs batches of a fixed size (batch with "
-                             f"drop_remainder=True); got element spec {data.element_spec}")
+            raise ValueError("multi-worker training: `data` must yield batches of a fixed size "
+                             "(batch with drop_remainder=True). "
+                             f"Received: element spec {data.element_spec}")
         if size % replicas:
-            raise ValueError(f"the global batch size must be a multiple of the {replicas} "
-                             f"replicas, got batches of {size}")
+            raise ValueError("multi-worker training: the global batch size must be a multiple "
+                             f"of the {replicas} replicas. Received: batches of {size}")
 
 
 def _to_floats(logs: dict) -> dict:
@@ -74,7 +76,8 @@ def fit(model: keras.Model, data: tf.data.Dataset, *, epochs: int, steps_per_epo
         The `keras.callbacks.History` (also `model.history`), of Python floats.
     """
     if not model.compiled:
-        raise ValueError("the model must be compiled before training; call model.compile(...)")
+        raise ValueError("multi-worker training: `model` must be compiled before training "
+                         "(call model.compile(...)). Received: an uncompiled model")
     strategy = model.distribute_strategy
     _check_global_batch(data, strategy.num_replicas_in_sync)
     with strategy.scope():
@@ -133,8 +136,7 @@ def evaluate(model: keras.Model, data: tf.data.Dataset) -> dict:
     Every replica runs `test_step` on each whole batch (the dataset is not sharded), so every
     replica ends with the metrics of the full dataset, exactly as on a single device.
     """
-    if not isinstance(data, tf.data.Dataset):
-        raise TypeError(f"multi-worker evaluation takes a tf.data.Dataset, got {type(data).__name__}")
+    check_instance(data, "data", tf.data.Dataset, owner="multi-worker evaluation")
     return _evaluate(model, data, _make_test_function(model))
 
 
