@@ -310,8 +310,8 @@ def _parse_task_name(name) -> Tuple[str, str]:
     parts = [p.strip() for p in name.split("->")]
     if len(parts) != 2 or not all(parts):
         raise ValueError(
-            f"Task name must look like 'SOURCE->TARGET', got {name!r}. "
-            f"Standard tasks: {', '.join(_STANDARD_TASKS)}"
+            f"load_task: `name` must look like 'SOURCE->TARGET' (standard tasks: "
+            f"{', '.join(_STANDARD_TASKS)}). Received: name={name!r}"
         )
     source, target = parts
     source_builder = _get_builder(source, f" (source of task {name!r})")

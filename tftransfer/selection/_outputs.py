@@ -43,15 +43,16 @@ class DomainOutputs:
     def require_features(self, owner: str) -> np.ndarray:
         if self.features is None:
             raise TypeError(
-                f"{owner} needs the model's features: pass a model with `embed` "
-                "and `classifier` (a tftransfer DomainAdaptationModel), got a model without "
-                "a feature extractor."
+                f"{owner} needs the model's features: `model` must have `embed` and "
+                "`classifier` (a tftransfer DomainAdaptationModel). Received: a model without "
+                "a feature extractor"
             )
         return self.features
 
     def require_labels(self, owner: str) -> np.ndarray:
         if self.y is None:
-            raise ValueError(f"{owner} needs labels on {self.name}, got an unlabelled domain.")
+            raise ValueError(f"{owner} needs labels on {self.name}: the split must be labelled. "
+                             "Received: an unlabelled domain")
         return self.y
 
 
