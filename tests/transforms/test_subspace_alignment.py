@@ -4,22 +4,8 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+from helpers import rotated_shifted_task
 from tftransfer.transforms import SubspaceAlignment
-
-
-def rotated_shifted_task(seed, n=200, degrees=20.0, shift=4.0):
-    """Two 2-D classes; the target is rotated by `degrees` and shifted along the 2nd axis."""
-    rng = np.random.default_rng(seed)
-
-    def draw():
-        y = rng.integers(0, 2, n)
-        means = np.where(y[:, None] == 1, [2.0, 1.5], [-2.0, -1.5])
-        return means + rng.normal(0, 0.7, (n, 2)), y
-
-    (xs, ys), (xt, yt) = draw(), draw()
-    a = np.deg2rad(degrees)
-    rotation = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    return xs, ys, xt @ rotation.T + [0.0, shift], yt
 
 
 def test_identical_domains_give_the_same_embedding(rng):
