@@ -8,8 +8,8 @@ from tftransfer.transforms import GFK
 
 
 def integrated_geodesic(ps, pt, nodes=60):
-    """∫₀¹ Φ(t)Φ(t)ᵀ dt by Gauss-Legendre, Φ from the Grassmann geodesic of Edelman,
-    Arias & Smith (1998): (I − PsPsᵀ) Pt (PsᵀPt)⁻¹ = Q tan(Θ) Vᵀ, Φ(t) = Ps V cos(tΘ) + Q sin(tΘ)."""
+    """∫₀¹ Φ(t)Φ(t)ᵀ dt by Gauss-Legendre, Φ the Grassmann geodesic of Edelman, Arias &
+    Smith (1998): (I − PsPsᵀ) Pt (PsᵀPt)⁻¹ = Q tan(Θ) Vᵀ, Φ(t) = Ps V cos(tΘ) + Q sin(tΘ)."""
     q, tangent, vt = np.linalg.svd(
         (np.eye(len(ps)) - ps @ ps.T) @ pt @ np.linalg.inv(ps.T @ pt), full_matrices=False)
     theta = np.arctan(tangent)
