@@ -28,7 +28,11 @@ class ShallowClassifier(BaseEstimator):
       labels (normally 0..C-1) and `n_classes_` their number, at least 2.
     - `predict_scores(X, domain="target")`: (n, n_classes_) float64 class scores, higher
       = more likely, columns in the order of `classes_`. What a score is depends on the
-      method and head (see each class); validators and `auto` read them.
+      method and head (see each class); validators and `auto` read them. Heads: "1nn"
+      −(distance to the nearest source sample of the class), "svm" / "svc" decision
+      values, "logreg" log-probabilities (softmax gives its probabilities); MEDA its
+      regression outputs f_c(x) (fitted to one-hot source labels); EasyTL its assignment
+      M (rows sum to 1). Only "logreg" is calibrated; the others are monotone scores.
     - `predict(X, domain="target")`: `classes_[argmax(predict_scores(X, domain))]`
       (ties go to the first class).
     - `transform_source(X)` / `transform_target(X)`: the learnt embedding of samples of

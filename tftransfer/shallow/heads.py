@@ -64,7 +64,8 @@ class LinearHead:
       one-vs-rest-shaped decision values (votes plus a confidence). Training is
       O(n²)-O(n³): meant for a few thousand samples.
     - "logreg": `LogisticRegression(C=C, max_iter=1000)` (L-BFGS, multinomial); scores
-      are class probabilities.
+      are log class probabilities (`predict_log_proba`), so softmax(scores) is exactly
+      the model's probabilities, as for logits.
 
     All are fitted on one BLAS thread (`tftransfer.blas.one_blas_thread`); a
     ConvergenceWarning at the iteration cap is kept quiet, since the last iterate is a
@@ -96,7 +97,7 @@ class LinearHead:
             if values.ndim == 1:  # binary: one signed margin, positive for classes_[1]
                 values = np.stack([-values, values], axis=1)
         else:
-            values = self._model.predict_proba(z)
+            values = self._model.predict_log_proba(z)
         out[:, self._model.classes_] = values
         return out
 

@@ -27,7 +27,7 @@ class TransformThenHead(ShallowClassifier):
     The heads (`tftransfer.shallow.heads`): "1nn" (1-nearest neighbour; scores are minus
     the distance to the nearest source sample of each class), "svm" (`LinearSVC`, C =
     `head_C`; decision values), "svc" (`SVC(kernel="linear")`, C = `head_C`; decision
-    values), "logreg" (`LogisticRegression`, C = `head_C`; probabilities).
+    values), "logreg" (`LogisticRegression`, C = `head_C`; log-probabilities).
 
     Args:
         transform_name: A registered transform name, or None for the raw features.
