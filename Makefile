@@ -24,6 +24,20 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/speed_dann.py
 
+# The peers benchmark (ADAPT, PyTorch) in its own venv: the `bench` extra must not enter .venv.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): setup.cfg pyproject.toml
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e ".[bench]"
+	touch $(BENCH_STAMP)
+
+.PHONY: bench-peers
+bench-peers: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -W ignore benchmarks/peers.py all --json results/peers.json
+
 # Distributed KerasTuner search on this machine: a chief (the oracle) and 2 workers
 # (the trials); the chief then trains the selected configuration. See docs/distributed.md.
 tune-cluster: $(STAMP)
