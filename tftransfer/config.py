@@ -26,7 +26,10 @@ class RunConfig:
         method: A registered method name (`tftransfer.methods.names()`).
         dataset: A registered dataset loader (`tftransfer.data.datasets.names()`).
         seed: Seed of the run (weights, shuffling, which target labels are revealed).
-        epochs: Passes over the larger domain.
+        epochs: Training epochs.
+        steps_per_epoch: Optimizer steps per epoch; None: one pass over the larger domain.
+            A fixed count gives small and large tasks the same budget (the reference code's
+            iterations per epoch).
         batch_size: GLOBAL batch size per domain (split across replicas).
         backbone: A backbone spec (`tftransfer.backbones.get`: a name such as "mlp" or a
             prefixed spec such as "file:<path>"); `backbone_options` go to its factory.
@@ -56,6 +59,7 @@ class RunConfig:
     dataset: str = "builtin"
     seed: int = 0
     epochs: int = 20
+    steps_per_epoch: Optional[int] = None
     batch_size: int = 64
     backbone: str = "mlp"
     backbone_options: Mapping[str, Any] = field(default_factory=dict)
@@ -88,6 +92,7 @@ class RunConfig:
             raise ValueError(f"{owner}: `task` must be named 'SOURCE->TARGET'. Received: task={self.task!r}")
         check_int(self.seed, "seed", minimum=0, owner=owner)
         check_int(self.epochs, "epochs", minimum=1, owner=owner)
+        check_int(self.steps_per_epoch, "steps_per_epoch", minimum=1, allow_none=True, owner=owner)
         check_int(self.batch_size, "batch_size", minimum=1, owner=owner)
         check_int(self.target_labels_per_class, "target_labels_per_class", minimum=0, owner=owner)
         for name in ("backbone_options", "method_options", "recipe", "transform_options",

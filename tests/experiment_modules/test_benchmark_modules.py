@@ -14,9 +14,11 @@ needs_data = pytest.mark.skipif(default_data_dir() is None,
 @needs_data
 @pytest.mark.slow
 @pytest.mark.parametrize("module,task,methods", [
-    ("office_caltech_surf", "W->D", "source_only,coral,sa,tca,iw_dc,iw_kmm,cdan_e,mdd"),
+    ("office_caltech_surf", "W->D", "source_only,coral,sa,tca,iw_dc,iw_kmm,cdan_e,mdd,jda,meda"),
     ("mnist_usps", "U->M", "dan"),
     ("decaf", "D->W", "source_only,deep_coral"),
+    ("reuters", "place->org", "source_only,dann,coral,iw_dc,nn1"),
+    ("msrc_voc", "VOC->MSRC", "source_only,cdan_mcc,easytl"),
 ])
 def test_quick_mode(module, task, methods, tmp_path):
     import importlib
@@ -27,10 +29,28 @@ def test_quick_mode(module, task, methods, tmp_path):
     frame = pd.read_csv(tmp_path / "results.csv")
     assert sorted(frame["method"]) == sorted(methods.split(","))
     assert frame["target_accuracy"].between(0, 1).all()
-    assert "### Published" in text and "Wang et al." in text
+    if module in ("office_caltech_surf", "mnist_usps", "decaf"):
+        assert "### Published" in text and "Wang et al." in text
+    else:  # no published table: the baselines checked in the data README
+        assert "### Reference rows" in text and "checked" in text
     if module == "decaf":  # the published protocol: rows scaled to unit L2 norm
         configs = [json.loads(p.read_text()) for p in tmp_path.glob("runs/*/config.json")]
         assert configs and all(c["data_options"]["l2_normalize"] for c in configs)
+
+
+@needs_data
+@pytest.mark.slow
+def test_auto_row_with_its_decision(tmp_path):
+    from experiments import office_caltech_surf
+
+    office_caltech_surf.main(["--tasks", "W->D", "--methods", "auto", "--seeds", "1", "--epochs", "1",
+                              "--out", str(tmp_path)])
+    frame = pd.read_csv(tmp_path / "results.csv")
+    auto_rows = frame[frame["method"] == "auto"]
+    assert len(auto_rows) == 1 and auto_rows["auto_pick"].iloc[0] in set(frame["method"])
+    decisions = json.loads((tmp_path / "auto.json").read_text())["decisions"]
+    assert decisions[0]["pick"] == auto_rows["auto_pick"].iloc[0]
+    assert {c["candidate"] for c in decisions[0]["candidates"]} >= {"source_only", "dann", "mcc"}
 
 
 def test_missing_data_dir_is_a_clear_error(tmp_path):

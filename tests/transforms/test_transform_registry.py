@@ -9,7 +9,7 @@ from tftransfer.transforms import CORAL, TCA, TRANSFORMS, SubspaceAlignment
 
 
 def test_names_and_classes():
-    assert transforms.names() == ["coral", "sa", "tca"]
+    assert transforms.names() == ["coral", "sa", "tca", "gfk"]
     assert TRANSFORMS.get("sa") is SubspaceAlignment
 
 

@@ -123,8 +123,8 @@ def build_model(config: RunConfig, task, resolved: ResolvedConfig | None = None)
                                       **dict(config.backbone_options))
     model = resolved.method(feature_extractor, num_classes=task.num_classes,
                             **resolved.method_options)
-    steps = config.epochs * steps_per_training_epoch(
-        resolved.method.protocol, task, config.batch_size, config.target_labels_per_class, model)
+    steps = config.epochs * (config.steps_per_epoch or steps_per_training_epoch(
+        resolved.method.protocol, task, config.batch_size, config.target_labels_per_class, model))
     # XLA: Keras turns it off under op determinism and under tf.distribute on its own.
     model.compile(optimizer=resolved.recipe.build_optimizer(steps), jit_compile="auto")
     model.build((None,) + tuple(task.input_shape))

@@ -65,7 +65,7 @@ def fit_config(model, config: RunConfig, task, callbacks=(), verbose=0,
     history = fit_task(model, task, protocol=resolved.method.protocol, epochs=config.epochs,
                        batch_size=config.batch_size, seed=config.seed,
                        target_labels_per_class=config.target_labels_per_class,
-                       source_weights=source_weights,
+                       source_weights=source_weights, steps_per_epoch=config.steps_per_epoch,
                        callbacks=[keras.callbacks.TerminateOnNaN(), timer, *callbacks],
                        verbose=verbose)
     train_seconds = time.perf_counter() - start

@@ -42,7 +42,8 @@ def steps_per_training_epoch(protocol: str, task: TransferTask, batch_size: int,
 
 def fit_task(model: DomainAdaptationModel, task: TransferTask, *, epochs: int, batch_size: int,
              seed: int, protocol: Optional[str] = None, target_labels_per_class: int = 0,
-             source_weights=None, callbacks=None, verbose=0) -> keras.callbacks.History:
+             source_weights=None, callbacks=None, verbose=0,
+             steps_per_epoch: Optional[int] = None) -> keras.callbacks.History:
     """Trains a compiled `model` on `task` with the data its protocol calls for.
 
     Protocols (`tftransfer.methods.method.PROTOCOLS`):
@@ -56,7 +57,9 @@ def fit_task(model: DomainAdaptationModel, task: TransferTask, *, epochs: int, b
         (`FineTuner`).
     Every protocol validates on the source validation split; target test labels are never
     seen here. `source_weights` (one per source training example, e.g. importance weights)
-    weight the source loss.
+    weight the source loss. `steps_per_epoch` fixes an epoch's optimizer steps (the reference
+    code's "iterations per epoch": the same budget for a small task as for a large one);
+    None: one pass over the larger domain.
 
     Returns:
         The Keras `History` of the (last) fit.
@@ -66,9 +69,11 @@ def fit_task(model: DomainAdaptationModel, task: TransferTask, *, epochs: int, b
         raise ValueError(f"Unknown protocol {protocol!r}. Valid: {', '.join(PROTOCOLS)}")
     if protocol == "finetune":
         return _fine_tune(model, task, epochs=epochs, batch_size=batch_size, seed=seed,
+                          steps_per_epoch=steps_per_epoch,
                           target_labels_per_class=target_labels_per_class,
                           source_weights=source_weights, callbacks=callbacks, verbose=verbose)
-    steps = steps_per_training_epoch(protocol, task, batch_size, target_labels_per_class)
+    steps = steps_per_epoch or steps_per_training_epoch(protocol, task, batch_size,
+                                                        target_labels_per_class)
     if protocol == "target":
         target = task.target_train
         if target.y is None:
@@ -111,7 +116,8 @@ def fit_steps(model: DomainAdaptationModel, data, steps: int, task: TransferTask
 
 
 def pretrain_on_source(model: FineTuner, task: TransferTask, *, epochs: int, batch_size: int,
-                       seed: int, source_weights=None, verbose=0) -> keras.callbacks.History:
+                       seed: int, source_weights=None, verbose=0,
+                       steps_per_epoch: Optional[int] = None) -> keras.callbacks.History:
     """Trains `model`'s backbone with a fresh head on the labelled source (every layer
     trainable), then restores its freeze depth, copies the head if asked and takes the
     backbone's weights as the L2-SP reference."""
@@ -119,7 +125,8 @@ def pretrain_on_source(model: FineTuner, task: TransferTask, *, epochs: int, bat
                                          name="source_pretraining")
     source_model.compile(optimizer=model.optimizer.__class__.from_config(model.optimizer.get_config()))
     history = fit_task(source_model, task, protocol="source", epochs=epochs, batch_size=batch_size,
-                       seed=seed, source_weights=source_weights, verbose=verbose)
+                       seed=seed, source_weights=source_weights, verbose=verbose,
+                       steps_per_epoch=steps_per_epoch)
     model.pretrain_history = history
     apply_freeze_depth(model.feature_extractor, model.freeze_depth)
     if model.reuse_source_head:
@@ -129,24 +136,27 @@ def pretrain_on_source(model: FineTuner, task: TransferTask, *, epochs: int, bat
 
 
 def _fine_tune(model: FineTuner, task: TransferTask, *, epochs, batch_size, seed,
-               target_labels_per_class, source_weights, callbacks, verbose):
+               target_labels_per_class, source_weights, callbacks, verbose, steps_per_epoch=None):
     if not isinstance(model, FineTuner):
         raise TypeError(f"the finetune protocol trains a FineTuner. Received: {type(model).__name__}")
     if target_labels_per_class < 1:
         raise ValueError("finetune trains on labelled target samples: set "
                          f"target_labels_per_class >= 1, got {target_labels_per_class}")
+    fixed_steps = steps_per_epoch
     if not model.built:
         model.build((None,) + tuple(task.input_shape))
     pretrain = epochs if model.pretrain_epochs is None else model.pretrain_epochs
     if pretrain:
         pretrain_on_source(model, task, epochs=pretrain, batch_size=batch_size, seed=seed,
-                           source_weights=source_weights, verbose=verbose)
+                           source_weights=source_weights, verbose=verbose,
+                           steps_per_epoch=fixed_steps)
     labelled = task.target_labelled_subset(target_labels_per_class, seed)
     batch = min(batch_size, labelled.n)
     data = labelled_dataset(labelled.x, labelled.y, batch_size=batch, shuffle=True, seed=seed,
                             repeat=True, drop_remainder=True)
     # A fine-tuning epoch has the step budget of a source epoch (cycling the few labels):
     # counted over 50 samples, 20 epochs would be 20 steps and barely move the model.
-    steps = model.steps_per_epoch or steps_per_epoch(task.source_train.n, labelled.n, batch_size)
+    steps = (model.steps_per_epoch or fixed_steps
+             or steps_per_epoch(task.source_train.n, labelled.n, batch_size))
     return fit_steps(model, data, steps, task, epochs=epochs, batch_size=batch_size,
                      callbacks=callbacks, verbose=verbose)

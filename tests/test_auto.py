@@ -1,0 +1,91 @@
+"""`auto`: honest picks, a fallback to source_only, and no target label read."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from tftransfer import auto
+from tftransfer.data import Domain, load_task
+
+SCORES = {"source_val_accuracy": 0.9, "score_dev": -1.0, "score_reverse_validation": 0.8}
+
+
+def _scores(**changes):
+    return {**SCORES, **changes}
+
+
+def test_a_candidate_must_win_on_every_piece_of_evidence():
+    decision = auto.decide({
+        "source_only": _scores(),
+        "dann": _scores(score_dev=-0.5, score_reverse_validation=0.7),    # DEV only
+        "mcc": _scores(score_dev=-0.7, score_reverse_validation=0.85),   # both: passes
+    })
+    assert decision.pick == "mcc"
+    assert decision.table.loc["dann", "verdict"] == "below source_only on reverse_validation"
+
+
+def test_a_tie_everywhere_is_not_evidence():
+    decision = auto.decide({"source_only": _scores(), "dan": _scores()})
+    assert decision.pick == "source_only"
+    assert decision.table.loc["dan", "verdict"].startswith("not above source_only on any of")
+
+
+def test_a_collapsed_source_classifier_is_rejected_and_source_only_kept():
+    decision = auto.decide({
+        "source_only": _scores(),
+        "dann": _scores(score_dev=-0.5, score_reverse_validation=0.9, source_val_accuracy=0.5),
+    })
+    assert decision.pick == "source_only"
+    assert "source validation accuracy 40.0 points below" in decision.table.loc["dann", "verdict"]
+    assert "no candidate passed" in decision.reason
+
+
+def test_missing_baseline_or_scores_are_clear_errors():
+    with pytest.raises(ValueError, match="needs the source_only run"):
+        auto.decide({"dann": _scores()})
+    with pytest.raises(ValueError, match="candidate 'dann' has no finite score for \\['dev'\\]"):
+        auto.decide({"source_only": _scores(), "dann": _scores(score_dev=float("nan"))})
+
+
+SMALL = {"backbone_options": {"units": [32]}, "epochs": 12, "batch_size": 32}
+
+
+def _fit(task, **kwargs):
+    return auto.fit(task, candidates=("source_only", "dann", "dan"), seed=0, **SMALL, **kwargs)
+
+
+@pytest.mark.slow
+def test_auto_picks_an_adaptation_method_where_one_clearly_helps():
+    task = load_task("moons->moons_rotated", n_samples=300)
+    result = _fit(task)
+    accuracy = {name: r["target_accuracy"] for name, r in result.records.items()}
+    assert max(accuracy["dann"], accuracy["dan"]) > accuracy["source_only"] + 0.05, accuracy
+    assert result.decision.pick in ("dann", "dan"), (result.decision.reason, accuracy)
+
+
+@pytest.mark.slow
+def test_auto_falls_back_to_source_only_when_every_candidate_is_made_to_hurt():
+    task = load_task("moons->moons_rotated", n_samples=300)
+    # Adaptation weights 100x too large: both candidates wreck their source classifier.
+    hurt = {"dann": {"lambda_": 100.0, "lambda_schedule": "constant"},
+            "dan": {"lambda_": 1000.0}}
+    result = _fit(task, candidate_options=hurt)
+    accuracy = {name: r["target_accuracy"] for name, r in result.records.items()}
+    assert all(accuracy[m] < accuracy["source_only"] for m in ("dann", "dan")), accuracy
+    assert result.decision.pick == "source_only", result.decision.table
+
+
+@pytest.mark.slow
+def test_auto_never_reads_target_labels():
+    task = load_task("moons->moons_rotated", n_samples=300)
+    clean = _fit(task)
+    rng = np.random.default_rng(0)
+    target = task.target_train
+    # The labels the pick must not see, replaced by a random assignment.
+    shuffled = Domain(target.name, target.x, rng.integers(0, task.num_classes, target.n),
+                      task.num_classes)
+    poisoned = dataclasses.replace(task, target_train=shuffled)
+    again = _fit(poisoned)
+    assert again.decision.pick == clean.decision.pick
+    assert again.decision.table.drop(columns="verdict").equals(clean.decision.table.drop(columns="verdict"))
