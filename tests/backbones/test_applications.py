@@ -5,6 +5,7 @@ import pytest
 
 from tftransfer import backbones
 from tftransfer.config import RunConfig
+from tftransfer.runner import resolve
 
 
 def test_mobilenet_v2_without_weights_builds_at_a_small_input(tmp_path, rng):
@@ -42,6 +43,6 @@ def test_unknown_specs_list_names_and_prefixes():
         backbones.get(None)
     backbones.check_spec("file:/anything.h5")  # checked when used, not when configured
     base = dict(experiment="t", task="moons->moons_rotated", method="dann")
-    RunConfig(**base, backbone="hub:/models/encoder").validate()
+    resolve(RunConfig(**base, backbone="hub:/models/encoder"))
     with pytest.raises(ValueError, match="Unknown backbone 'resnet9000'"):
-        RunConfig(**base, backbone="resnet9000").validate()
+        resolve(RunConfig(**base, backbone="resnet9000"))
