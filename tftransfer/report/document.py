@@ -25,8 +25,8 @@ body { font-family: system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-s
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; border-bottom: 1px solid #ddd; margin-top: 1.8em; }
 h3 { font-size: 1.05em; }
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
+td.num { text-align: right; }
 th { background: #f3f3f3; }
 tr.oracle td { background: #fff4d6; font-style: italic; }
 tr.negative td { background: #fde2e2; }
@@ -153,11 +153,14 @@ def _show_index(frame: pd.DataFrame) -> bool:
 def _format(value) -> str:
     if isinstance(value, tuple):
         return " / ".join(str(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:.3f}" if value == value else ""
+    if isinstance(value, float):  # at most 3 decimals, no trailing zeros: 48.7, 0.164, 2
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value == value else ""
     if isinstance(value, bool):
         return "yes" if value else ""
     return str(value)
+
+
+NUMBER = ' class="num"'
 
 
 def _html_table(frame: pd.DataFrame, row_class) -> str:
@@ -167,9 +170,19 @@ def _html_table(frame: pd.DataFrame, row_class) -> str:
     for index, row, cells in rows:
         css = row_class(index, row) if row_class else ""
         attr = f" class=\"{css}\"" if css else ""
-        out.append(f"<tr{attr}>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+        tds = "".join(f"<td{NUMBER if _numeric(c) else ''}>{html.escape(c)}</td>" for c in cells)
+        out.append(f"<tr{attr}>{tds}</tr>")
     out.append("</tbody></table>")
     return "".join(out)
+
+
+def _numeric(cell: str) -> bool:
+    """Whether a cell reads as a number (or "mean ± std"): right-aligned."""
+    try:
+        float(cell.split(" ± ")[0])
+    except ValueError:
+        return False
+    return True
 
 
 def _markdown_table(frame: pd.DataFrame, row_class) -> str:

@@ -12,6 +12,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only: no display, works on servers and in tests
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -91,6 +92,7 @@ def learning_curves(histories: Dict[str, List[pd.DataFrame]], title: str) -> Opt
                       marker="." if len(curve) < 30 else None)
         axis.set_title(name, fontsize=9)
         axis.set_xlabel("epoch", fontsize=8)
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
         axis.grid(alpha=0.3)
     for axis in axes.ravel()[len(panels):]:
         axis.axis("off")
