@@ -15,7 +15,7 @@ from tftransfer.methods.shot import SHOT, SHOT_IM, SHOTModel, centroid_pseudo_la
 from tftransfer.methods.source_free import SourceFreeMethod, SourceFreeModel
 from tftransfer.methods.tent import TENT
 from tftransfer.reproducibility import set_seed
-from tftransfer.training import accuracy, fit_task
+from tftransfer.training import accuracy, fit_task, steps_per_training_epoch
 from tftransfer.training import source_free
 from tftransfer.training.source_free import (adapt_source_model, adapt_to_target,
                                              fit_source_free, merge_histories)
@@ -121,6 +121,18 @@ def _source_trained(method, task, seed=0, epochs=2, **options):
     model = _model(method, seed, **options)
     source_free.train_source_model(model, task, epochs=epochs, batch_size=32, seed=seed)
     return model
+
+
+def test_the_source_phase_of_tent_and_adabn_trains_the_source_only_model():
+    task = _blobs_task()
+    baseline = _model(SOURCE_ONLY)
+    steps = 2 * steps_per_training_epoch("source", task, 32)
+    baseline.compile(optimizer=SOURCE_ONLY.recipe.build_optimizer(steps))
+    fit_task(baseline, task, protocol="source", epochs=2, batch_size=32, seed=0)
+    model = _source_trained(ADABN, task, epochs=2)
+    for part in ("feature_extractor", "bottleneck", "classifier"):
+        for a, b in zip(getattr(baseline, part).get_weights(), getattr(model, part).get_weights()):
+            np.testing.assert_array_equal(a, b, err_msg=part)
 
 
 def test_shot_leaves_the_classifier_head_bit_unchanged():

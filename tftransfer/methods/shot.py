@@ -96,12 +96,13 @@ class SHOTModel(SourceFreeModel):
     def __init__(self, feature_extractor, num_classes, losses=None, classifier=None,
                  weight_norm: bool = True, pseudo_label_rounds: int = 1, **kwargs):
         owner = type(self).__name__
-        self.weight_norm = check_bool(weight_norm, "weight_norm", owner=owner)
+        weight_norm = check_bool(weight_norm, "weight_norm", owner=owner)
         if classifier is None:
             classifier = (WeightNormDense(num_classes, name="classifier") if weight_norm
                           else keras.layers.Dense(num_classes, name="classifier"))
         super().__init__(feature_extractor, num_classes, losses=losses, classifier=classifier,
                          **kwargs)
+        self.weight_norm = weight_norm
         self.pseudo_label_rounds = check_int(pseudo_label_rounds, "pseudo_label_rounds",
                                              minimum=0, owner=owner)
 

@@ -16,7 +16,7 @@ from tftransfer._checks import (check_bool, check_choice, check_float, check_int
                                 check_non_negative)
 from tftransfer.adaptation import ClassConfusionLoss, EntropyLoss
 from tftransfer.adaptation.information_maximization import InformationMaximizationLoss
-from tftransfer.methods.base import DomainAdaptationModel, bottleneck_block
+from tftransfer.methods.base import DomainAdaptationModel
 from tftransfer.methods.method import Method
 from tftransfer.methods.recipe import Recipe
 from tftransfer.schedules import AnnealedLearningRate
@@ -119,9 +119,13 @@ class SourceFreeModel(DomainAdaptationModel):
                  source_epochs: Optional[int] = None, adaptation_epochs: Optional[int] = None,
                  adaptation_recipe: Optional[Mapping[str, Any]] = None,
                  statistics_batch_size: Optional[int] = 1024, **kwargs):
-        super().__init__(feature_extractor, num_classes, losses=losses, classifier=classifier,
-                         bottleneck_units=0, **kwargs)
         owner = type(self).__name__
+        relu = check_bool(bottleneck_relu, "bottleneck_relu", owner=owner)
+        # The engine's block is made by the engine, in its order (bottleneck, then head), so a
+        # source phase with the same seed trains the very source_only model.
+        super().__init__(feature_extractor, num_classes, losses=losses, classifier=classifier,
+                         bottleneck_units=bottleneck_units if relu else 0,
+                         bottleneck_dropout=bottleneck_dropout if relu else 0.0, **kwargs)
         for name, loss in zip(self.adaptation_names, self.adaptation_losses):
             if not isinstance(loss, SOURCE_FREE_LOSSES):
                 raise ValueError(f"{owner}: loss {name!r} ({type(loss).__name__}) reads source "
@@ -131,10 +135,9 @@ class SourceFreeModel(DomainAdaptationModel):
                                           owner=owner)
         self.bottleneck_dropout = check_float(bottleneck_dropout, "bottleneck_dropout", minimum=0.0,
                                               maximum=1.0, high_open=True, owner=owner)
-        self.bottleneck_relu = check_bool(bottleneck_relu, "bottleneck_relu", owner=owner)
-        if self.bottleneck_units:
-            block = bottleneck_block if self.bottleneck_relu else linear_bottleneck
-            self.bottleneck = block(self.bottleneck_units, self.bottleneck_dropout)
+        self.bottleneck_relu = relu
+        if self.bottleneck_units and not relu:
+            self.bottleneck = linear_bottleneck(self.bottleneck_units, self.bottleneck_dropout)
         self.pseudo_label_weight = check_non_negative(pseudo_label_weight, "pseudo_label_weight",
                                                       owner=owner)
         self.source_epochs = check_int(source_epochs, "source_epochs", minimum=0,
