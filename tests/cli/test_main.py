@@ -186,6 +186,12 @@ def test_python_m_and_the_console_script(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "error: the following arguments are required: --target (see `tftransfer run --help`)"]
+    # A missing file is found before TensorFlow loads (its start-up lines would precede it).
+    result = subprocess.run([sys.executable, "-m", "tftransfer", "data", "nowhere.csv"],
+                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: data file 'nowhere.csv' not found; check the path"]
     script = shutil.which("tftransfer", path=str(Path(sys.executable).parent))
     if script is None:
         pytest.skip("the console script is not installed in this environment (pip install -e .)")

@@ -3,7 +3,8 @@
 import io
 import math
 
-from tftransfer.cli.progress import EpochStatus, Output, RunProgress
+from tftransfer.cli.output import Output
+from tftransfer.cli.progress import EpochStatus, RunProgress
 
 
 class Terminal(io.StringIO):

@@ -12,8 +12,8 @@ starting with `error:`, without a traceback (`tftransfer --traceback ...` shows 
 
 Modules: `parser` (every flag and its help), `inputs` (files -> a task, the "files"
 dataset), `training` (a run and a grid, with feature samples, predictions, TensorBoard),
-`progress` (lines, ETA, the live status line), one module per command (`run`, `tune`,
-`report`, `data`, `listing`).
+`output` (where lines go), `progress` (a line per run with the time left, the live epoch
+line), one module per command (`run`, `tune`, `report`, `data`, `listing`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import logging
 import os
 import sys
 import traceback
+from pathlib import Path
 from typing import Optional, Sequence
 
 from tftransfer.cli.errors import FAILED, USAGE, CommandFailed, UsageError, one_line
@@ -56,12 +57,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = parse(argv)
     except SystemExit as exit_:  # --help, --version, or a usage error already printed
         return int(exit_.code or 0) if not isinstance(exit_.code, str) else USAGE
-    from tftransfer.cli.progress import Output
+    from tftransfer.cli.output import Output
 
     output = Output(quiet=getattr(args, "quiet", False))
     # TensorFlow's Python warnings (retracing notices) say nothing a user of files can act on.
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     try:
+        _check_paths(args)
         return _command(args.command)(args, output)
     except KeyboardInterrupt:
         output.clear_status()
@@ -75,6 +77,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             traceback.print_exception(error)
         print(f"error: {message}", file=sys.stderr, flush=True)
         return status
+
+
+def _check_paths(args) -> None:
+    """Missing input paths, before TensorFlow is imported (and prints its start-up lines)."""
+    for flag in ("source", "target", "target_test"):
+        path = getattr(args, flag, None)
+        if path is not None and not Path(path).expanduser().exists():
+            role = flag.replace("_", " ")
+            raise FileNotFoundError(f"{role} file {path!r} not found; check the path")
+    for path in getattr(args, "paths", None) or ():
+        if not Path(path).expanduser().exists():
+            raise FileNotFoundError(f"data file {path!r} not found; check the path")
 
 
 def _failure(error: Exception):

@@ -18,7 +18,8 @@ import pandas as pd
 from tftransfer import auto, backbones, methods, variants
 from tftransfer.cli import inputs
 from tftransfer.cli.errors import CommandFailed, UsageError, one_line
-from tftransfer.cli.progress import EpochStatus, Output, RunProgress, duration
+from tftransfer.cli.output import Output, duration
+from tftransfer.cli.progress import EpochStatus, RunProgress
 from tftransfer.cli.training import PREDICTIONS_FILE, RunOptions, run_all
 from tftransfer.config import RunConfig
 from tftransfer.io import write_json_atomic, write_text_atomic

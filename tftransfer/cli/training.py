@@ -174,8 +174,8 @@ def train_run(config: RunConfig, task, options: RunOptions, callbacks: Sequence 
                                       verbose=options.verbose, resolved=resolved)
     metrics = evaluate(model, task, config, resolved.target_labels, history, seconds)
     save_sample(run_dir / FEATURES_FILE, feature_sample(model, task))
-    write_text_atomic(run_dir / PREDICTIONS_FILE,
-                      predictions_frame(_logits(model, task.target_test.x), task).to_csv(index=False))
+    predictions = predictions_frame(_logits(model, task.target_test.x), task)
+    write_text_atomic(run_dir / PREDICTIONS_FILE, predictions.to_csv(index=False))
     return make_record(config, "done", **metrics), history
 
 

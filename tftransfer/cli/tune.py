@@ -17,7 +17,7 @@ from typing import List
 
 from tftransfer import selection
 from tftransfer.cli.errors import CommandFailed, UsageError, one_line
-from tftransfer.cli.progress import Output, duration
+from tftransfer.cli.output import Output, duration
 from tftransfer.cli.run import build_configs, check_backbone, execute, load_inputs, parse_methods
 from tftransfer.io import write_json_atomic
 from tftransfer.report.folder import task_slug
