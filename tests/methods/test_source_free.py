@@ -260,8 +260,9 @@ def test_fit_source_free_rejects_target_labels_and_source_weights():
 def test_history_has_the_source_then_the_adaptation_epochs():
     task = _blobs_task()
     model = _model(SHOT)
-    history = fit_source_free(model, task, epochs=2, batch_size=32, seed=0)
+    history = fit_source_free(model, task, epochs=2, batch_size=32, seed=0, steps_per_epoch=5)
     assert history.history["phase"] == ["source", "source", "adaptation", "adaptation"]
+    assert int(model.optimizer.iterations.numpy()) == 2 * 5  # the adaptation optimizer's steps
     assert np.isfinite(history.history["loss"]).all()
     assert np.isnan(history.history["val_accuracy"][2:]).all()  # no validation on the target
     assert "pseudo_label_loss" in history.history

@@ -126,6 +126,10 @@ class SourceFreeModel(DomainAdaptationModel):
         super().__init__(feature_extractor, num_classes, losses=losses, classifier=classifier,
                          bottleneck_units=bottleneck_units if relu else 0,
                          bottleneck_dropout=bottleneck_dropout if relu else 0.0, **kwargs)
+        if getattr(self, "task", "classification") != "classification":
+            raise ValueError(f"{owner}: source-free adaptation needs class predictions (its "
+                             "losses and pseudo-labels are on them). Received: "
+                             f"task={self.task!r}")
         for name, loss in zip(self.adaptation_names, self.adaptation_losses):
             if not isinstance(loss, SOURCE_FREE_LOSSES):
                 raise ValueError(f"{owner}: loss {name!r} ({type(loss).__name__}) reads source "

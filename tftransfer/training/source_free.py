@@ -20,7 +20,8 @@ import tensorflow as tf
 from tftransfer import distribute, distributed_loop
 from tftransfer._checks import check_int
 from tftransfer.data.domains import TransferTask
-from tftransfer.data.pipeline import labelled_dataset, steps_per_epoch
+from tftransfer.data.pipeline import labelled_dataset
+from tftransfer.data.pipeline import steps_per_epoch as one_pass_steps
 from tftransfer.methods.source_free import SourceFreeModel, rescheduled_copy
 from tftransfer.test_time.adapter import as_model
 from tftransfer.test_time.batch_norm import reestimate_batch_norm
@@ -84,14 +85,15 @@ def _check_target(x_target) -> np.ndarray:
 
 
 def train_source_model(model: SourceFreeModel, task: TransferTask, *, epochs: int,
-                       batch_size: int, seed: int, callbacks=None,
-                       verbose=0) -> keras.callbacks.History:
+                       batch_size: int, seed: int, callbacks=None, verbose=0,
+                       steps: Optional[int] = None) -> keras.callbacks.History:
     """The source phase: `model` trained on the labelled source training split, validated on
     the source validation split, with a fresh copy of its compiled optimizer whose schedule
-    spans these steps (the source_only model's training)."""
+    spans these steps (the source_only model's training). `steps`: optimizer steps per epoch
+    (default one pass over the source)."""
     _check_model(model)
     model.adapting = False
-    steps = steps_per_epoch(task.source_train.n, 0, batch_size)
+    steps = steps or one_pass_steps(task.source_train.n, 0, batch_size)
     if not model.built:
         model.build((None,) + tuple(task.input_shape))
     model.compile(optimizer=rescheduled_copy(model.optimizer, max(1, epochs) * steps),
@@ -105,13 +107,15 @@ def train_source_model(model: SourceFreeModel, task: TransferTask, *, epochs: in
 
 
 def adapt_to_target(model: SourceFreeModel, x_target, *, epochs: int, batch_size: int,
-                    seed: int, callbacks=None, verbose=0) -> Optional[keras.callbacks.History]:
+                    seed: int, callbacks=None, verbose=0,
+                    steps: Optional[int] = None) -> Optional[keras.callbacks.History]:
     """The adaptation phase, on unlabelled target inputs only (no labels, no source data).
 
     Methods that take gradient steps train `epochs` passes over `x_target` (batches of
     `(x_t, index)`, the index keying each example's pseudo-label), with the model's
     adaptation optimizer, no validation (there is no labelled data to validate on); those
-    that re-estimate BatchNorm statistics then do so on `x_target`.
+    that re-estimate BatchNorm statistics then do so on `x_target`. `steps`: optimizer steps
+    per epoch (default one pass over `x_target`).
 
     Returns:
         The Keras `History` of the gradient steps, or None when there are none (AdaBN).
@@ -123,7 +127,7 @@ def adapt_to_target(model: SourceFreeModel, x_target, *, epochs: int, batch_size
     history = None
     if model.takes_gradient_steps and epochs > 0:
         n = x_target.shape[0]
-        steps = steps_per_epoch(n, 0, batch_size)
+        steps = steps or one_pass_steps(n, 0, batch_size)
         model.start_adaptation(model.adaptation_optimizer(epochs * steps), n)
         data = labelled_dataset(x_target, np.arange(n, dtype=np.int32), batch_size=batch_size,
                                 shuffle=True, seed=seed, repeat=True, drop_remainder=True)
@@ -168,13 +172,16 @@ def merge_histories(source: keras.callbacks.History,
 
 def fit_source_free(model: SourceFreeModel, task: TransferTask, *, epochs: int, batch_size: int,
                     seed: int, target_labels_per_class: int = 0, source_weights=None,
-                    callbacks=None, verbose=0) -> keras.callbacks.History:
+                    callbacks=None, verbose=0,
+                    steps_per_epoch: Optional[int] = None) -> keras.callbacks.History:
     """Protocol "source_free": train `model` on the source, drop the source, adapt on the
     target's unlabelled training inputs.
 
     The source phase runs `model.source_epochs` (default `epochs`) epochs; the adaptation
     phase `model.adaptation_epochs` (default `epochs`) and is handed `task.target_train.x`
     only — not the task — so nothing in it can reach a source example or a target label.
+    `steps_per_epoch` fixes both phases' optimizer steps per epoch (None: one pass over the
+    source, then over the target).
 
     Returns:
         The merged `History` (`merge_histories`): source epochs, then adaptation epochs.
@@ -192,13 +199,14 @@ def fit_source_free(model: SourceFreeModel, task: TransferTask, *, epochs: int, 
                          "(computed from the target) do not apply")
     source_epochs = epochs if model.source_epochs is None else model.source_epochs
     source_history = train_source_model(model, task, epochs=source_epochs, batch_size=batch_size,
-                                        seed=seed, callbacks=callbacks, verbose=verbose)
+                                        seed=seed, callbacks=callbacks, verbose=verbose,
+                                        steps=steps_per_epoch)
     x_target = task.target_train.x
     del task  # from here on, only the target inputs
     adaptation_epochs = epochs if model.adaptation_epochs is None else model.adaptation_epochs
     adaptation_history = adapt_to_target(model, x_target, epochs=adaptation_epochs,
                                          batch_size=batch_size, seed=seed, callbacks=callbacks,
-                                         verbose=verbose)
+                                         verbose=verbose, steps=steps_per_epoch)
     return merge_histories(source_history, adaptation_history)
 
 
@@ -235,7 +243,7 @@ def adapt_source_model(source_model, x_target, method="shot", *, epochs: int = 1
                                                  losses=method.build_losses(**knobs),
                                                  **model_args)
     x_target = _check_target(x_target)
-    steps = steps_per_epoch(x_target.shape[0], 0, batch_size)
+    steps = one_pass_steps(x_target.shape[0], 0, batch_size)
     model.compile(optimizer=method.recipe.build_optimizer(max(1, epochs) * steps))
     adaptation_epochs = epochs if model.adaptation_epochs is None else model.adaptation_epochs
     adapt_to_target(model, x_target, epochs=adaptation_epochs, batch_size=batch_size, seed=seed,
