@@ -77,10 +77,7 @@ def parse_methods(value: str | None, default: Sequence[str]) -> List[str]:
 
 def with_auto_candidates(method_names: Sequence[str]) -> List[str]:
     """The variants to run: `method_names` without "auto", plus auto's candidates if asked."""
-    names = [m for m in method_names if m != "auto"]
-    if "auto" in method_names:
-        names += [c for c in auto.CANDIDATES if c not in names]
-    return names
+    return auto.with_candidates(method_names)
 
 
 def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[str],
@@ -117,27 +114,10 @@ def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[s
 def add_auto_records(records: List[dict], out, write: bool = True) -> List[dict]:
     """`records` plus one `auto` record per task × seed whose candidates all ran; each
     decision (pick, reason, every candidate's scores) goes to OUT/auto.json."""
-    groups: Dict[tuple, List[dict]] = {}
-    for record in records:
-        if record["method"] in auto.CANDIDATES and f"score_{auto.VALIDATORS[0]}" in record:
-            key = (record["experiment"], record["task"], record["seed"])
-            groups.setdefault(key, []).append(record)
-    decisions, added = [], []
-    for (experiment, task, seed), group in sorted(groups.items()):
-        if {r["method"] for r in group} != set(auto.CANDIDATES):
-            continue
-        try:
-            record, decision = auto.auto_record(group)
-        except ValueError as error:  # a failed baseline or missing scores: auto fails too
-            added.append({**group[0], "method": "auto", "status": "failed", "error": str(error)})
-            continue
-        added.append(record)
-        decisions.append({"experiment": experiment, "task": task, "seed": seed,
-                          **decision.to_dict()})
+    records, decisions = auto.add_auto_records(records)
     if decisions and write:
-        write_json_atomic(Path(out) / "auto.json", {"rule": auto.DEFAULT_RULE.describe(),
-                                                     "decisions": decisions})
-    return records + added
+        write_json_atomic(Path(out) / "auto.json", auto.decisions_json(decisions))
+    return records
 
 
 def run_experiment(configs: List[RunConfig], args, title: str, selection: str,

@@ -27,7 +27,7 @@ import importlib
 import os
 import time
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import List, Sequence
 
 import numpy as np
 import pandas as pd
@@ -62,6 +62,11 @@ REPORT_TASKS = {
     "newsgroups": ("comp_vs_rec:12->34", "rec_vs_sci:12->34", "sci_vs_talk:12->34"),
     "msrc_voc": BENCHMARK_TASKS["msrc_voc"],
 }
+
+#: Default methods: every unsupervised method and pipeline, the shallow classifiers with their
+#: papers' heads and the raw-feature baselines (not every map × head combination), and auto.
+REPORT_METHODS = [*[v for v in variants.unsupervised() if not variants.is_shallow(v)],
+                  "jda", "bda", "meda", "easytl", "gfk", "nn1", "svm", "logreg", "auto"]
 
 SELECTION = ("none — every method with its defaults, the model at the end of training; target "
              "labels only report accuracy (and pick the ORACLE row)")
@@ -181,7 +186,7 @@ def main(argv=None) -> str:
     if unknown or not benchmarks:
         raise SystemExit(f"error: unknown benchmark {unknown or args.benchmarks!r}; valid: "
                          f"{', '.join(MODULES)}")
-    method_names = parse_methods(args.methods, [*variants.unsupervised(), "auto"])
+    method_names = parse_methods(args.methods, REPORT_METHODS)
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     if data_dir is None or not data_dir.is_dir():
         raise SystemExit("error: no data folder; pass --data-dir or set $TFTRANSFER_DATA_DIR")

@@ -178,6 +178,48 @@ def auto_record(candidate_records: Sequence[dict], rule: Rule = DEFAULT_RULE) ->
     return record, decision
 
 
+def with_candidates(method_names: Sequence[str]) -> List[str]:
+    """The variants to run for `method_names`: all but "auto", plus auto's candidates when
+    "auto" is asked for."""
+    names = [m for m in method_names if m != "auto"]
+    if "auto" in method_names:
+        names += [c for c in CANDIDATES if c not in names]
+    return names
+
+
+def add_auto_records(records: List[dict], rule: Rule = DEFAULT_RULE):
+    """`records` plus one `auto` record per experiment × task × seed whose candidates all ran
+    with their validators, and the decisions (for `auto.json`).
+
+    Returns:
+        (records + auto records, [decision dicts: experiment, task, seed, pick, reason,
+        every candidate's scores]).
+    """
+    groups: Dict[tuple, List[dict]] = {}
+    for record in records:
+        if record["method"] in CANDIDATES and f"score_{VALIDATORS[0]}" in record:
+            key = (record["experiment"], record["task"], record["seed"])
+            groups.setdefault(key, []).append(record)
+    decisions, added = [], []
+    for (experiment, task, seed), group in sorted(groups.items()):
+        if {r["method"] for r in group} != set(CANDIDATES):
+            continue
+        try:
+            record, decision = auto_record(group, rule)
+        except ValueError as error:  # a failed baseline or missing scores: auto fails too
+            added.append({**group[0], "method": "auto", "status": "failed", "error": str(error)})
+            continue
+        added.append(record)
+        decisions.append({"experiment": experiment, "task": task, "seed": seed,
+                          **decision.to_dict()})
+    return records + added, decisions
+
+
+def decisions_json(decisions: Sequence[dict], rule: Rule = DEFAULT_RULE) -> dict:
+    """The content of `auto.json`: the rule in words and every decision."""
+    return {"rule": rule.describe(), "decisions": list(decisions)}
+
+
 @dataclass
 class AutoResult:
     """`fit`'s answer: the decision, the trained model of the pick, every candidate's record."""

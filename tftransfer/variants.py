@@ -18,7 +18,9 @@ PIPELINES: Dict[str, dict] = {
     # Shallow feature maps, then the same Keras network as source_only.
     "coral": {"method": "source_only", "transform": "coral"},
     "sa": {"method": "source_only", "transform": "sa"},
-    "tca": {"method": "source_only", "transform": "tca"},
+    # The primal problem (d × d): the same map as the linear kernel's when n > d, at a
+    # fraction of the cost of the n × n dual on the text sets (7,800 documents).
+    "tca": {"method": "source_only", "transform": "tca", "transform_options": {"kernel": "primal"}},
     # A shallow map, then a deep method on the mapped features.
     "coral_mcc": {"method": "mcc", "transform": "coral"},
     # Instance transfer: importance-weighted source loss.

@@ -54,10 +54,7 @@ def parse_methods(value: str) -> List[str]:
 
 def method_list(names: Sequence[str]) -> List[str]:
     """The variants to train: `names` without auto, plus auto's candidates when asked."""
-    out = [m for m in names if m != "auto"]
-    if "auto" in names:
-        out += [c for c in auto.CANDIDATES if c not in out]
-    return out
+    return auto.with_candidates(names)
 
 
 def target_labels_of(name: str) -> str:
@@ -97,27 +94,11 @@ def build_configs(task, data_options: dict, names: Sequence[str], args) -> List[
 
 def add_auto_records(records: List[dict], out: Path) -> List[dict]:
     """`records` plus auto's row per seed whose candidates all finished; the decisions go to
-    OUT/auto.json. (`experiments.common.add_auto_records`, which the installed package
-    cannot import.)"""
-    groups: Dict[tuple, List[dict]] = {}
-    for record in records:
-        if record["method"] in auto.CANDIDATES and f"score_{auto.VALIDATORS[0]}" in record:
-            groups.setdefault((record["task"], record["seed"]), []).append(record)
-    added, decisions = [], []
-    for (task, seed), group in sorted(groups.items()):
-        if {r["method"] for r in group} != set(auto.CANDIDATES):
-            continue
-        try:
-            record, decision = auto.auto_record(group)
-        except ValueError as error:  # a failed baseline: auto fails too
-            added.append({**group[0], "method": "auto", "status": "failed", "error": str(error)})
-            continue
-        added.append(record)
-        decisions.append({"task": task, "seed": seed, **decision.to_dict()})
+    OUT/auto.json."""
+    records, decisions = auto.add_auto_records(records)
     if decisions:
-        write_json_atomic(out / "auto.json", {"rule": auto.DEFAULT_RULE.describe(),
-                                              "decisions": decisions})
-    return records + added
+        write_json_atomic(out / "auto.json", auto.decisions_json(decisions))
+    return records
 
 
 def write_predictions(records: List[dict], out: Path) -> Path:

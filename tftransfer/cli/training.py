@@ -23,7 +23,6 @@ prediction-only task.
 from __future__ import annotations
 
 import concurrent.futures
-import math
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -34,16 +33,14 @@ import keras
 import numpy as np
 import pandas as pd
 
-from tftransfer import distribute, selection
+from tftransfer import distribute
 from tftransfer.cli import inputs
 from tftransfer.config import RunConfig
 from tftransfer.io import write_text_atomic
 from tftransfer.reproducibility import set_seed
 from tftransfer.report.samples import FEATURES_FILE, feature_sample, save_sample
-from tftransfer.blas import one_blas_thread
 from tftransfer.runner import (RunStore, build_model, evaluate_run, fit_config, load_task,
                                make_record, resolve, shallow_run)
-from tftransfer.training import accuracy
 
 PREDICTIONS_FILE = "predictions.csv"
 TENSORBOARD_DIR = "tensorboard"
@@ -70,35 +67,13 @@ def tensorboard_dir(out, config: RunConfig) -> Path:
 
 def evaluate(model, task, config: RunConfig, target_labels: str, history: pd.DataFrame,
              train_seconds: float) -> dict:
-    """`runner.evaluate_run`, with a NaN target accuracy when the target has no labels."""
-    if not getattr(task, "prediction_only", False):
-        return evaluate_run(model, task, config, target_labels, history, train_seconds)
-    with model.distribute_strategy.scope():
-        metrics = {"target_labels": target_labels, "target_accuracy": math.nan,
-                   "source_val_accuracy": accuracy(model, task.source_val, config.batch_size),
-                   "final_loss": float(history["loss"].iloc[-1]), "train_seconds": train_seconds,
-                   "replicas": model.distribute_strategy.num_replicas_in_sync}
-        if config.validators:
-            scores = selection.score_all(model, task, config.validators, seed=config.seed)
-            metrics.update({f"score_{name}": value for name, value in scores.items()})
-    return metrics
+    """`runner.evaluate_run` (a NaN target accuracy when the target has no labels)."""
+    return evaluate_run(model, task, config, target_labels, history, train_seconds)
 
 
 def evaluate_shallow_estimator(estimator, task, config: RunConfig, train_seconds: float) -> dict:
-    """`runner.shallow_run.evaluate_shallow`, with a NaN target accuracy when the target has
-    no labels (that function compares the predictions with `target_test.y`)."""
-    if not getattr(task, "prediction_only", False):
-        return shallow_run.evaluate_shallow(estimator, task, config, train_seconds)
-    with one_blas_thread():
-        source = estimator.predict(_flat(task.source_val.x), domain="source")
-        metrics = {"target_labels": "none", "target_accuracy": math.nan,
-                   "source_val_accuracy": float(np.mean(source == task.source_val.y)),
-                   "final_loss": math.nan, "train_seconds": train_seconds, "replicas": 1}
-        if config.validators:
-            scores = selection.score_all(shallow_run.outputs_of(estimator, task), task,
-                                         config.validators, seed=config.seed)
-            metrics.update({f"score_{name}": value for name, value in scores.items()})
-    return metrics
+    """`runner.shallow_run.evaluate_shallow` (a NaN target accuracy without target labels)."""
+    return shallow_run.evaluate_shallow(estimator, task, config, train_seconds)
 
 
 def _flat(x) -> np.ndarray:

@@ -13,12 +13,14 @@
 |                       | "VOC->MSRC")                            |              |
 | `usps_scarce`         | `SCARCE_TARGET_TASKS` ("mnist->usps",   | `scarce`     |
 |                       | "cifar10->usps")                        |              |
+| `files`               | a user's source/target files (the       | `files`      |
+|                       | `tftransfer` command's runs)            |              |
 
 The benchmark loaders read files from `data_dir` (a keyword option, e.g.
 `RunConfig.data_options={"data_dir": "..."}`; None uses `loaders.default_data_dir()`).
 """
 
-from tftransfer.data import benchmarks, builtin, scarce
+from tftransfer.data import benchmarks, builtin, files, scarce
 from tftransfer.registry import Registry
 
 DATASETS: Registry = Registry("dataset")
@@ -30,6 +32,7 @@ DATASETS.register("reuters", benchmarks.reuters_task)
 DATASETS.register("newsgroups", benchmarks.newsgroups_task)
 DATASETS.register("msrc_voc", benchmarks.msrc_voc_task)
 DATASETS.register("usps_scarce", scarce.scarce_target_task)
+DATASETS.register(files.DATASET, files.files_dataset)
 
 
 def get(name: str):

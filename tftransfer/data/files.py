@@ -35,6 +35,8 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -51,7 +53,8 @@ from tftransfer.data.loaders.svmlight import read_svmlight_files
 from tftransfer.data.loaders.tabular import table_columns
 from tftransfer.data.loaders.text import TFIDF_MAX_FEATURES, tfidf_features
 
-__all__ = ["FileTask", "files_task", "load_task_from_files"]
+__all__ = ["DATASET", "FileTask", "content_fingerprint", "data_options", "files_dataset",
+           "files_task", "load_task_from_files"]
 
 _KEYED = ("npz", "mat", "hdf5")
 _TABLES = ("csv", "tsv", "parquet")
@@ -451,3 +454,81 @@ def files_task(name: Optional[str] = None, *, source: PathLike, target: PathLike
     files in its `data_options` ({"source": ..., "target": ...}).
     """
     return load_task_from_files(source, target, target_test, name=name, **options)
+
+
+# --------------------------------------------------------------------------- the "files" dataset
+#: The dataset name of runs on a user's files (registered in `tftransfer.data.datasets`).
+DATASET = "files"
+#: Chunk size of the content hash.
+_CHUNK = 1 << 20
+
+
+def content_fingerprint(paths: Mapping[str, Optional[str]]) -> str:
+    """A 16-hex-digit hash of the role, relative layout and bytes of every file (or folder)."""
+    digest = hashlib.sha256()
+    for role in sorted(paths):
+        if paths[role] is None:
+            continue
+        path = Path(paths[role])
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        digest.update(f"{role}\0".encode())
+        for file in files:
+            digest.update(f"{file.relative_to(path) if path.is_dir() else ''}\0".encode())
+            with open(file, "rb") as handle:
+                for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                    digest.update(chunk)
+    return digest.hexdigest()[:16]
+
+
+def files_dataset(name: Optional[str] = None, *, source: str, target: str,
+                  target_test: Optional[str] = None, fingerprint: Optional[str] = None,
+                  **options) -> FileTask:
+    """The "files" dataset loader: `load_task_from_files` on the config's files.
+
+    Args:
+        name: The task name.
+        source, target, target_test: The files.
+        fingerprint: The files' hash when the config was made; the files must still hash
+            to it (a changed file would silently give other results under the same run id).
+        **options: `load_task_from_files` options (format, label_column, labels, ...).
+
+    Raises:
+        ValueError: a file changed since the config was made.
+    """
+    paths = {"source": source, "target": target, "target_test": target_test}
+    if fingerprint is not None:
+        now = content_fingerprint(paths)
+        if now != fingerprint:
+            raise ValueError(f"the data files changed since this run was configured (content hash "
+                             f"{now}, configured {fingerprint}); relaunch the command to make "
+                             "new runs")
+    return files_task(name, source=source, target=target, target_test=target_test, **options)
+
+
+def data_options(source, target, target_test=None, *, format=None, label_column=None,
+                 labels="auto", allow_partial=False,
+                 reader_options: Optional[Mapping] = None) -> Dict[str, object]:
+    """The `data_options` of a run on these files: absolute paths, the options that differ
+    from the defaults, and the files' fingerprint.
+
+    Raises:
+        FileNotFoundError: a file does not exist.
+    """
+    paths = {"source": source, "target": target, "target_test": target_test}
+    absolute = {}
+    for role, path in paths.items():
+        if path is None:
+            continue
+        resolved = Path(os.path.expanduser(str(path))).resolve()
+        if not resolved.exists():
+            raise FileNotFoundError(f"{role} file {str(path)!r} not found; check the path")
+        absolute[role] = str(resolved)
+    options: Dict[str, object] = dict(absolute)
+    for key, value, default in (("format", format, None), ("label_column", label_column, None),
+                                ("labels", labels, "auto"),
+                                ("allow_partial", allow_partial, False)):
+        if value != default:
+            options[key] = value
+    options.update({k: v for k, v in dict(reader_options or {}).items() if v is not None})
+    options["fingerprint"] = content_fingerprint(absolute)
+    return options

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Mapping, Optional, Sequence, Tuple, Union
+from typing import Mapping, Optional, Tuple, Union
 
 import keras
 import numpy as np
@@ -11,13 +11,17 @@ import tensorflow as tf
 
 from tftransfer import distribute, distributed_loop
 from tftransfer._checks import check_choice, check_float, check_int, check_non_negative
-from tftransfer.adaptation import AdaptationLoss
+from tftransfer.adaptation import ADAPTATION_LOSSES, AdaptationLoss
 from tftransfer.adaptation import get as get_adaptation_loss
 from tftransfer.backbones.freezing import FreezeDepth, apply_freeze_depth
 from tftransfer.optimizers import scaled_optimizer
+from tftransfer.regression.losses import REGRESSION_LOSSES, regression_loss
+from tftransfer.regression.metrics import R2
 from tftransfer.schedules import LAMBDA_SCHEDULES, ramp
 
 MIXUP_MODES = (None, "source", "domains")
+#: What the head predicts: class logits, or real-valued targets.
+TASKS = ("classification", "regression")
 
 LossSpec = Union[AdaptationLoss, Tuple[AdaptationLoss, float], float]
 
@@ -96,6 +100,15 @@ class DomainAdaptationModel(keras.Model):
     D_k, one `<name>_loss` per loss when there are several, `loss` = the total) with
     `accuracy` on the source batch and `lambda` = λ · ρ(p). The classifier outputs logits.
 
+    Regression (`task="regression"`): the head is Dense(num_outputs) predicting real targets
+    ŷ = C(B(F(x))), L_s and L_t are the mean squared error (1/k) Σ_j (y_j − ŷ_j)² or the
+    Huber loss (`regression_loss`), and `mae`, `rmse` and `r2` (R² = 1 − SS_res / SS_tot)
+    replace `accuracy` in training and evaluation. The adaptation losses defined on features
+    (domain-adversarial, MK-MMD, CORAL) and mixup (ỹ = μ y_i + (1 − μ) y_j; "domains" mixes
+    with the model's own prediction of the target) work unchanged; losses that read class
+    probabilities (`AdaptationLoss.uses_predictions`: CDAN, MCC, MDD, entropy) are refused.
+    In semi-supervised batches a NaN target marks an unlabelled target example.
+
     Distribution: correct under `tf.distribute`: per-example losses are averaged over the
     global batch and the adaptation losses see the features of the whole global batch, so 2
     replicas take the same step as 1 device. The bottleneck's BatchNorm is synchronized
@@ -104,7 +117,7 @@ class DomainAdaptationModel(keras.Model):
 
     Args:
         feature_extractor: A `keras.Model` mapping inputs to feature vectors (a backbone).
-        num_classes: Number of classes.
+        num_classes: Number of classes (None for regression).
         losses: The adaptation losses, {name: AdaptationLoss | (AdaptationLoss, weight) |
             weight} (a bare weight builds the registered loss `name`, see
             `tftransfer.adaptation.names()`). None or {}: no adaptation (source-only).
@@ -129,6 +142,10 @@ class DomainAdaptationModel(keras.Model):
             one on one device.
         mixup_alpha: α of the Beta distribution.
         seed: Seed of the mixup draws.
+        task: "classification" (default) or "regression".
+        num_outputs: Regression: the number of real-valued targets per example (default 1).
+        regression_loss: Regression: "mse" (default) or "huber".
+        huber_delta: Regression: δ > 0 of the Huber loss.
 
     Example:
         >>> from tftransfer import adaptation, backbones
@@ -141,21 +158,42 @@ class DomainAdaptationModel(keras.Model):
         >>> model.fit(paired_ds, epochs=10, steps_per_epoch=20, validation_data=val_ds)
     """
 
-    def __init__(self, feature_extractor: keras.Model, num_classes: int, losses=None,
-                 classifier: Optional[keras.layers.Layer] = None, bottleneck_units: int = 0,
-                 bottleneck_dropout: float = 0.0, lambda_: float = 1.0,
-                 lambda_schedule: str = "constant", target_weight: float = 1.0,
-                 freeze_depth: FreezeDepth = "all", backbone_lr_multiplier: float = 1.0,
-                 label_smoothing: float = 0.0, mixup: Optional[str] = None,
-                 mixup_alpha: float = 0.2, seed: int = 0, **kwargs):
+    def __init__(self, feature_extractor: keras.Model, num_classes: Optional[int] = None,
+                 losses=None, classifier: Optional[keras.layers.Layer] = None,
+                 bottleneck_units: int = 0, bottleneck_dropout: float = 0.0,
+                 lambda_: float = 1.0, lambda_schedule: str = "constant",
+                 target_weight: float = 1.0, freeze_depth: FreezeDepth = "all",
+                 backbone_lr_multiplier: float = 1.0, label_smoothing: float = 0.0,
+                 mixup: Optional[str] = None, mixup_alpha: float = 0.2, seed: int = 0,
+                 task: str = "classification", num_outputs: int = 1,
+                 regression_loss: str = "mse", huber_delta: float = 1.0, **kwargs):
         super().__init__(**kwargs)
         owner = type(self).__name__
         if not isinstance(feature_extractor, keras.Model):
             raise TypeError(f"{owner}: `feature_extractor` must be a keras.Model. "
                             f"Received: {type(feature_extractor).__name__}")
         self.feature_extractor = feature_extractor
-        self.num_classes = check_int(num_classes, "num_classes", minimum=2, owner=owner)
+        self.task = check_choice(task, "task", TASKS, owner=owner)
+        self.regression_loss = check_choice(regression_loss, "regression_loss", REGRESSION_LOSSES,
+                                            owner=owner)
+        self.huber_delta = check_float(huber_delta, "huber_delta", minimum=0.0, low_open=True,
+                                       owner=owner)
+        if self.task == "regression":
+            if num_classes is not None:
+                raise ValueError(f"{owner}: `num_classes` must be None with task='regression' "
+                                 f"(set num_outputs). Received: num_classes={num_classes!r}")
+            self.num_classes = None
+            self.num_outputs = check_int(num_outputs, "num_outputs", minimum=1, owner=owner)
+            if label_smoothing:
+                raise ValueError(f"{owner}: `label_smoothing` must be 0 with task='regression' "
+                                 f"(there are no labels to smooth). "
+                                 f"Received: label_smoothing={label_smoothing!r}")
+        else:
+            self.num_classes = check_int(num_classes, "num_classes", minimum=2, owner=owner)
+            self.num_outputs = self.num_classes
         terms = _normalise_losses(losses)
+        if self.task == "regression":
+            _refuse_prediction_losses(terms, owner)
         self.adaptation_names = [name for name, _, _ in terms]
         self.adaptation_losses = [loss for _, loss, _ in terms]
         self.adaptation_weights = [weight for _, _, weight in terms]
@@ -165,7 +203,7 @@ class DomainAdaptationModel(keras.Model):
         self.bottleneck = (bottleneck_block(self.bottleneck_units, self.bottleneck_dropout)
                            if self.bottleneck_units else None)
         self.classifier = classifier if classifier is not None else keras.layers.Dense(
-            num_classes, name="classifier")
+            self.num_outputs, name="classifier")
         self.lambda_schedule = check_choice(lambda_schedule, "lambda_schedule", LAMBDA_SCHEDULES,
                                             owner=owner)
         self.target_weight = check_non_negative(target_weight, "target_weight", owner=owner)
@@ -194,6 +232,12 @@ class DomainAdaptationModel(keras.Model):
                               if len(terms) > 1 else [])
         self.mixup_loss_tracker = keras.metrics.Mean(name="mixup_loss")
         self.accuracy_tracker = keras.metrics.SparseCategoricalAccuracy(name="accuracy")
+        # Regression reports these instead of accuracy (created only then: a classification
+        # model's variables and metrics are exactly what they were before regression mode).
+        self.regression_trackers = ([keras.metrics.MeanAbsoluteError(name="mae"),
+                                     keras.metrics.RootMeanSquaredError(name="rmse"),
+                                     R2(self.num_outputs, name="r2")]
+                                    if self.task == "regression" else [])
 
     @property
     def uses_target(self) -> bool:
@@ -223,7 +267,10 @@ class DomainAdaptationModel(keras.Model):
         if not self.classifier.built:
             self.classifier.build(feature_shape)
         logits_shape = tuple(self.classifier.compute_output_shape(feature_shape))
-        if logits_shape[-1] != self.num_classes:
+        if logits_shape[-1] != self.num_outputs:
+            if self.task == "regression":
+                raise ValueError(f"the head outputs {logits_shape[-1]} values, "
+                                 f"expected num_outputs={self.num_outputs}")
             raise ValueError(f"classifier outputs {logits_shape[-1]} logits, "
                              f"expected num_classes={self.num_classes}")
         for loss in self.adaptation_losses:
@@ -252,7 +299,8 @@ class DomainAdaptationModel(keras.Model):
         if loss is not None:
             raise ValueError(f"{type(self).__name__} defines its own losses; got loss={loss!r}. "
                              "Use lambda_ / target_weight / the losses' weights to weight the terms.")
-        allowed = {"accuracy", "acc", "sparse_categorical_accuracy"}
+        allowed = ({"mae", "rmse", "r2"} if self.task == "regression"
+                   else {"accuracy", "acc", "sparse_categorical_accuracy"})
         if metrics and any(m not in allowed for m in metrics):
             raise ValueError(f"metrics may only be {sorted(allowed)} (always reported), got {metrics!r}")
         super().compile(optimizer=optimizer, **kwargs)
@@ -268,6 +316,10 @@ class DomainAdaptationModel(keras.Model):
 
     @property
     def metrics(self):
+        if self.task == "regression":
+            return [self.total_loss_tracker, self.task_loss_tracker, self.target_loss_tracker,
+                    self.adaptation_loss_tracker, *self.term_trackers, self.mixup_loss_tracker,
+                    *self.regression_trackers]
         return [self.total_loss_tracker, self.task_loss_tracker, self.target_loss_tracker,
                 self.adaptation_loss_tracker, *self.term_trackers, self.mixup_loss_tracker,
                 self.accuracy_tracker]
@@ -303,8 +355,40 @@ class DomainAdaptationModel(keras.Model):
 
     # ----------------------------------------------------------------- the engine
     def update_accuracy(self, y, logits, sample_weight=None):
-        """Updates the `accuracy` metric (a hook for models whose labels are not one column)."""
+        """Updates the `accuracy` metric (a hook for models whose labels are not one column);
+        in regression the `mae`, `rmse` and `r2` metrics."""
+        if self.task == "regression":
+            y = self._as_targets(y)
+            for tracker in self.regression_trackers:
+                tracker.update_state(y, logits, sample_weight=sample_weight)
+            return
         self.accuracy_tracker.update_state(y, logits, sample_weight=sample_weight)
+
+    def _as_targets(self, y):
+        """Regression targets as float32 (n, num_outputs)."""
+        return tf.reshape(tf.cast(y, tf.float32), [-1, self.num_outputs])
+
+    def _metric_logs(self) -> dict:
+        """The quality metrics of the logs: accuracy, or MAE, RMSE and R²."""
+        if self.task == "regression":
+            return {t.name: t.result() for t in self.regression_trackers}
+        return {"accuracy": self.accuracy_tracker.result()}
+
+    def _task_loss(self, y, outputs):
+        """Per-example task loss: cross-entropy on logits, or the regression loss."""
+        if self.task == "regression":
+            return regression_loss(self.regression_loss, self.huber_delta)(
+                self._as_targets(y), outputs)
+        return self._cross_entropy(y, outputs)
+
+    def _target_rows(self, y_t):
+        """(labelled mask (n,) float32, labels safe to feed the loss) of semi-supervised
+        target rows: y >= 0 for classes (-1 = unlabelled), finite for regression (NaN)."""
+        if self.task == "regression":
+            y_t = self._as_targets(y_t)
+            finite = tf.reduce_all(tf.math.is_finite(y_t), axis=-1)
+            return tf.cast(finite, tf.float32), tf.where(finite[:, None], y_t, tf.zeros_like(y_t))
+        return tf.cast(y_t >= 0, tf.float32), tf.maximum(y_t, 0)
 
     def _cross_entropy(self, y, logits):
         y = tf.cast(y, tf.int32)
@@ -358,12 +442,12 @@ class DomainAdaptationModel(keras.Model):
                 f_s = self.embed(x_s, training=True)
                 logits_s = self.classifier(f_s, training=True)
                 logits_t = None
-            task_loss = distribute.global_mean(self._cross_entropy(y_s, logits_s), w_s)
+            task_loss = distribute.global_mean(self._task_loss(y_s, logits_s), w_s)
             total = task_loss
             target_loss = adaptation = None
             if y_t is not None:
-                labelled = tf.cast(y_t >= 0, tf.float32)
-                per_example = self._cross_entropy(tf.maximum(y_t, 0), logits_t)
+                labelled, y_t_safe = self._target_rows(y_t)
+                per_example = self._task_loss(y_t_safe, logits_t)
                 target_loss = distribute.global_mean(
                     per_example, labelled, normalizer=distribute.global_sum(tf.reduce_sum(labelled)))
                 total = total + self.target_weight * target_loss
@@ -397,7 +481,7 @@ class DomainAdaptationModel(keras.Model):
         if mixup_loss is not None:
             self.mixup_loss_tracker.update_state(mixup_loss * replicas)
             logs["mixup_loss"] = self.mixup_loss_tracker.result()
-        logs["accuracy"] = self.accuracy_tracker.result()
+        logs.update(self._metric_logs())
         logs["lambda"] = self.lambda_ * rho
         return logs
 
@@ -406,17 +490,23 @@ class DomainAdaptationModel(keras.Model):
         n = tf.shape(x_s)[0]
         mu = keras.random.beta((n,), self.mixup_alpha, self.mixup_alpha, seed=self.seed_generator)
         mu_x = tf.reshape(mu, tf.concat([[-1], tf.ones([tf.rank(x_s) - 1], tf.int32)], 0))
-        y_one_hot = tf.one_hot(tf.cast(y_s, tf.int32), self.num_classes)
+        regression = self.task == "regression"
+        # Regression mixes the targets themselves (and a target's prediction, not softmax).
+        y_mix = (self._as_targets(y_s) if regression
+                 else tf.one_hot(tf.cast(y_s, tf.int32), self.num_classes))
         if self.mixup == "source":
             order = keras.random.shuffle(tf.range(n), seed=self.seed_generator)
-            partner_x, partner_y = tf.gather(x_s, order), tf.gather(y_one_hot, order)
+            partner_x, partner_y = tf.gather(x_s, order), tf.gather(y_mix, order)
         elif x_t is not None and logits_t is not None:
-            partner_x, partner_y = x_t, tf.stop_gradient(tf.nn.softmax(logits_t))
+            partner_y = logits_t if regression else tf.nn.softmax(logits_t)
+            partner_x, partner_y = x_t, tf.stop_gradient(partner_y)
         else:
             return None
         mixed = mu_x * x_s + (1.0 - mu_x) * partner_x
-        labels = mu[:, None] * y_one_hot + (1.0 - mu[:, None]) * partner_y
+        labels = mu[:, None] * y_mix + (1.0 - mu[:, None]) * partner_y
         logits = self.classifier(self.embed(mixed, training=True), training=True)
+        if regression:
+            return distribute.global_mean(self._task_loss(labels, logits))
         return distribute.global_mean(
             keras.losses.categorical_crossentropy(labels, logits, from_logits=True))
 
@@ -453,9 +543,9 @@ class DomainAdaptationModel(keras.Model):
     def test_step(self, data):
         x, y, w = keras.utils.unpack_x_y_sample_weight(data)
         logits = self(x, training=False)
-        self.total_loss_tracker.update_state(self._cross_entropy(y, logits), sample_weight=w)
+        self.total_loss_tracker.update_state(self._task_loss(y, logits), sample_weight=w)
         self.update_accuracy(y, logits, w)
-        return {"loss": self.total_loss_tracker.result(), "accuracy": self.accuracy_tracker.result()}
+        return {"loss": self.total_loss_tracker.result(), **self._metric_logs()}
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.evaluate`; under a multi-worker strategy, `distributed_loop.evaluate`.
@@ -494,6 +584,9 @@ class DomainAdaptationModel(keras.Model):
             "mixup": self.mixup,
             "mixup_alpha": self.mixup_alpha,
             "seed": self.seed,
+            **({"task": self.task, "num_outputs": self.num_outputs,
+                "regression_loss": self.regression_loss, "huber_delta": self.huber_delta}
+               if self.task == "regression" else {}),
         }
 
     @classmethod
@@ -506,6 +599,20 @@ class DomainAdaptationModel(keras.Model):
             config["losses"] = {name: (keras.saving.deserialize_keras_object(loss), weight)
                                 for name, loss, weight in config["losses"]}
         return cls(**config)
+
+
+def _refuse_prediction_losses(terms, owner: str) -> None:
+    """Regression has no class probabilities: losses that read them cannot be used."""
+    refused = [f"{name} ({type(loss).__name__})" for name, loss, _ in terms
+               if loss.uses_predictions]
+    if refused:
+        usable = [n for n in ADAPTATION_LOSSES.names()
+                  if not ADAPTATION_LOSSES.get(n).uses_predictions]
+        raise ValueError(
+            f"{owner}: with task='regression' every adaptation loss must be defined on the "
+            f"features: {', '.join(refused)} read class probabilities (uses_predictions=True: "
+            f"CDAN, MCC, MDD and entropy need a classifier). Usable for regression: "
+            f"{', '.join(usable)}. Received: losses={[t[0] for t in terms]}")
 
 
 def _steps_per_epoch(x, batch_size, steps_per_epoch, validation_split) -> Optional[int]:

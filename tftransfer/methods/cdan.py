@@ -9,7 +9,7 @@ from tftransfer.methods.method import Method
 
 
 def cdan_losses(entropy_conditioning: bool = False,
-                discriminator_units: Sequence[int] = (1024, 1024),
+                discriminator_units: Sequence[int] = (256, 256),
                 discriminator_batch_norm: bool = True, max_map_dim: int = 4096):
     return {"conditional_adversarial": ConditionalAdversarialLoss(
         entropy_conditioning=entropy_conditioning, hidden_units=discriminator_units,
@@ -18,14 +18,16 @@ def cdan_losses(entropy_conditioning: bool = False,
 
 
 def cdan_e_losses(entropy_conditioning: bool = True,
-                  discriminator_units: Sequence[int] = (1024, 1024),
+                  discriminator_units: Sequence[int] = (256, 256),
                   discriminator_batch_norm: bool = True, max_map_dim: int = 4096):
     return cdan_losses(entropy_conditioning, discriminator_units, discriminator_batch_norm,
                        max_map_dim)
 
 
-# The reference code (Transfer-Learning-Library's cdan.py): bottleneck 256, a 1024-1024
-# discriminator with BatchNorm, trade-off 1, the reversed gradient ramped, SGD 0.01 annealed.
+# The reference code (Transfer-Learning-Library's cdan.py): bottleneck 256, a discriminator
+# with BatchNorm, trade-off 1, the reversed gradient ramped, SGD annealed. Deviations: a
+# 256-256 discriminator, not 1024-1024, for DANN's reason (dann.py), and the shared η0
+# (methods/recipe.py).
 _DEFAULTS = {"bottleneck_units": 256, "lambda_": 1.0, "lambda_schedule": "dann"}
 
 CDAN = Method(

@@ -6,7 +6,6 @@ import concurrent.futures
 import gc
 import multiprocessing
 import os
-import sys
 import time
 from typing import Callable, Iterable, List, Optional
 

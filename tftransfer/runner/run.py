@@ -121,11 +121,14 @@ def _timed_train(config, strategy, verbose, task, reuse_compiled):
 
 def evaluate_run(model, task, config: RunConfig, method_target_labels: str, frame: pd.DataFrame,
                  train_seconds: float) -> dict:
-    """The metrics of a trained run (target labels read only to report accuracy), with a
-    `score_<name>` for each of `config.validators` (honest: they read no target label)."""
+    """The metrics of a trained run (target labels read only to report accuracy; NaN when
+    the target has none, as for a user's unlabelled files), with a `score_<name>` for each
+    of `config.validators` (honest: they read no target label)."""
     with model.distribute_strategy.scope():
+        labelled = task.target_test.y is not None
         metrics = {"target_labels": method_target_labels,
-                   "target_accuracy": accuracy(model, task.target_test, config.batch_size),
+                   "target_accuracy": (accuracy(model, task.target_test, config.batch_size)
+                                       if labelled else math.nan),
                    "source_val_accuracy": accuracy(model, task.source_val, config.batch_size),
                    "final_loss": float(frame["loss"].iloc[-1]),
                    "train_seconds": train_seconds,

@@ -57,8 +57,10 @@ def evaluate_shallow(estimator, task, config: RunConfig, train_seconds: float) -
     with one_blas_thread():
         target = estimator.predict(_flat(task.target_test.x), domain="target")
         source = estimator.predict(_flat(task.source_val.x), domain="source")
+        labelled = task.target_test.y is not None  # a user's unlabelled files: NaN, not 0
         metrics = {"target_labels": "none",
-                   "target_accuracy": float(np.mean(target == task.target_test.y)),
+                   "target_accuracy": (float(np.mean(target == task.target_test.y))
+                                       if labelled else math.nan),
                    "source_val_accuracy": float(np.mean(source == task.source_val.y)),
                    "final_loss": math.nan, "train_seconds": train_seconds, "replicas": 1}
         if config.validators:

@@ -43,10 +43,11 @@ class SubspaceAlignment(ShallowTransform):
 
     Args:
         n_components: The subspace dimension k, an int >= 1 and at most
-            min(d, n_s, n_t); None (default) takes that maximum. SA only aligns when
-            k < d: at k = d, P_S M* = P_T and both domains are just centred and
-            rotated alike. The paper picks k from a stability bound; a small
-            multiple of the number of classes is a common choice.
+            min(d, n_s, n_t). None (default): min(100, ⌊min(d, n_s, n_t) / 2⌋) — well below
+            the input dimension, since SA only aligns when k < d (at k = d, P_S M* = P_T and
+            both domains are just centred and rotated alike), and at most 100, the upper end
+            of the subspace sizes in the paper's experiments (which picks k from a stability
+            bound). The full dimension also costs a d × d SVD per domain for nothing.
 
     Attributes (after `fit`):
         source_mean_, target_mean_: The domain means x̄_S, x̄_T, (d,).
@@ -74,7 +75,7 @@ class SubspaceAlignment(ShallowTransform):
 
     def _fit(self, xs: np.ndarray, xt: np.ndarray) -> None:
         limit = min(xs.shape[1], xs.shape[0], xt.shape[0])
-        k = limit if self.n_components is None else int(self.n_components)
+        k = max(1, min(100, limit // 2)) if self.n_components is None else int(self.n_components)
         if k > limit:
             raise ValueError(
                 f"SubspaceAlignment: `n_components` must be <= min(n_features, n_source, "
