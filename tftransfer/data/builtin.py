@@ -30,6 +30,22 @@ Networks", JMLR 2016, section 5.1): 2-D points, 2 classes, `n_samples` per domai
 A source domain and a target domain are always separate draws (the draw's seed depends on
 `seed` and on the role), so "moons->moons" compares two samples of one distribution.
 
+**Cubic** (a REGRESSION family: `Domain(task="regression")`, one float target): the
+covariate-shift example of Shimodaira, "Improving predictive inference under covariate
+shift by weighting the log-likelihood function", J. Statistical Planning and Inference 90
+(2000): y = −x + x³ + ε, ε ~ N(0, 0.3²), the same p(y | x) in both domains, only p(x)
+moves. `n_samples` points per domain (default 400).
+
+| domain          | x                                                                       |
+|-----------------|-------------------------------------------------------------------------|
+| `cubic`         | N(0.5, 0.5²)                                                            |
+| `cubic_shifted` | N(0, 0.3²): inside the source's support but where it has few points     |
+
+A model that cannot fit the cubic everywhere (a straight line, a small network trained
+briefly) fits it where the source is dense; reweighting the source loss by p_T(x) / p_S(x)
+moves the fit to where the target lives — importance weighting must help here, which the
+tests check against the exact density ratio.
+
 Standard tasks: `task_names()`; the digits ones are `DEFAULT_DIGITS_TASKS`.
 
 Example:
@@ -59,9 +75,15 @@ __all__ = [
     "DEFAULT_DIGITS_TASKS",
     "DIGITS_DATA_SEED",
     "DOMAINS",
+    "CUBIC_DEFAULT_SAMPLES",
+    "CUBIC_SOURCE",
+    "CUBIC_TARGET",
     "DomainBuilder",
     "MOONS_CENTRE",
+    "REGRESSION_TASKS",
     "MOONS_ROTATION_DEGREES",
+    "cubic_density_ratio",
+    "cubic_function",
     "domain_names",
     "load_domain",
     "load_task",
@@ -89,6 +111,16 @@ DEFAULT_DIGITS_TASKS: Tuple[str, ...] = (
     "original->blurred",
 )
 _STANDARD_TASKS: Tuple[str, ...] = DEFAULT_DIGITS_TASKS + ("moons->moons_rotated",)
+
+REGRESSION_TASKS: Tuple[str, ...] = ("cubic->cubic_shifted",)
+"""The embedded regression tasks (not in `task_names()`, whose tasks are classification)."""
+
+CUBIC_DEFAULT_SAMPLES = 400
+CUBIC_NOISE = 0.3
+CUBIC_SOURCE = (0.5, 0.5)
+"""(mean, standard deviation) of x in the `cubic` domain."""
+CUBIC_TARGET = (0.0, 0.3)
+"""(mean, standard deviation) of x in the `cubic_shifted` domain."""
 
 _ROLES = ("source", "target")
 
@@ -253,6 +285,50 @@ DOMAINS.register(
 )
 
 
+# --------------------------------------------------------------------------- cubic
+
+
+def cubic_function(x: np.ndarray) -> np.ndarray:
+    """E[y | x] = −x + x³ of the cubic domains."""
+    return -x + x ** 3
+
+
+def cubic_density_ratio(x) -> np.ndarray:
+    """The exact importance weight p_T(x) / p_S(x) of "cubic->cubic_shifted" at `x` (n, 1)."""
+    x = np.asarray(x, np.float64).reshape(-1)
+
+    def log_normal(mean, std):
+        return -0.5 * ((x - mean) / std) ** 2 - np.log(std)
+
+    return np.exp(log_normal(*CUBIC_TARGET) - log_normal(*CUBIC_SOURCE))
+
+
+def _cubic_builder(name: str, mean: float, std: float) -> Callable[[str, int, Optional[int]], Domain]:
+    def build(role: str, seed: int, n_samples: Optional[int]) -> Domain:
+        if n_samples is None:
+            n_samples = CUBIC_DEFAULT_SAMPLES
+        n_samples = check_int(n_samples, "n_samples", minimum=4, owner="load_domain")
+        # Separate draws per role, as for the moons: 2*seed (source), 2*seed + 1 (target).
+        rng = np.random.default_rng(2 * seed + _ROLES.index(role))
+        x = rng.normal(mean, std, (int(n_samples), 1))
+        y = cubic_function(x[:, 0]) + rng.normal(0.0, CUBIC_NOISE, int(n_samples))
+        return Domain(name, x, y, task="regression")
+
+    return build
+
+
+DOMAINS.register(
+    "cubic",
+    DomainBuilder("cubic", _cubic_builder("cubic", *CUBIC_SOURCE),
+                  f"regression y = -x + x^3 + N(0, {CUBIC_NOISE:g}^2), x ~ N{CUBIC_SOURCE}"),
+)
+DOMAINS.register(
+    "cubic_shifted",
+    DomainBuilder("cubic", _cubic_builder("cubic_shifted", *CUBIC_TARGET),
+                  f"regression y = -x + x^3 + N(0, {CUBIC_NOISE:g}^2), x ~ N{CUBIC_TARGET}"),
+)
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -289,10 +365,11 @@ def load_domain(
         role: "source" (digits half A; the source moons draw) or "target" (digits half B;
             the target moons draw).
         seed: Seed of the moons draw, in [0, 2**31 - 1); ignored by digits domains.
-        n_samples: Moons only: samples in the domain (default 600). Must be None for digits.
+        n_samples: Moons and cubic only: samples in the domain (default 600 moons, 400
+            cubic). Must be None for digits.
 
     Returns:
-        The labelled `Domain`.
+        The labelled `Domain` (a regression domain for the cubic family).
 
     Raises:
         ValueError: If the name or role is unknown, or `n_samples` is invalid.
@@ -338,10 +415,12 @@ def load_task(name: str, *, seed: int = 0, n_samples: Optional[int] = None) -> T
             pair of domains from one family is accepted, `task_names()` lists the standard ones.
         seed: Seed of the moons draws and of the task splits, in [0, 2**31 - 1). The digits
             halves always use `DIGITS_DATA_SEED`.
-        n_samples: Moons only: samples per domain (default 600). Must be None for digits.
+        n_samples: Moons and cubic only: samples per domain (default 600 moons, 400 cubic).
+            Must be None for digits.
 
     Returns:
-        The `TransferTask`; every split carries labels (target_train's labels are for the
+        The `TransferTask` (a regression task for "cubic->cubic_shifted",
+        `REGRESSION_TASKS`); every split carries labels (target_train's labels are for the
         oracle baseline and few-label experiments only).
 
     Raises:

@@ -1,7 +1,8 @@
 """Domains (a labelled or unlabelled sample of one distribution) and transfer tasks.
 
 A `Domain` holds the arrays of one data distribution: features `x` of shape
-`(n, *feature_shape)` and, optionally, integer class labels `y` of shape `(n,)`.
+`(n, *feature_shape)` and, optionally, integer class labels `y` of shape `(n,)` — or, with
+`task="regression"`, float targets of shape `(n,)` or `(n, num_outputs)`.
 A `TransferTask` holds the four splits every experiment needs:
 
 | split          | labels     | used for                                                   |
@@ -39,12 +40,16 @@ from tftransfer._checks import (
     as_labels,
     as_samples,
     check_all_finite,
+    check_choice,
     check_fraction,
     check_instance,
     check_int,
 )
 
-__all__ = ["Domain", "TransferTask", "validate_same_feature_shape"]
+__all__ = ["Domain", "TransferTask", "validate_same_feature_shape", "TASKS"]
+
+#: What `y` holds: class indices, or real-valued targets.
+TASKS = ("classification", "regression")
 
 
 def _check_name(name, owner: str) -> str:
@@ -55,17 +60,21 @@ def _check_name(name, owner: str) -> str:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Domain:
-    """A sample of one data distribution: features and (optionally) class labels.
+    """A sample of one data distribution: features and (optionally) class labels or targets.
 
-    On construction `x` is converted to float32 and `y` to int32 (arrays that already
-    have these dtypes are not copied) and both are validated.
+    On construction `x` is converted to float32 and `y` to int32 (classification) or
+    float32 (regression) (arrays that already have these dtypes are not copied) and both
+    are validated.
 
     Args:
         name: Human-readable name, used in every error message ("original", "mnist").
         x: Features of shape `(n, *feature_shape)` with `n >= 1`; every value finite.
         y: Integer class labels of shape `(n,)` in `[0, num_classes)`, or None for an
-            unlabelled domain. Floats are accepted when they hold whole numbers.
-        num_classes: Number of classes of the task, at least 2.
+            unlabelled domain. Floats are accepted when they hold whole numbers. With
+            `task="regression"`: finite real targets of shape `(n,)` (one output) or
+            `(n, num_outputs)`.
+        num_classes: Number of classes of the task, at least 2; None for regression.
+        task: "classification" (default) or "regression".
 
     Raises:
         TypeError: If an argument has the wrong type (non-numeric `x`, non-integer `y`).
@@ -81,11 +90,20 @@ class Domain:
     name: str
     x: np.ndarray
     y: Optional[np.ndarray]
-    num_classes: int
+    num_classes: Optional[int] = None
+    task: str = "classification"
 
     def __post_init__(self):
         owner = f"Domain {_check_name(self.name, 'Domain')!r}"
-        num_classes = check_int(self.num_classes, "num_classes", minimum=2, owner=owner)
+        check_choice(self.task, "task", TASKS, owner=owner)
+        if self.task == "regression":
+            if self.num_classes is not None:
+                raise ValueError(f"{owner}: `num_classes` must be None for task='regression' "
+                                 f"(the targets are real values). Received: "
+                                 f"num_classes={self.num_classes!r}")
+            num_classes = None
+        else:
+            num_classes = check_int(self.num_classes, "num_classes", minimum=2, owner=owner)
         x = as_samples(self.x, "x", owner=owner)
         if math.prod(x.shape[1:]) == 0:
             raise ValueError(f"{owner}: every sample of `x` must have at least one feature. "
@@ -95,7 +113,9 @@ class Domain:
         n = x.shape[0]
 
         y = self.y
-        if y is not None:
+        if y is not None and self.task == "regression":
+            y = _as_targets(y, n, owner)
+        elif y is not None:
             y = np.asarray(y)
             as_labels(y, n, "y", owner=owner, num_classes=num_classes)
             y = y.reshape(n).astype(np.int32, copy=False)  # (n, 1) columns pass as_labels
@@ -116,8 +136,16 @@ class Domain:
 
     @property
     def has_labels(self) -> bool:
-        """Whether the domain carries labels."""
+        """Whether the domain carries labels (or regression targets)."""
         return self.y is not None
+
+    @property
+    def num_outputs(self) -> Optional[int]:
+        """Regression: the number of targets per sample (None when unlabelled);
+        classification: None."""
+        if self.task != "regression" or self.y is None:
+            return None
+        return 1 if self.y.ndim == 1 else int(self.y.shape[1])
 
     def subset(self, indices, name: Optional[str] = None) -> "Domain":
         """Returns a new domain holding the samples at `indices` (copies the arrays).
@@ -157,13 +185,31 @@ class Domain:
             x=self.x[idx],
             y=None if self.y is None else self.y[idx],
             num_classes=self.num_classes,
+            task=self.task,
         )
 
     def __repr__(self) -> str:
+        if self.task == "regression":
+            return (f"Domain(name={self.name!r}, n={self.n}, feature_shape={self.feature_shape}, "
+                    f"labelled={self.has_labels}, task='regression', "
+                    f"num_outputs={self.num_outputs})")
         return (
             f"Domain(name={self.name!r}, n={self.n}, feature_shape={self.feature_shape}, "
             f"labelled={self.has_labels}, num_classes={self.num_classes})"
         )
+
+
+def _as_targets(y, n: int, owner: str) -> np.ndarray:
+    """Regression targets as float32 `(n,)` or `(n, k)`, every value finite."""
+    arr = np.asarray(y)
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+        raise TypeError(f"{owner}: regression targets `y` must be numeric. "
+                        f"Received: y of dtype {arr.dtype}")
+    if arr.ndim not in (1, 2) or arr.shape[0] != n or (arr.ndim == 2 and arr.shape[1] < 1):
+        raise ValueError(f"{owner}: regression targets `y` must have shape ({n},) or "
+                         f"({n}, num_outputs). Received: y of shape {arr.shape}")
+    return check_all_finite(arr.astype(np.float32, copy=False), "y", owner=owner,
+                            note="after conversion to float32")
 
 
 def validate_same_feature_shape(*domains: Domain, **named_domains: Domain) -> Tuple[int, ...]:
@@ -202,13 +248,14 @@ def validate_same_feature_shape(*domains: Domain, **named_domains: Domain) -> Tu
 
 
 def _split_indices(
-    y: np.ndarray, held_fraction: float, seed: int, domain_name: str, what: str
+    y: np.ndarray, held_fraction: float, seed: int, domain_name: str, what: str,
+    stratify_labels: bool = True,
 ) -> Tuple[np.ndarray, np.ndarray]:
     """Seeded split of `range(len(y))` into (kept, held) sorted index arrays.
 
     Stratified on `y` when every class present has at least 2 samples and both parts can
-    hold one sample of each class; a plain seeded split otherwise. The held part has
-    `ceil(held_fraction * n)` samples.
+    hold one sample of each class; a plain seeded split otherwise (always for regression
+    targets, `stratify_labels=False`). The held part has `ceil(held_fraction * n)` samples.
     """
     n = len(y)
     n_held = math.ceil(held_fraction * n)
@@ -218,8 +265,10 @@ def _split_indices(
             f"fraction {held_fraction} with at least 1 sample on each side. "
             f"Received: {n} samples"
         )
-    _, counts = np.unique(y, return_counts=True)
-    stratify = y if (counts.min() >= 2 and min(n_held, n - n_held) >= len(counts)) else None
+    stratify = None
+    if stratify_labels:
+        _, counts = np.unique(y, return_counts=True)
+        stratify = y if (counts.min() >= 2 and min(n_held, n - n_held) >= len(counts)) else None
     kept, held = train_test_split(
         np.arange(n), test_size=n_held, random_state=seed, shuffle=True, stratify=stratify
     )
@@ -233,6 +282,9 @@ def _check_source_target(name: Optional[str], source: Domain, target: Domain,
     Returns the task name (default "<source>-><target>") and `seed` as an int >= 0.
     """
     validate_same_feature_shape(source=source, target=target)
+    if source.task != target.task:
+        raise ValueError("`source` and `target` must have one task. "
+                         f"Received: source {source.task!r} vs target {target.task!r}")
     if source.num_classes != target.num_classes:
         raise ValueError(
             "`source` and `target` must have one num_classes. "
@@ -260,7 +312,8 @@ class TransferTask:
             unsupervised methods and used only by the oracle `target_only` baseline and
             for few-label experiments (see `target_partial_labels`).
         target_test: Labelled target test split, for reporting.
-        num_classes: Number of classes; every split must agree.
+        num_classes: Number of classes; every split must agree. None for regression
+            splits (`Domain(..., task="regression")`); the task then has `num_outputs`.
 
     Raises:
         TypeError: If a split is not a `Domain`.
@@ -277,16 +330,19 @@ class TransferTask:
     source_val: Domain
     target_train: Domain
     target_test: Domain
-    num_classes: int
+    num_classes: Optional[int] = None
 
     _SPLITS = ("source_train", "source_val", "target_train", "target_test")
 
     def __post_init__(self):
         owner = f"TransferTask {_check_name(self.name, 'TransferTask')!r}"
-        num_classes = check_int(self.num_classes, "num_classes", minimum=2, owner=owner)
         splits = {split: getattr(self, split) for split in self._SPLITS}
         for split, domain in splits.items():
             check_instance(domain, split, Domain, owner=owner)
+        if splits["source_train"].task == "regression":
+            self._check_regression_splits(owner, splits)
+            return
+        num_classes = check_int(self.num_classes, "num_classes", minimum=2, owner=owner)
         for split, domain in splits.items():
             if domain.num_classes != num_classes:
                 raise ValueError(
@@ -302,6 +358,37 @@ class TransferTask:
                 )
         object.__setattr__(self, "num_classes", num_classes)
 
+    def _check_regression_splits(self, owner: str, splits) -> None:
+        """Regression: every split a regression Domain, labelled where it must be, with one
+        number of outputs; `num_classes` None."""
+        if self.num_classes is not None:
+            raise ValueError(f"{owner}: `num_classes` must be None for regression splits. "
+                             f"Received: num_classes={self.num_classes!r}")
+        for split, domain in splits.items():
+            if domain.task != "regression":
+                raise ValueError(f"{owner}: every split must have one task. Received: "
+                                 f"source_train 'regression' vs {split} {domain.task!r}")
+        validate_same_feature_shape(**splits)
+        for split in ("source_train", "source_val", "target_test"):
+            if not splits[split].has_labels:
+                raise ValueError(
+                    f"{owner}: {split} ({splits[split].name!r}) must have targets; only "
+                    "target_train may be unlabelled. Received: y=None")
+        outputs = {split: d.num_outputs for split, d in splits.items() if d.has_labels}
+        if len(set(outputs.values())) != 1:
+            raise ValueError(f"{owner}: every split must have one number of outputs. "
+                             f"Received: {outputs}")
+
+    @property
+    def task(self) -> str:
+        """"classification" or "regression" (the splits' `Domain.task`)."""
+        return self.source_train.task
+
+    @property
+    def num_outputs(self) -> Optional[int]:
+        """Regression: targets per sample; classification: None."""
+        return self.source_train.num_outputs
+
     @property
     def input_shape(self) -> Tuple[int, ...]:
         """Feature shape shared by every split (a model's input shape)."""
@@ -313,13 +400,16 @@ class TransferTask:
         For each class, `per_class` samples of `target_train` are drawn at random (seeded);
         a class with fewer samples keeps all of them. Label sets are nested: with one seed,
         the samples chosen for `per_class=k` are included in those for `per_class=k+1`.
+        Regression has no classes: `per_class` samples of the whole `target_train` are
+        drawn (nested in the same way) and the others are NaN.
 
         Args:
             per_class: Number of labelled samples to keep per class, >= 0.
             seed: Seed of the draw.
 
         Returns:
-            An int32 copy of `target_train.y` where every unchosen sample is -1.
+            An int32 copy of `target_train.y` where every unchosen sample is -1; for
+            regression a float32 copy where every unchosen sample is NaN.
 
         Raises:
             ValueError: If `target_train` has no labels or `per_class` < 0.
@@ -335,6 +425,11 @@ class TransferTask:
                 "partial labels from; give the target domain labels. Received: y=None"
             )
         rng = np.random.default_rng(seed)
+        if self.task == "regression":
+            partial = np.full_like(y, np.nan, dtype=np.float32)
+            chosen = rng.permutation(len(y))[:per_class]
+            partial[chosen] = y[chosen]
+            return partial
         partial = np.full_like(y, -1, dtype=np.int32)
         for c in range(self.num_classes):
             members = np.flatnonzero(y == c)
@@ -357,6 +452,10 @@ class TransferTask:
         """
         check_int(per_class, "per_class", minimum=1, owner=f"TransferTask {self.name!r}")
         partial = self.target_partial_labels(per_class, seed)
+        if self.task == "regression":
+            chosen = np.isfinite(partial.reshape(len(partial), -1)).all(axis=1)
+            return self.target_train.subset(np.flatnonzero(chosen),
+                                            name=f"{self.target_train.name}[{per_class}]")
         return self.target_train.subset(
             np.flatnonzero(partial >= 0), name=f"{self.target_train.name}[{per_class}/class]"
         )
@@ -400,8 +499,11 @@ class TransferTask:
         source_val_fraction = check_fraction(source_val_fraction, "source_val_fraction")
         target_test_fraction = check_fraction(target_test_fraction, "target_test_fraction")
 
-        s_train, s_val = _split_indices(source.y, source_val_fraction, seed, source.name, "val")
-        t_train, t_test = _split_indices(target.y, target_test_fraction, seed, target.name, "test")
+        stratify = source.task == "classification"
+        s_train, s_val = _split_indices(source.y, source_val_fraction, seed, source.name, "val",
+                                        stratify)
+        t_train, t_test = _split_indices(target.y, target_test_fraction, seed, target.name, "test",
+                                         stratify)
         return cls(
             name=name,
             source_train=source.subset(s_train, name=f"{source.name}/train"),
@@ -457,20 +559,25 @@ class TransferTask:
         name, seed = _check_source_target(name, source, target, seed)
         source_val_fraction = check_fraction(source_val_fraction, "source_val_fraction")
 
-        s_train, s_val = _split_indices(source.y, source_val_fraction, seed, source.name, "val")
+        s_train, s_val = _split_indices(source.y, source_val_fraction, seed, source.name, "val",
+                                        source.task == "classification")
         # The arrays are already float32 / int32, so these Domains share them (no copy).
         return cls(
             name=name,
             source_train=source.subset(s_train, name=f"{source.name}/train"),
             source_val=source.subset(s_val, name=f"{source.name}/val"),
-            target_train=Domain(f"{target.name}/train", target.x, target.y, target.num_classes),
-            target_test=Domain(f"{target.name}/test", target.x, target.y, target.num_classes),
+            target_train=Domain(f"{target.name}/train", target.x, target.y, target.num_classes,
+                                task=target.task),
+            target_test=Domain(f"{target.name}/test", target.x, target.y, target.num_classes,
+                               task=target.task),
             num_classes=source.num_classes,
         )
 
     def __repr__(self) -> str:
+        what = (f"num_outputs={self.num_outputs}" if self.task == "regression"
+                else f"num_classes={self.num_classes}")
         return (
             f"TransferTask(name={self.name!r}, source {self.source_train.n}+{self.source_val.n} "
             f"(train+val), target {self.target_train.n}+{self.target_test.n} (train+test), "
-            f"input_shape={self.input_shape}, num_classes={self.num_classes})"
+            f"input_shape={self.input_shape}, {what})"
         )
