@@ -62,7 +62,7 @@ from tftransfer.backbones import export_hub
 from tftransfer.config import RunConfig
 from tftransfer.data.benchmarks import load_usps
 from tftransfer.data.loaders import default_data_dir
-from tftransfer.io import _write_atomic, write_json_atomic, write_text_atomic
+from tftransfer.io import write_bytes_atomic, write_json_atomic, write_text_atomic
 from tftransfer.report.analysis import TARGET_ACCURACY, mean_std
 from tftransfer.report.line_chart import line_chart
 from tftransfer.results import _to_markdown, results_frame, summary_table
@@ -356,7 +356,7 @@ def main(argv=None) -> str:
     png = line_chart({f"setting {s.key}: {s.task}": stats[s.key] for s in settings},
                      args.k, "labelled USPS samples per class (k)",
                      "USPS test accuracy (%)", dashed=["scratch"])
-    _write_atomic(out / "accuracy_vs_k.png", "wb", lambda handle: handle.write(png))
+    write_bytes_atomic(out / "accuracy_vs_k.png", png)
     print(f"\n{text}")
     print(f"{len(records)} runs in {time.perf_counter() - start:.0f}s; results in {out}/results.csv, "
           f"{out}/summary.md, {out}/accuracy_vs_k.png")

@@ -10,12 +10,23 @@ from pathlib import Path
 import numpy as np
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomic(path, mode: str, write) -> None:
-    """Calls `write(handle)` on a temporary file in `path`'s folder, then renames it to `path`."""
+    """Calls `write(handle)` on a temporary file in `path`'s folder, then renames it to `path`.
+
+    The file gets the permissions of an ordinary new file (0666 less the umask), not the
+    temporary file's private 0600.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, mode) as handle:
             write(handle)
             handle.flush()
@@ -29,6 +40,11 @@ def _write_atomic(path, mode: str, write) -> None:
 def write_text_atomic(path, text: str) -> None:
     """Writes `text` to `path` through a temporary file in the same folder and a rename."""
     _write_atomic(path, "w", lambda handle: handle.write(text))
+
+
+def write_bytes_atomic(path, data: bytes) -> None:
+    """Writes `data` to `path` through a temporary file in the same folder and a rename."""
+    _write_atomic(path, "wb", lambda handle: handle.write(data))
 
 
 def write_json_atomic(path, data) -> None:

@@ -1,102 +1,75 @@
-"""tftransfer data: domains, tasks, pipelines, embedded tasks, file readers, benchmarks."""
+"""tftransfer data: domains, tasks, pipelines, embedded tasks, file readers, benchmarks.
 
-from tftransfer.data.benchmarks import (
-    BENCHMARK_TASKS,
-    DECAF_TASKS,
-    MNIST_USPS_TASKS,
-    MSRC_VOC_TASKS,
-    NEWSGROUPS_TASKS,
-    OFFICE_CALTECH_TASKS,
-    PUBLISHED,
-    PUBLISHED_SOURCE,
-    REUTERS_TASKS,
-    TEXT_DEFAULT_TERMS,
-    benchmark_task_names,
-    decaf_task,
-    load_decaf,
-    load_mnist_usps_jda,
-    load_msrc_voc,
-    load_newsgroups,
-    load_office_caltech_surf,
-    load_reuters,
-    load_usps,
-    mnist_usps_task,
-    msrc_voc_task,
-    newsgroups_task,
-    office_caltech_surf_task,
-    reuters_task,
-    surf_preprocess,
-    task_domains,
-    top_document_frequency_terms,
-)
-from tftransfer.data.builtin import DEFAULT_DIGITS_TASKS, load_domain, load_task, task_names
-from tftransfer.data.domains import Domain, TransferTask, validate_same_feature_shape
-from tftransfer.data.files import FileTask, load_task_from_files
-from tftransfer.data.inspect import describe, format_description
-from tftransfer.data.loaders import (
-    FileDomain,
-    default_data_dir,
-    image_folder_class_names,
-    load_file,
-    load_image_folder,
-    load_mat,
-    load_npz,
-    load_svmlight,
-    load_table,
-    load_text,
-)
-from tftransfer.data.pipeline import labelled_dataset, paired_dataset, steps_per_epoch
+The names below resolve on first use (PEP 562), so reading a file's description
+(`tftransfer data PATH`) does not import TensorFlow, which only the pipelines need.
+"""
 
-__all__ = [
-    "BENCHMARK_TASKS",
-    "DECAF_TASKS",
-    "DEFAULT_DIGITS_TASKS",
-    "Domain",
-    "FileDomain",
-    "FileTask",
-    "MNIST_USPS_TASKS",
-    "MSRC_VOC_TASKS",
-    "NEWSGROUPS_TASKS",
-    "OFFICE_CALTECH_TASKS",
-    "PUBLISHED",
-    "PUBLISHED_SOURCE",
-    "REUTERS_TASKS",
-    "TEXT_DEFAULT_TERMS",
-    "TransferTask",
-    "benchmark_task_names",
-    "decaf_task",
-    "default_data_dir",
-    "describe",
-    "format_description",
-    "image_folder_class_names",
-    "labelled_dataset",
-    "load_decaf",
-    "load_domain",
-    "load_file",
-    "load_image_folder",
-    "load_mat",
-    "load_mnist_usps_jda",
-    "load_msrc_voc",
-    "load_newsgroups",
-    "load_npz",
-    "load_office_caltech_surf",
-    "load_reuters",
-    "load_svmlight",
-    "load_table",
-    "load_task",
-    "load_task_from_files",
-    "load_text",
-    "load_usps",
-    "mnist_usps_task",
-    "msrc_voc_task",
-    "newsgroups_task",
-    "office_caltech_surf_task",
-    "paired_dataset",
-    "reuters_task",
-    "steps_per_epoch",
-    "surf_preprocess",
-    "task_domains",
-    "task_names",
-    "top_document_frequency_terms",
-    "validate_same_feature_shape",
-]
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "BENCHMARK_TASKS": "tftransfer.data.benchmarks",
+    "DECAF_TASKS": "tftransfer.data.benchmarks",
+    "DEFAULT_DIGITS_TASKS": "tftransfer.data.builtin",
+    "Domain": "tftransfer.data.domains",
+    "FileDomain": "tftransfer.data.loaders",
+    "FileTask": "tftransfer.data.files",
+    "MNIST_USPS_TASKS": "tftransfer.data.benchmarks",
+    "MSRC_VOC_TASKS": "tftransfer.data.benchmarks",
+    "NEWSGROUPS_TASKS": "tftransfer.data.benchmarks",
+    "OFFICE_CALTECH_TASKS": "tftransfer.data.benchmarks",
+    "PUBLISHED": "tftransfer.data.benchmarks",
+    "PUBLISHED_SOURCE": "tftransfer.data.benchmarks",
+    "REUTERS_TASKS": "tftransfer.data.benchmarks",
+    "TEXT_DEFAULT_TERMS": "tftransfer.data.benchmarks",
+    "TransferTask": "tftransfer.data.domains",
+    "benchmark_task_names": "tftransfer.data.benchmarks",
+    "decaf_task": "tftransfer.data.benchmarks",
+    "default_data_dir": "tftransfer.data.loaders",
+    "describe": "tftransfer.data.inspect",
+    "format_description": "tftransfer.data.inspect",
+    "image_folder_class_names": "tftransfer.data.loaders",
+    "labelled_dataset": "tftransfer.data.pipeline",
+    "load_decaf": "tftransfer.data.benchmarks",
+    "load_domain": "tftransfer.data.builtin",
+    "load_file": "tftransfer.data.loaders",
+    "load_image_folder": "tftransfer.data.loaders",
+    "load_mat": "tftransfer.data.loaders",
+    "load_mnist_usps_jda": "tftransfer.data.benchmarks",
+    "load_msrc_voc": "tftransfer.data.benchmarks",
+    "load_newsgroups": "tftransfer.data.benchmarks",
+    "load_npz": "tftransfer.data.loaders",
+    "load_office_caltech_surf": "tftransfer.data.benchmarks",
+    "load_reuters": "tftransfer.data.benchmarks",
+    "load_svmlight": "tftransfer.data.loaders",
+    "load_table": "tftransfer.data.loaders",
+    "load_task": "tftransfer.data.builtin",
+    "load_task_from_files": "tftransfer.data.files",
+    "load_text": "tftransfer.data.loaders",
+    "load_usps": "tftransfer.data.benchmarks",
+    "mnist_usps_task": "tftransfer.data.benchmarks",
+    "msrc_voc_task": "tftransfer.data.benchmarks",
+    "newsgroups_task": "tftransfer.data.benchmarks",
+    "office_caltech_surf_task": "tftransfer.data.benchmarks",
+    "paired_dataset": "tftransfer.data.pipeline",
+    "reuters_task": "tftransfer.data.benchmarks",
+    "steps_per_epoch": "tftransfer.data.pipeline",
+    "surf_preprocess": "tftransfer.data.benchmarks",
+    "task_domains": "tftransfer.data.benchmarks",
+    "task_names": "tftransfer.data.builtin",
+    "top_document_frequency_terms": "tftransfer.data.benchmarks",
+    "validate_same_feature_shape": "tftransfer.data.domains",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'tftransfer.data' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

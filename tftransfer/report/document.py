@@ -15,7 +15,7 @@ from typing import Callable, List, Optional
 
 import pandas as pd
 
-from tftransfer.io import write_text_atomic
+from tftransfer.io import write_bytes_atomic, write_text_atomic
 
 FIGURES_DIR = "figures"
 
@@ -128,10 +128,9 @@ class Document:
         figures = folder / FIGURES_DIR
         figures.mkdir(parents=True, exist_ok=True)
         for block in self.images:
-            (figures / f"{block.name}.png").write_bytes(block.png)
+            write_bytes_atomic(figures / f"{block.name}.png", block.png)
         for name, text in (("report.html", self.to_html()), ("report.md", self.to_markdown())):
             write_text_atomic(folder / name, text)
-            (folder / name).chmod(0o644)  # a report is for sharing (temporary files are 0600)
         return {"html": folder / "report.html", "markdown": folder / "report.md",
                 "figures": [figures / f"{b.name}.png" for b in self.images]}
 
