@@ -14,6 +14,11 @@ which reads the target test labels and is flagged as an oracle (`uses_target_lab
 | `reverse_validation` | reverse classifier's source accuracy (Zhong et al. 2010)      |
 | `target_oracle`      | ORACLE: target test accuracy (reads target labels)            |
 
+Regression tasks (`Domain(task="regression")`): `source_val`, `iwcv`, `dev`,
+`reverse_validation` and `target_oracle` score the negated squared error (importance-weighted
+for IWCV and DEV, a ridge reverse regressor for reverse validation); `entropy` and `snd` read
+class probabilities and refuse regression outputs with an error listing these.
+
 Example:
     >>> from tftransfer import selection
     >>> selection.get("dev").score(model, task, seed=0)      # one criterion
@@ -26,10 +31,11 @@ from tftransfer.selection.base import Validator
 from tftransfer.selection.callback import SelectionCallback
 from tftransfer.selection.dev import DeepEmbeddedValidation, dev_risk
 from tftransfer.selection.entropy import PredictionEntropy, mean_prediction_entropy
-from tftransfer.selection.iwcv import IWCV, iwcv_score
+from tftransfer.selection.iwcv import IWCV, iwcv_regression_score, iwcv_score
 from tftransfer.selection.oracle import TargetOracle
 from tftransfer.selection.registry import VALIDATORS, get, is_oracle, names, score, score_all
-from tftransfer.selection.reverse import ReverseValidation, reverse_validation_score
+from tftransfer.selection.reverse import (ReverseValidation, reverse_validation_regression_score,
+                                          reverse_validation_score)
 from tftransfer.selection.snd import SoftNeighborhoodDensity, soft_neighborhood_density
 from tftransfer.selection.source_val import SourceValidation, source_validation_score
 
@@ -39,5 +45,6 @@ __all__ = [
     "SourceValidation", "IWCV", "DeepEmbeddedValidation", "PredictionEntropy",
     "SoftNeighborhoodDensity", "ReverseValidation", "TargetOracle",
     "source_validation_score", "iwcv_score", "dev_risk", "mean_prediction_entropy",
-    "soft_neighborhood_density", "reverse_validation_score",
+    "soft_neighborhood_density", "reverse_validation_score", "iwcv_regression_score",
+    "reverse_validation_regression_score",
 ]

@@ -1,4 +1,4 @@
-"""Numpy metrics on logits shared by the validators (private)."""
+"""Numpy metrics on logits (and regression predictions) shared by the validators (private)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,36 @@ def entropy(logits: np.ndarray) -> np.ndarray:
     """Per-example Shannon entropy of softmax(logits) in nats."""
     log_p = log_softmax(logits)
     return -(np.exp(log_p) * log_p).sum(axis=1)
+
+
+#: The validators that score a regression task (on squared error).
+REGRESSION_VALIDATORS = ("source_val", "iwcv", "dev", "reverse_validation", "target_oracle")
+
+
+def squared_errors(predictions, y, owner: str) -> np.ndarray:
+    """Per-example squared error (1/k) Σ_j (ŷ_j − y_j)² of (n, k) predictions, float64 (n,)."""
+    predictions = np.asarray(predictions, np.float64)
+    targets = np.asarray(y, np.float64).reshape(len(predictions), -1)
+    if targets.shape != predictions.shape:
+        raise ValueError(f"{owner}: the targets must have the predictions' shape "
+                         f"{predictions.shape}. Received: targets of shape {np.shape(y)}")
+    return np.mean((predictions - targets) ** 2, axis=1)
+
+
+def regression_metric(metric: str, owner: str) -> None:
+    """A regression task is scored by squared error: only the default metric is accepted."""
+    if metric != "accuracy":
+        raise ValueError(f"{owner}: on a regression task the score is −(mean) squared error; "
+                         f"`metric` must be left at its default. Received: metric={metric!r}")
+
+
+def refuse_regression(outputs, owner: str) -> None:
+    """A clear error for a validator that reads class probabilities, on regression outputs."""
+    if outputs.is_regression:
+        raise ValueError(
+            f"{owner} reads class probabilities, so it cannot score a regression task. "
+            f"Validators for regression: {', '.join(REGRESSION_VALIDATORS)}. "
+            f"Received: the regression outputs of {outputs.name}")
 
 
 def subsample(n: int, max_samples: Optional[int], seed: int) -> np.ndarray:

@@ -25,16 +25,23 @@ class DomainOutputs:
 
     Attributes:
         name: The split's name, for error messages ("source_val").
-        logits: float64 (n, num_classes) classifier logits.
+        logits: float64 (n, num_classes) classifier logits; for a regression task the
+            predictions, float64 (n, num_outputs).
         features: float64 (n, d) feature-extractor outputs, or None when the model has no
             separate feature extractor.
-        y: int labels (n,), or None for an unlabelled domain.
+        y: int labels (n,) (float targets for regression), or None for an unlabelled domain.
+        task: "classification" or "regression" (the domain's `Domain.task`).
     """
 
     name: str
     logits: np.ndarray
     features: Optional[np.ndarray]
     y: Optional[np.ndarray]
+    task: str = "classification"
+
+    @property
+    def is_regression(self) -> bool:
+        return self.task == "regression"
 
     @property
     def n(self) -> int:
@@ -73,10 +80,13 @@ def domain_outputs(model, domain: Domain, *, batch_size: int = 512,
         batch_size: Rows per forward pass.
         name: Name used in errors; default the domain's name.
 
+    On a regression `Domain` (`task="regression"`) the outputs are the model's predictions,
+    a (n, num_outputs) matrix, kept in `logits`.
+
     Raises:
         TypeError: If `domain` is not a `Domain`.
         ValueError: If the domain is empty, or the model returns non-finite values or
-            logits that are not a (n, C) matrix with C >= 2.
+            logits that are not a (n, C) matrix with C >= 2 (classification).
     """
     check_instance(domain, "domain", Domain, owner="domain_outputs")
     name = domain.name if name is None else name
@@ -98,12 +108,15 @@ def domain_outputs(model, domain: Domain, *, batch_size: int = 512,
     owner = f"the model on {name}"
     logits_arr = check_all_finite(np.concatenate(logits).astype(np.float64), "logits",
                                   owner=owner, note=DIVERGED)
-    logits_arr = as_logits(logits_arr, "logits", owner)
+    if domain.task == "regression":
+        logits_arr = logits_arr.reshape(domain.n, -1)
+    else:
+        logits_arr = as_logits(logits_arr, "logits", owner)
     features_arr = None
     if split_model:
         features_arr = check_all_finite(np.concatenate(features).astype(np.float64),
                                         "features", owner=owner, note=DIVERGED)
-    return DomainOutputs(name, logits_arr, features_arr, domain.y)
+    return DomainOutputs(name, logits_arr, features_arr, domain.y, domain.task)
 
 
 class ModelOutputs:

@@ -8,7 +8,8 @@ import numpy as np
 
 from tftransfer._checks import check_all_finite
 from tftransfer.selection._density_ratio import check_alpha, validation_weights
-from tftransfer.selection._metrics import as_logits, check_max_samples, class_labels, cross_entropy
+from tftransfer.selection._metrics import (
+    as_logits, check_max_samples, class_labels, cross_entropy, squared_errors)
 from tftransfer.selection.base import Validator
 
 
@@ -57,7 +58,8 @@ class DeepEmbeddedValidation(Validator):
         η = −Cov(L, W) / Var(W),
         R_DEV = mean(L) + η · mean(W) − η.
 
-    ℓ is the cross-entropy. Returns −R_DEV, so higher is better.
+    ℓ is the cross-entropy (the squared error (1/k) ||f(x) − y||² on a regression task).
+    Returns −R_DEV, so higher is better.
 
     Args:
         max_samples: Cap on the source-train and target rows fed to the domain classifier
@@ -80,10 +82,14 @@ class DeepEmbeddedValidation(Validator):
 
     def _score(self, outputs, seed):
         val = outputs["source_val"]
-        logits = as_logits(val.logits, "logits", self.name)
-        y = class_labels(val.require_labels(self.name), logits, "y", self.name)
+        if val.is_regression:
+            losses = squared_errors(val.logits, val.require_labels(self.name), self.name)
+        else:
+            logits = as_logits(val.logits, "logits", self.name)
+            y = class_labels(val.require_labels(self.name), logits, "y", self.name)
+            losses = cross_entropy(logits, y)
         features = [outputs[s].require_features(self.name)
                     for s in ("source_train", "source_val", "target_train")]
         weights = validation_weights(*features, seed=seed, max_samples=self.max_samples,
                                      classifier=self.classifier, test_alpha=self.test_alpha)
-        return -dev_risk(cross_entropy(logits, y), weights)
+        return -dev_risk(losses, weights)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tftransfer.selection._metrics import as_logits, entropy
+from tftransfer.selection._metrics import as_logits, entropy, refuse_regression
 from tftransfer.selection.base import Validator
 
 
@@ -31,4 +31,6 @@ class PredictionEntropy(Validator):
     splits = ("target_train",)
 
     def _score(self, outputs, seed):
-        return -mean_prediction_entropy(outputs["target_train"].logits)
+        target = outputs["target_train"]
+        refuse_regression(target, self.name)
+        return -mean_prediction_entropy(target.logits)

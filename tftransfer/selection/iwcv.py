@@ -9,7 +9,8 @@ import numpy as np
 from tftransfer._checks import check_choice
 from tftransfer.selection._density_ratio import check_alpha, validation_weights
 from tftransfer.selection._metrics import (
-    as_logits, check_max_samples, check_metric, class_labels, per_example_score)
+    as_logits, check_max_samples, check_metric, class_labels, per_example_score,
+    regression_metric, squared_errors)
 from tftransfer.selection.base import Validator
 
 SPACES = ("input", "features")
@@ -30,16 +31,39 @@ def iwcv_score(logits, y, weights, metric: str = "accuracy") -> float:
     metric = check_metric(metric, owner)
     logits = as_logits(logits, "logits", owner)
     y = class_labels(y, logits, "y", owner)
+    w = _check_weights(weights, y.shape, owner)
+    return _weighted_mean(per_example_score(logits, y, metric), w)
+
+
+def _check_weights(weights, shape, owner: str) -> np.ndarray:
     w = np.asarray(weights, dtype=np.float64)
-    if w.shape != y.shape:
-        raise ValueError(f"{owner}: `weights` must have shape {y.shape}, one per label. "
+    if w.shape != shape:
+        raise ValueError(f"{owner}: `weights` must have shape {shape}, one per label. "
                          f"Received: weights of shape {w.shape}")
     if not np.all(np.isfinite(w)) or w.min() < 0 or w.sum() <= 0:
         raise ValueError(f"{owner}: `weights` must be finite, >= 0 and not all 0. "
                          f"Received: weights with min {np.min(w)!r}, sum {np.sum(w)!r}")
+    return w
+
+
+def _weighted_mean(scores: np.ndarray, w: np.ndarray) -> float:
     # Normalised to mean 1 first, so constant weights give the plain mean bit for bit.
     w = w / w.mean()
-    return float(np.mean(w * per_example_score(logits, y, metric)))
+    return float(np.mean(w * scores))
+
+
+def iwcv_regression_score(predictions, y, weights) -> float:
+    """−Σ w_i e_i / Σ w_i with e_i = (1/k) ||ŷ_i − y_i||², the importance-weighted squared
+    error of regression predictions, negated (higher is better).
+
+    Args:
+        predictions: (n, k) source validation predictions.
+        y: (n,) or (n, k) source validation targets.
+        weights: (n,) non-negative importance weights, not all 0.
+    """
+    owner = "iwcv_regression_score"
+    errors = squared_errors(predictions, y, owner)
+    return -_weighted_mean(errors, _check_weights(weights, errors.shape, owner))
 
 
 class IWCV(Validator):
@@ -57,7 +81,9 @@ class IWCV(Validator):
     against `task.target_train` (no target labels). The weights are self-normalised to mean
     1 on the validation rows, so the score is Σ w_i m_i / Σ w_i with m_i = 1[correct]
     (accuracy) or m_i = −ℓ_i (cross-entropy, negated): when the two domains are the same
-    (constant weights) it equals `source_val` exactly. Higher is better.
+    (constant weights) it equals `source_val` exactly. Higher is better. On a regression
+    task m_i = −(1/k) ||f(x_i) − y_i||² (`iwcv_regression_score`), the weighted squared
+    error of Sugiyama et al.'s regression experiments.
 
     Before weighting, a classifier two-sample test (Lopez-Paz & Oquab, ICLR 2017; one-sided
     Mann–Whitney U on the out-of-fold domain scores, level `test_alpha`) checks that the
@@ -99,4 +125,7 @@ class IWCV(Validator):
             arrays = [task.source_train.x, task.source_val.x, task.target_train.x]
         weights = validation_weights(*arrays, seed=seed, max_samples=self.max_samples,
                                      classifier=self.classifier, test_alpha=self.test_alpha)
+        if val.is_regression:
+            regression_metric(self.metric, self.name)
+            return iwcv_regression_score(val.logits, val.require_labels(self.name), weights)
         return iwcv_score(val.logits, val.require_labels(self.name), weights, self.metric)

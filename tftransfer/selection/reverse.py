@@ -8,13 +8,13 @@ from typing import Optional
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from tftransfer.blas import one_blas_thread
 from tftransfer._checks import check_choice, check_same_features
-from tftransfer.selection._metrics import check_max_samples, subsample
+from tftransfer.selection._metrics import check_max_samples, squared_errors, subsample
 from tftransfer.selection.base import Validator
 
 SPACES = ("features", "input")
@@ -59,6 +59,38 @@ def reverse_validation_score(target_x, target_pseudo, source_x, source_y, *, see
     return float(np.mean(predicted == np.asarray(source_y)))
 
 
+def reverse_validation_regression_score(target_x, target_predictions, source_x, source_y, *,
+                                        regressor=None) -> float:
+    """−MSE on (source_x, source_y) of a regressor fitted on (target_x, target_predictions).
+
+    The regression form of reverse validation: the scored model's predictions on the target
+    are the reverse model's training targets.
+
+    Args:
+        target_x: (n_t, d) target rows.
+        target_predictions: (n_t,) or (n_t, k) the scored model's target predictions.
+        source_x: (n_v, d) source validation rows.
+        source_y: (n_v,) or (n_v, k) source validation targets.
+        regressor: Optional scikit-learn regressor (cloned); default standardised ridge
+            regression (α = 1), deterministic.
+    """
+    owner = "reverse_validation_regression_score"
+    target_x = np.asarray(target_x, np.float64).reshape(len(target_x), -1)
+    source_x = np.asarray(source_x, np.float64).reshape(len(source_x), -1)
+    if target_x.shape[0] < 2 or source_x.shape[0] == 0:
+        raise ValueError(f"{owner}: `target_x` must have at least 2 rows and `source_x` one. "
+                         f"Received: {target_x.shape[0]} target and {source_x.shape[0]} "
+                         "source rows")
+    check_same_features(target_x, source_x, ("target_x", "source_x"), owner=owner)
+    pseudo = np.asarray(target_predictions, np.float64).reshape(len(target_x), -1)
+    model = (make_pipeline(StandardScaler(), Ridge(alpha=1.0)) if regressor is None
+             else clone(regressor))
+    with one_blas_thread():
+        model.fit(target_x, pseudo if pseudo.shape[1] > 1 else pseudo[:, 0])
+    predicted = np.asarray(model.predict(source_x), np.float64).reshape(len(source_x), -1)
+    return -float(np.mean(squared_errors(predicted, source_y, owner)))
+
+
 class ReverseValidation(Validator):
     """Reverse validation: accuracy on the source validation split of a reverse classifier
     trained on the target with the model's own pseudo-labels.
@@ -75,22 +107,26 @@ class ReverseValidation(Validator):
     If f labels the target well, a classifier learnt from its labels transfers back to the
     source. Ganin et al. retrain the whole network in reverse; here g is a fast, seeded and
     deterministic standardised logistic regression on the model's features (or flattened
-    inputs). Higher is better.
+    inputs). Higher is better. On a regression task g is a regressor (standardised ridge)
+    fitted to the model's target predictions and the score is its negated mean squared
+    error on the source validation targets (`reverse_validation_regression_score`).
 
     Args:
         space: "features" (the model's features; default) or "input" (flattened inputs).
         max_samples: Cap on the pseudo-labelled target rows (seeded subsample; None keeps all).
         classifier: Optional scikit-learn classifier for g (cloned).
+        regressor: Optional scikit-learn regressor for g on regression tasks (cloned).
     """
 
     name = "reverse_validation"
     splits = ("source_val", "target_train")
 
     def __init__(self, space: str = "features", max_samples: Optional[int] = 5000,
-                 classifier=None):
+                 classifier=None, regressor=None):
         self.space = check_choice(space, "space", SPACES, owner=self.name)
         self.max_samples = check_max_samples(max_samples, self.name)
         self.classifier = classifier
+        self.regressor = regressor
 
     def _score(self, outputs, seed):
         target, val = outputs["target_train"], outputs["source_val"]
@@ -99,6 +135,10 @@ class ReverseValidation(Validator):
         else:
             target_x, val_x = outputs.task.target_train.x, outputs.task.source_val.x
         rows = subsample(target.n, self.max_samples, seed)
+        if target.is_regression:
+            return reverse_validation_regression_score(
+                target_x[rows], target.logits[rows], val_x, val.require_labels(self.name),
+                regressor=self.regressor)
         return reverse_validation_score(
             target_x[rows], target.logits[rows].argmax(axis=1), val_x,
             val.require_labels(self.name), seed=seed, classifier=self.classifier)

@@ -8,7 +8,7 @@ import numpy as np
 
 from tftransfer._checks import check_positive
 from tftransfer.selection._metrics import (
-    as_logits, check_max_samples, log_softmax, softmax, subsample)
+    as_logits, check_max_samples, log_softmax, refuse_regression, softmax, subsample)
 from tftransfer.selection.base import Validator
 
 
@@ -61,6 +61,7 @@ class SoftNeighborhoodDensity(Validator):
         self.max_samples = check_max_samples(max_samples, self.name)
 
     def _score(self, outputs, seed):
+        refuse_regression(outputs["target_train"], self.name)
         logits = outputs["target_train"].logits
         rows = subsample(len(logits), self.max_samples, seed)
         return soft_neighborhood_density(logits[rows], self.temperature)

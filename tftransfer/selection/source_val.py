@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tftransfer.selection._metrics import as_logits, check_metric, class_labels, per_example_score
+from tftransfer.selection._metrics import (
+    as_logits, check_metric, class_labels, per_example_score, regression_metric, squared_errors)
 from tftransfer.selection.base import Validator
 
 
@@ -36,10 +37,12 @@ class SourceValidation(Validator):
 
     with m = 1[argmax f(x_i) = y_i] (accuracy) or m = log p(y_i | x_i) (the negative
     cross-entropy). It ignores the shift: under covariate shift it estimates the source,
-    not the target, risk. Higher is better.
+    not the target, risk. Higher is better. On a regression task, S = −(1/n_v) Σ_i
+    (1/k) ||f(x_i) − y_i||², the negated mean squared error.
 
     Args:
-        metric: "accuracy" (default) or "cross_entropy" (returned negated).
+        metric: "accuracy" (default) or "cross_entropy" (returned negated); leave the
+            default for regression.
     """
 
     name = "source_val"
@@ -50,4 +53,8 @@ class SourceValidation(Validator):
 
     def _score(self, outputs, seed):
         val = outputs["source_val"]
+        if val.is_regression:
+            regression_metric(self.metric, self.name)
+            return -float(np.mean(squared_errors(val.logits, val.require_labels(self.name),
+                                                 self.name)))
         return source_validation_score(val.logits, val.require_labels(self.name), self.metric)
