@@ -4,28 +4,32 @@
 
 Both train the same networks (MLP 256-128 feature extractor, Dense classifier, 64-64 domain
 discriminator, gradient reversal) with Adam on the same paired tf.data stream, measured in
-the same process after one warm-up pass (tracing/compilation excluded). The framework runs
-through `Model.fit` set for speed: XLA (`jit_compile=True`) and `steps_per_execution`; it is
-also measured without either (the setting the deterministic runner uses), for reference.
-The baseline is what a user writes by hand: a `@tf.function` step called from a Python loop.
-Throughput = source samples per second; the last line prints
-`ratio: framework (XLA, steps_per_execution) / hand-written` (higher favours the framework).
+the same process after a warm-up pass (tracing excluded). The baseline is what a user writes
+by hand: a `@tf.function` step called from a Python loop. Two settings, each in its own
+worker process (op determinism cannot be switched off again within a process), launched
+alternately so that drifts in machine load hit both:
+
+* default: TF op determinism on (bit-reproducible runs), the framework compiled as the
+  runner compiles it (`steps_per_execution=runner.build.STEPS_PER_EXECUTION`; Keras turns
+  XLA off under determinism), against the hand-written loop under determinism too;
+* fast: determinism off, the framework with XLA (`jit_compile=True`) and
+  `steps_per_execution=20`, against the hand-written loop without determinism.
+
+Throughput = source samples per second. The last lines print the ratios (framework /
+hand-written, higher favours the framework), with `default ratio` the one of the runner's
+own mode.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
+import subprocess
+import sys
 import time
 
-import keras
 import numpy as np
-import tensorflow as tf
-
-from tftransfer import backbones
-from tftransfer.adaptation import DomainAdversarialLoss
-from tftransfer.methods import DomainAdaptationModel
-from tftransfer.data import paired_dataset
 
 FEATURES, CLASSES = 64, 10
 
@@ -39,6 +43,10 @@ def make_data(n=4096, seed=0):
 
 
 def networks():
+    import keras
+
+    from tftransfer import backbones
+
     fe = backbones.get("mlp", input_shape=(FEATURES,), units=(256, 128))
     head = keras.layers.Dense(CLASSES)
     disc = keras.Sequential([keras.layers.Dense(64, activation="relu"),
@@ -46,7 +54,12 @@ def networks():
     return fe, head, disc
 
 
-def framework_throughput(data, steps, batch_size, steps_per_execution, jit_compile=True):
+def framework_throughput(data, steps, batch_size, steps_per_execution, jit_compile):
+    import keras
+
+    from tftransfer.adaptation import DomainAdversarialLoss
+    from tftransfer.methods import DomainAdaptationModel
+
     keras.utils.set_random_seed(0)
     fe, head, _ = networks()
     # The hand-written loop's networks: no bottleneck, a 64-64 discriminator without BN.
@@ -62,6 +75,9 @@ def framework_throughput(data, steps, batch_size, steps_per_execution, jit_compi
 
 
 def handwritten_throughput(data, steps, batch_size):
+    import keras
+    import tensorflow as tf
+
     keras.utils.set_random_seed(0)
     fe, head, disc = networks()
     head.build((None, 128))
@@ -99,30 +115,65 @@ def handwritten_throughput(data, steps, batch_size):
     return steps * batch_size / (time.perf_counter() - start)
 
 
+def worker(mode: str, steps: int, batch_size: int) -> dict:
+    """One repeat of one setting, in this (fresh) process: {"handwritten": ..., "framework": ...}."""
+    import tensorflow as tf
+
+    from tftransfer.data import paired_dataset
+    from tftransfer.runner.build import STEPS_PER_EXECUTION
+
+    if mode == "default":
+        tf.config.experimental.enable_op_determinism()
+    xs, ys, xt = make_data()
+    data = paired_dataset(xs, ys, xt, batch_size=batch_size, seed=0)
+    spe, jit = (STEPS_PER_EXECUTION, "auto") if mode == "default" else (20, True)
+    return {"handwritten": handwritten_throughput(data, steps, batch_size),
+            "framework": framework_throughput(data, steps, batch_size, spe, jit),
+            "steps_per_execution": spe}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=600)
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--steps-per-execution", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--device", default="cpu", choices=("cpu", "gpu"),
+                        help="where TensorFlow runs (gpu: its default placement; cpu: no GPU)")
+    parser.add_argument("--worker", choices=("default", "fast"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    xs, ys, xt = make_data()
-    data = paired_dataset(xs, ys, xt, batch_size=args.batch_size, seed=0)
-    ours, plain, theirs = [], [], []
-    for _ in range(args.repeats):  # interleaved, so drifts in machine load hit all three
-        theirs.append(handwritten_throughput(data, args.steps, args.batch_size))
-        ours.append(framework_throughput(data, args.steps, args.batch_size, args.steps_per_execution))
-        plain.append(framework_throughput(data, args.steps, args.batch_size, 1, jit_compile=False))
+    if args.worker:
+        if args.device == "cpu":
+            import os
+            os.environ["CUDA_VISIBLE_DEVICES"] = ""
+        print(json.dumps(worker(args.worker, args.steps, args.batch_size)))
+        return
+    results = {"default": [], "fast": []}
+    for _ in range(args.repeats):  # alternated, so drifts in machine load hit both settings
+        for mode in results:
+            out = subprocess.run([sys.executable, __file__, "--worker", mode, "--steps",
+                                  str(args.steps), "--batch-size", str(args.batch_size),
+                                  "--device", args.device],
+                                 check=True, capture_output=True, text=True).stdout
+            results[mode].append(json.loads(out.strip().splitlines()[-1]))
 
     def show(label, values):
         print(f"{label}: {statistics.mean(values):,.0f} ± {statistics.pstdev(values):,.0f} samples/s "
               f"(runs: {', '.join(f'{v:,.0f}' for v in values)})")
 
-    show("hand-written tf.function loop", theirs)
-    show("tftransfer DANN, no XLA, steps_per_execution=1 (the runner's deterministic setting)", plain)
-    show(f"tftransfer DANN, XLA, steps_per_execution={args.steps_per_execution}", ours)
-    print(f"ratio without XLA: {statistics.mean(plain) / statistics.mean(theirs):.2f}")
-    print(f"ratio: {statistics.mean(ours) / statistics.mean(theirs):.2f}")
+    for mode, title in (("default", "op determinism on"), ("fast", "op determinism off")):
+        spe = results[mode][0]["steps_per_execution"]
+        show(f"[{title}] hand-written tf.function loop", [r["handwritten"] for r in results[mode]])
+        show(f"[{title}] tftransfer DANN, "
+             + (f"the runner's setting (no XLA, steps_per_execution={spe})" if mode == "default"
+                else f"XLA, steps_per_execution={spe}"), [r["framework"] for r in results[mode]])
+    mean = {m: {k: statistics.mean(r[k] for r in results[m]) for k in ("handwritten", "framework")}
+            for m in results}
+    print(f"default ratio (both deterministic): "
+          f"{mean['default']['framework'] / mean['default']['handwritten']:.2f}")
+    print(f"default vs a non-deterministic hand-written loop: "
+          f"{mean['default']['framework'] / mean['fast']['handwritten']:.2f}")
+    print(f"ratio (fast mode, both non-deterministic): "
+          f"{mean['fast']['framework'] / mean['fast']['handwritten']:.2f}")
 
 
 if __name__ == "__main__":
