@@ -37,7 +37,9 @@ transductive protocol) after warm-up + timed epochs. Contenders:
   epoch's steps;
 - ADAPT `DANN`: its own `fit(Xs, ys, Xt, epochs, batch_size)` with its defaults
   (`jit_compile` left to Keras: off on a CPU-only machine, `steps_per_execution=1`);
-- PyTorch: a plain eager loop (forward, `backward`, `Adam.step`) over index batches.
+- PyTorch: a plain eager loop (forward, `backward`, `Adam.step`) over index batches;
+- (only with `--contenders ...,tftransfer_nondet`) tftransfer with determinism off but no
+  XLA and `steps_per_execution=1`: the cost of op determinism alone.
 
 Scenario "grid" (whole-grid cost): `--grid-tasks` (default all 12 tasks) × `--grid-seeds`
 (default 3) DANN runs of `--grid-epochs` (default 10) epochs at batch size
@@ -98,9 +100,13 @@ DISCRIMINATOR_UNITS = (64, 64)
 LEARNING_RATE = 1e-3
 ADAM_EPSILON = 1e-7  # Keras' default; PyTorch's is 1e-8
 CONTENDERS = ("tftransfer", "tftransfer_fast", "adapt", "torch")
+# Not run by default: the default mode with determinism off (no XLA, steps_per_execution=1),
+# to tell the cost of op determinism from that of XLA and steps_per_execution.
+EXTRA_CONTENDERS = ("tftransfer_nondet",)
 LABELS = {
     "tftransfer": "tftransfer, default (deterministic, no XLA, steps_per_execution=1)",
     "tftransfer_fast": "tftransfer, fast (XLA, steps_per_execution=epoch, not deterministic)",
+    "tftransfer_nondet": "tftransfer, not deterministic, no XLA, steps_per_execution=1",
     "adapt": "ADAPT DANN (Keras fit, its defaults)",
     "torch": "PyTorch eager loop",
     "grid_tftransfer": "tftransfer run_grid, default (deterministic)",
@@ -137,7 +143,8 @@ def check_tf_device(device: str, threads: int = 0) -> None:
 # Each factory imports its framework and returns train(seed) -> dict.
 
 
-def tftransfer_trainer(problem, fast: bool, device: str, threads: int):
+def tftransfer_trainer(problem, mode: str, device: str, threads: int):
+    """`mode`: "default" (the runner's), "fast" or "nondet" (see the module docstring)."""
     import keras
 
     from tftransfer import backbones, methods
@@ -150,10 +157,11 @@ def tftransfer_trainer(problem, fast: bool, device: str, threads: int):
     xs, ys, xt, yt = problem["xs"], problem["ys"], problem["xt"], problem["yt"]
     bs, spe, classes = problem["batch_size"], problem["steps_per_epoch"], problem["classes"]
     target = Domain(name="target", x=xt, y=yt, num_classes=classes)
+    fast = mode == "fast"
 
     def train(seed):
         keras.backend.clear_session()  # as the runner does before every run
-        set_seed(seed, deterministic=not fast)
+        set_seed(seed, deterministic=mode == "default")
         start = time.perf_counter()
         fe = backbones.get("mlp", input_shape=xs.shape[1:], units=(UNITS,))
         model = methods.get("dann")(fe, classes, bottleneck_units=0,
@@ -308,8 +316,9 @@ def torch_trainer(problem, device: str, threads: int):
 
 
 def make_trainer(name, problem, device, threads):
-    if name in ("tftransfer", "tftransfer_fast"):
-        return tftransfer_trainer(problem, name == "tftransfer_fast", device, threads)
+    if name.startswith("tftransfer"):
+        mode = {"tftransfer": "default", "tftransfer_fast": "fast", "tftransfer_nondet": "nondet"}[name]
+        return tftransfer_trainer(problem, mode, device, threads)
     if name == "adapt":
         return adapt_trainer(problem, device, threads)
     return torch_trainer(problem, device, threads)
@@ -407,7 +416,7 @@ def throughput(args):
         print(f"| {LABELS[name]} | {_pm(speed, ',.0f')} | {_pm(first, '.2f')} | {_pm(acc, '.1f')} |")
     print()
     verdicts = []
-    for ours in ("tftransfer", "tftransfer_fast"):
+    for ours in ("tftransfer", "tftransfer_fast", "tftransfer_nondet"):
         for peer in ("adapt", "torch"):
             if ours in results and peer in results:
                 ratio = _mean(results, ours, "samples_per_s") / _mean(results, peer, "samples_per_s")
@@ -586,7 +595,8 @@ def main(argv=None):
                         help="trade-off λ (ADAPT gets λ/2, see the module docstring)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0, help="seed of the first repeat")
-    parser.add_argument("--contenders", default=",".join(CONTENDERS))
+    parser.add_argument("--contenders", default=",".join(CONTENDERS),
+                        help=f"of {', '.join(CONTENDERS + EXTRA_CONTENDERS)}")
     parser.add_argument("--grid-contenders", default="tftransfer,adapt",
                         help="of tftransfer, tftransfer_fast, adapt")
     parser.add_argument("--grid-tasks", default=None, help="comma-separated (default: all 12)")
@@ -596,7 +606,7 @@ def main(argv=None):
     parser.add_argument("--grid-repeats", type=int, default=3)
     parser.add_argument("--json", default=None, help="also write every number to this file")
     args = parser.parse_args(argv)
-    unknown = sorted(set(args.contenders.split(",")) - set(CONTENDERS))
+    unknown = sorted(set(args.contenders.split(",")) - set(CONTENDERS + EXTRA_CONTENDERS))
     unknown += sorted(set(args.grid_contenders.split(",")) - {"tftransfer", "tftransfer_fast", "adapt"})
     if unknown:
         parser.error(f"unknown contenders {unknown}")
