@@ -95,7 +95,7 @@ def main(argv=None) -> str:
                         help="a defaults-report folder (its results.csv)")
     parser.add_argument("--out", default=None, help="where to write auto_rule.md (default: --results)")
     args = parser.parse_args(argv)
-    frame = pd.read_csv(Path(args.results) / "results.csv")
+    frame = pd.read_csv(Path(args.results) / "results.csv", dtype={"run_id": str})
     frame = frame[frame["status"].fillna("done") == "done"] if "status" in frame else frame
     rules = {rule_name(r): r for r in candidate_rules()}
     oracle = oracle_best(frame)

@@ -48,7 +48,10 @@ def test_missing_baseline_or_scores_are_clear_errors():
         auto.decide({"source_only": _scores(), "dann": _scores(score_dev=float("nan"))})
 
 
-SMALL = {"backbone_options": {"units": [32]}, "epochs": 12, "batch_size": 32}
+SMALL = {"epochs": 12, "batch_size": 32}
+# The digits rotated by 30 degrees: source_only reaches ~27% of the target, DAN ~64%
+# (measured at these settings), and the validators see it.
+TASK = "original->rotated"
 
 
 def _fit(task, **kwargs):
@@ -57,7 +60,7 @@ def _fit(task, **kwargs):
 
 @pytest.mark.slow
 def test_auto_picks_an_adaptation_method_where_one_clearly_helps():
-    task = load_task("moons->moons_rotated", n_samples=300)
+    task = load_task(TASK)
     result = _fit(task)
     accuracy = {name: r["target_accuracy"] for name, r in result.records.items()}
     assert max(accuracy["dann"], accuracy["dan"]) > accuracy["source_only"] + 0.05, accuracy
@@ -66,7 +69,7 @@ def test_auto_picks_an_adaptation_method_where_one_clearly_helps():
 
 @pytest.mark.slow
 def test_auto_falls_back_to_source_only_when_every_candidate_is_made_to_hurt():
-    task = load_task("moons->moons_rotated", n_samples=300)
+    task = load_task(TASK)
     # Adaptation weights 100x too large: both candidates wreck their source classifier.
     hurt = {"dann": {"lambda_": 100.0, "lambda_schedule": "constant"},
             "dan": {"lambda_": 1000.0}}
@@ -78,7 +81,7 @@ def test_auto_falls_back_to_source_only_when_every_candidate_is_made_to_hurt():
 
 @pytest.mark.slow
 def test_auto_never_reads_target_labels():
-    task = load_task("moons->moons_rotated", n_samples=300)
+    task = load_task(TASK)
     clean = _fit(task)
     rng = np.random.default_rng(0)
     target = task.target_train

@@ -30,7 +30,7 @@ def test_tune_searches_then_trains_the_selected_configuration(tmp_path, capsys):
     assert best["objective"] == "dev" and 0.1 <= selected["method_options"]["lambda_"] <= 1.0
     trials = pd.read_csv(best["methods"]["dann"]["trials"])
     assert len(trials) == 2 and (trials["status"] == "COMPLETED").all()
-    results = pd.read_csv(out / "results.csv")
+    results = pd.read_csv(out / "results.csv", dtype={"run_id": str})
     assert results["method"].tolist() == ["dann"]
     config = json.loads((out / "runs" / results["run_id"].item() / "config.json").read_text())
     assert config["method_options"] == selected["method_options"]

@@ -228,7 +228,7 @@ def test_chief_and_two_workers_run_each_trial_once_and_the_chief_reports(tmp_pat
     assert (out / "summary.md").exists()
     run_config = json.loads((out / "runs" / results[0]["run_id"] / "config.json").read_text())
     selected = json.loads(best["hyperparameters"])
-    assert run_config["learning_rate"] == pytest.approx(selected.pop("learning_rate"))
+    assert run_config["recipe"]["learning_rate"] == pytest.approx(selected.pop("learning_rate"))
     assert run_config["method_options"] == pytest.approx(selected)
 
     # A relaunch resumes: no trial is trained again (KerasTuner alone reran each worker's

@@ -20,6 +20,8 @@ STRATEGY = "multi_worker" if os.environ.get("TF_CONFIG") else "default"
 # "auto" picks it from TF_CONFIG; the runs below name it and get the same cached object.
 assert distribute.is_multi_worker(distribute.resolve_strategy("auto")) == (STRATEGY == "multi_worker")
 
+import importlib  # noqa: E402
+
 import numpy as np  # noqa: E402
 
 from tftransfer import runner  # noqa: E402
@@ -68,13 +70,15 @@ def keras_fit_status() -> str:
 def main(out, dump, *names):
     """Runs each named method (or "keras_fit", the upstream check), then dann again (cached)."""
     models = []
-    build = runner.build_model
+    # `tftransfer.runner.run` is also the name of a function: the module comes from sys.modules.
+    run_module = importlib.import_module("tftransfer.runner.run")
+    fit_config = run_module.fit_config
 
-    def recording_build(config, task):  # keeps the trained model for the weight comparison
-        models.append(build(config, task))
-        return models[-1]
+    def recording_fit(model, *args, **kwargs):  # keeps the trained model for the comparison
+        models.append(model)
+        return fit_config(model, *args, **kwargs)
 
-    runner.build_model = recording_build
+    run_module.fit_config = recording_fit
     arrays, report = {}, {"chief": distribute.is_chief(distribute.resolve_strategy(STRATEGY)),
                       "records": {}}
     for name in names:

@@ -23,7 +23,7 @@ def test_quick_mode_end_to_end_and_relaunch(tmp_path, capsys):
 
 
 def test_unknown_names_are_rejected(tmp_path):
-    with pytest.raises(SystemExit, match="unknown method.*valid methods"):
+    with pytest.raises(SystemExit, match="Unknown method.*Valid methods"):
         digits_shift.main(["--methods", "dann,magic", "--out", str(tmp_path)])
     with pytest.raises(SystemExit, match="unknown task.*original->inverted"):
         digits_shift.main(["--tasks", "mnist->usps", "--out", str(tmp_path)])

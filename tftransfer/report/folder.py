@@ -96,7 +96,8 @@ def load_folder(root) -> ResultsFolder:
                          "with `tftransfer run` or an experiment module, e.g. `python -m "
                          "experiments.digits_shift --out DIR`)")
     try:
-        frame = pd.read_csv(path)
+        # A run id is 12 hex digits: "123456789012" or "12e456789012" must stay a string.
+        frame = pd.read_csv(path, dtype={"run_id": str})
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame()
     needed = ["task", "method", "seed", "target_accuracy"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict
 
+import tensorflow as tf
+
 from tftransfer import backbones, methods, selection, shallow, transforms
 from tftransfer.config import RunConfig
 from tftransfer.data import datasets
@@ -14,8 +16,19 @@ from tftransfer.methods import Method, Recipe
 from tftransfer.training import steps_per_training_epoch
 
 
-#: Train steps per call of the compiled function (Keras `steps_per_execution`).
+#: At most this many train steps per call of the compiled function (`steps_per_execution`).
 STEPS_PER_EXECUTION = 10
+
+
+def steps_per_call(steps_per_epoch: int, limit: int = STEPS_PER_EXECUTION) -> int:
+    """The largest divisor of `steps_per_epoch` up to `limit`.
+
+    Several steps per call amortise Keras's per-call overhead, and the numbers do not change
+    (every schedule is computed in the step, no batch callback needs each step) — as long
+    as the call size divides the epoch: Keras 3.15 runs whole calls, so 55 steps an epoch
+    at 10 a call would train 60 (measured).
+    """
+    return max(d for d in range(1, limit + 1) if steps_per_epoch % d == 0)
 
 
 @dataclass(frozen=True)
@@ -127,13 +140,15 @@ def build_model(config: RunConfig, task, resolved: ResolvedConfig | None = None)
                                       **dict(config.backbone_options))
     model = resolved.method(feature_extractor, num_classes=task.num_classes,
                             **resolved.method_options)
-    steps = config.epochs * (config.steps_per_epoch or steps_per_training_epoch(
-        resolved.method.protocol, task, config.batch_size, config.target_labels_per_class, model))
+    epoch_steps = config.steps_per_epoch or steps_per_training_epoch(
+        resolved.method.protocol, task, config.batch_size, config.target_labels_per_class, model)
     # XLA: Keras turns it off under op determinism and under tf.distribute on its own.
-    # Several steps per call amortise Keras's per-call overhead; the numbers do not change,
-    # since every schedule is computed in the step (no batch callback needs each step).
-    model.compile(optimizer=resolved.recipe.build_optimizer(steps), jit_compile="auto",
-                  steps_per_execution=STEPS_PER_EXECUTION)
+    # Under a tf.distribute strategy, Keras 3.15's multi-step loop fails on models with a
+    # tf.cond (a placeholder left unfed): one step per call there.
+    single_device = not tf.distribute.has_strategy()
+    model.compile(optimizer=resolved.recipe.build_optimizer(config.epochs * epoch_steps),
+                  jit_compile="auto",
+                  steps_per_execution=steps_per_call(epoch_steps) if single_device else 1)
     model.build((None,) + tuple(task.input_shape))
     return model
 

@@ -57,6 +57,9 @@ class CompiledModels:
         """The kept model of `key` in the state of `fresh` (built, compiled, not trained), or
         `fresh` itself (kept for later) when there is none."""
         kept = self._models.get(key)
+        # Steps per call are fixed when compiling (they follow the run's steps per epoch).
+        if kept is not None and kept.steps_per_execution != fresh.steps_per_execution:
+            kept = None
         if kept is None:
             self._models[key] = fresh
             while len(self._models) > self.capacity:

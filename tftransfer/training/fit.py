@@ -9,7 +9,8 @@ import keras
 from tftransfer import distribute, distributed_loop
 from tftransfer.backbones.freezing import apply_freeze_depth
 from tftransfer.data.domains import TransferTask
-from tftransfer.data.pipeline import labelled_dataset, paired_dataset, steps_per_epoch
+from tftransfer.data import pipeline
+from tftransfer.data.pipeline import labelled_dataset, paired_dataset
 from tftransfer.methods import DomainAdaptationModel, FineTuner, Method
 from tftransfer.methods.method import PROTOCOLS
 
@@ -32,12 +33,12 @@ def steps_per_training_epoch(protocol: str, task: TransferTask, batch_size: int,
                              model: Optional[DomainAdaptationModel] = None) -> int:
     """Optimizer steps in one epoch of `protocol` on `task` (for the learning-rate schedule)."""
     if protocol == "paired" or (protocol == "source" and target_labels_per_class > 0):
-        return steps_per_epoch(task.source_train.n, task.target_train.n, batch_size)
+        return pipeline.steps_per_epoch(task.source_train.n, task.target_train.n, batch_size)
     if protocol == "target":
-        return steps_per_epoch(task.target_train.n, 0, batch_size)
+        return pipeline.steps_per_epoch(task.target_train.n, 0, batch_size)
     if protocol == "finetune" and isinstance(model, FineTuner) and model.steps_per_epoch:
         return model.steps_per_epoch
-    return steps_per_epoch(task.source_train.n, 0, batch_size)
+    return pipeline.steps_per_epoch(task.source_train.n, 0, batch_size)
 
 
 def fit_task(model: DomainAdaptationModel, task: TransferTask, *, epochs: int, batch_size: int,
@@ -121,7 +122,10 @@ def pretrain_on_source(model: FineTuner, task: TransferTask, *, epochs: int, bat
     """Trains `model`'s backbone with a fresh head on the labelled source (every layer
     trainable), then restores its freeze depth, copies the head if asked and takes the
     backbone's weights as the L2-SP reference."""
+    # The same bottleneck width as the fine-tuned model, so its trained head fits it.
     source_model = DomainAdaptationModel(model.feature_extractor, model.num_classes,
+                                         bottleneck_units=model.bottleneck_units,
+                                         bottleneck_dropout=model.bottleneck_dropout,
                                          name="source_pretraining")
     source_model.compile(optimizer=model.optimizer.__class__.from_config(model.optimizer.get_config()))
     history = fit_task(source_model, task, protocol="source", epochs=epochs, batch_size=batch_size,
@@ -130,6 +134,10 @@ def pretrain_on_source(model: FineTuner, task: TransferTask, *, epochs: int, bat
     model.pretrain_history = history
     apply_freeze_depth(model.feature_extractor, model.freeze_depth)
     if model.reuse_source_head:
+        if model.bottleneck is not None:
+            if not model.bottleneck.built:
+                model.build((None,) + tuple(task.input_shape))
+            model.bottleneck.set_weights(source_model.bottleneck.get_weights())
         model.classifier.set_weights(source_model.classifier.get_weights())
     model.snapshot_reference_weights()
     return history
@@ -157,6 +165,6 @@ def _fine_tune(model: FineTuner, task: TransferTask, *, epochs, batch_size, seed
     # A fine-tuning epoch has the step budget of a source epoch (cycling the few labels):
     # counted over 50 samples, 20 epochs would be 20 steps and barely move the model.
     steps = (model.steps_per_epoch or fixed_steps
-             or steps_per_epoch(task.source_train.n, labelled.n, batch_size))
+             or pipeline.steps_per_epoch(task.source_train.n, labelled.n, batch_size))
     return fit_steps(model, data, steps, task, epochs=epochs, batch_size=batch_size,
                      callbacks=callbacks, verbose=verbose)
