@@ -9,6 +9,7 @@ import tensorflow as tf
 from tftransfer import backbones
 from tftransfer.adaptation import DomainAdversarialLoss
 from tftransfer.data import Domain, TransferTask
+from tftransfer.data.pipeline import paired_dataset
 from tftransfer.methods import SOURCE_ONLY
 from tftransfer.methods.adabn import ADABN
 from tftransfer.methods.shot import SHOT, SHOT_IM, SHOTModel, centroid_pseudo_labels
@@ -242,6 +243,16 @@ def test_a_poisoned_source_makes_no_difference_to_the_adaptation(method):
     for path in clean:
         np.testing.assert_array_equal(clean[path], poisoned[path], err_msg=path)
     np.testing.assert_array_equal(clean_loss, poisoned_loss)
+
+
+def test_paired_batches_are_refused():
+    task = _blobs_task()
+    model = _model(SHOT)
+    data = paired_dataset(task.source_train.x, task.source_train.y, task.target_train.x,
+                          batch_size=16, seed=0)
+    with pytest.raises(TypeError, match="never sees source and target batches together"):
+        model.fit(data, steps_per_epoch=1, epochs=1, verbose=0)
+    assert not model.uses_target
 
 
 def test_fit_source_free_rejects_target_labels_and_source_weights():

@@ -215,9 +215,19 @@ class SourceFreeModel(DomainAdaptationModel):
                              f"Received: labels of shape {labels.shape}")
         self._pseudo_labels.variable.assign(labels.astype(np.int32))
 
+    @property
+    def uses_target(self) -> bool:
+        """False: the source phase never pairs the source with target batches."""
+        return False
+
     def train_step(self, data):
         if self.adapting:
             return self.adaptation_step(data)
+        if (isinstance(data, (tuple, list)) and len(data) == 2
+                and all(isinstance(part, (tuple, list)) for part in data)):
+            raise TypeError(f"{type(self).__name__} never sees source and target batches "
+                            "together: train it with tftransfer.training.source_free."
+                            "fit_source_free (labelled source batches, then the target alone)")
         return super().train_step(data)
 
     def adaptation_step(self, data):
