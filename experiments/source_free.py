@@ -92,13 +92,15 @@ def run_source_free(config: RunConfig, out_dir) -> dict:
     feature_extractor = backbones.get(config.backbone, input_shape=task.input_shape,
                                       **dict(config.backbone_options))
     model = method(feature_extractor, num_classes=task.num_classes, **dict(config.method_options))
-    steps = config.epochs * steps_per_training_epoch("source", task, config.batch_size)
+    steps = config.epochs * (config.steps_per_epoch
+                             or steps_per_training_epoch("source", task, config.batch_size))
     model.compile(optimizer=method.recipe.updated(config.recipe).build_optimizer(steps))
     model.build((None,) + tuple(task.input_shape))
     probe = _SourceModelAccuracy(task.target_test, config.batch_size)
     start = time.perf_counter()
     history = fit_source_free(model, task, epochs=config.epochs, batch_size=config.batch_size,
-                              seed=config.seed, callbacks=[keras.callbacks.TerminateOnNaN(), probe])
+                              seed=config.seed, steps_per_epoch=config.steps_per_epoch,
+                              callbacks=[keras.callbacks.TerminateOnNaN(), probe])
     seconds = time.perf_counter() - start
     frame = pd.DataFrame(history.history)
     frame.insert(0, "epoch", range(1, len(frame) + 1))

@@ -15,3 +15,27 @@ def test_unknown_names_list_the_valid_ones():
 def test_every_source_free_method_is_known():
     assert set(source_free.SOURCE_FREE) == {"shot", "shot_im", "tent", "adabn"}
     assert set(source_free.ONLINE.values()) == {"tent", "adabn"}
+
+
+def test_source_free_runs_train_the_configs_steps_per_epoch(tmp_path, monkeypatch):
+    # The config's steps_per_epoch (the benchmarks' BASE sets 50) reaches fit_source_free, so
+    # TENT/AdaBN's source phase is the source_only run of the same config: the same source
+    # model. It used to be dropped (one pass over the source an epoch instead).
+    from tftransfer.config import RunConfig
+    from tftransfer.runner import run_grid
+
+    seen = []
+    real = source_free.fit_source_free
+
+    def spy(model, task, **kwargs):
+        seen.append(kwargs.get("steps_per_epoch"))
+        return real(model, task, **kwargs)
+
+    monkeypatch.setattr(source_free, "fit_source_free", spy)
+    config = RunConfig(experiment="test", task="moons->moons_rotated", method="tent", epochs=2,
+                       batch_size=16, steps_per_epoch=7, data_options={"n_samples": 96},
+                       backbone_options={"units": [8]})
+    record = source_free.run_source_free(config, tmp_path / "free")
+    assert seen == [7]
+    [baseline] = run_grid([config.replace(method="source_only")], tmp_path / "base", report=None)
+    assert record["source_model_target_accuracy"] == baseline["target_accuracy"]
