@@ -25,6 +25,10 @@ class _ReusableSavedModel(tf.Module):
 
     def __init__(self, model: keras.Model, input_spec: tf.TensorSpec):
         super().__init__(name=None)
+        # Lookup layers (TextVectorization, StringLookup, IntegerLookup) own hash tables,
+        # resources that are not variables: tracked here, the SavedModel keeps them, so a
+        # text encoder reads raw strings after reloading.
+        self.lookup_layers = _lookup_layers(model)
         self.variables = [_tf_variable(v) for v in model.weights]
         trainable = {id(v) for v in model.trainable_weights}
         self.trainable_variables = [_tf_variable(v) for v in model.weights if id(v) in trainable]
@@ -44,6 +48,21 @@ class _ReusableSavedModel(tf.Module):
         self.__call__ = call
 
 
+_LOOKUP_LAYERS = (keras.layers.TextVectorization, keras.layers.StringLookup,
+                  keras.layers.IntegerLookup)
+
+
+def _lookup_layers(model: keras.Model) -> list:
+    """The model's lookup layers, nested models included, in layer order."""
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, _LOOKUP_LAYERS):
+            found.append(layer)
+        elif isinstance(layer, keras.Model):
+            found.extend(_lookup_layers(layer))
+    return found
+
+
 def _penalty(variable) -> tf.types.experimental.GenericFunction:
     """A no-argument tf.function returning the variable's weight penalty (e.g. L2)."""
     regularizer = variable.regularizer
@@ -60,7 +79,7 @@ def _tf_variable(variable) -> tf.Variable:
 
 
 def export_hub(feature_extractor: keras.Model, path, input_shape: Optional[Sequence[int]] = None,
-               dtype: str = "float32") -> str:
+               dtype: Optional[str] = None) -> str:
     """Writes `feature_extractor` as a TF-Hub reusable SavedModel at `path`.
 
     The SavedModel has `__call__(x, training=False)` (traced for both training values with
@@ -69,11 +88,17 @@ def export_hub(feature_extractor: keras.Model, path, input_shape: Optional[Seque
     `tftransfer.backbones.get("hub:" + path)` (or `hub.load`) reloads it fine-tunable.
     BatchNorm layers that are frozen when exporting stay in inference mode in both modes.
 
+    Text encoders: a model whose input is a batch of raw strings (`keras.Input(shape=(),
+    dtype="string")`, e.g. `TextVectorization` → `Embedding` → pooling) exports with its
+    vocabulary (the lookup tables are saved with it), so the SavedModel reads raw strings;
+    the input dtype defaults to the model's own ("string" there).
+
     Args:
         feature_extractor: A built Keras model (a backbone).
         path: Folder to write (created; an existing SavedModel there is overwritten).
-        input_shape: Shape of one example; default: the model's input shape.
-        dtype: Input dtype.
+        input_shape: Shape of one example; default: the model's input shape (() for one
+            string per example).
+        dtype: Input dtype; default: the model's input dtype, else "float32".
 
     Returns:
         `path` as a string.
@@ -93,6 +118,11 @@ def export_hub(feature_extractor: keras.Model, path, input_shape: Optional[Seque
             raise ValueError("export_hub: `input_shape` must be given for "
                              f"{feature_extractor.name!r}, which is not a built functional model. "
                              "Received: input_shape=None") from None
+    if dtype is None:
+        try:
+            dtype = feature_extractor.inputs[0].dtype
+        except (AttributeError, IndexError, TypeError, ValueError):
+            dtype = "float32"
     if not feature_extractor.built:
         feature_extractor.build((None,) + tuple(input_shape))
     spec = tf.TensorSpec((None,) + tuple(input_shape), dtype=dtype, name="inputs")

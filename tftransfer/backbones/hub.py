@@ -206,13 +206,23 @@ class HubLayer(keras.layers.Layer):
                 self.add_loss(loss())
         return outputs
 
-    def input_spec_shape(self) -> Optional[tuple]:
-        """The SavedModel's input shape without the batch dimension, when it records one."""
+    def _saved_input_spec(self) -> Optional[tf.TensorSpec]:
         for concrete in getattr(self._function, "concrete_functions", None) or []:
             args = concrete.structured_input_signature[0]
             if args and isinstance(args[0], tf.TensorSpec) and args[0].shape.rank:
-                return tuple(args[0].shape[1:])
+                return args[0]
         return None
+
+    def input_spec_shape(self) -> Optional[tuple]:
+        """The SavedModel's input shape without the batch dimension, when it records one
+        (() for a text model reading one string per example)."""
+        spec = self._saved_input_spec()
+        return None if spec is None else tuple(spec.shape[1:])
+
+    def input_spec_dtype(self) -> Optional[str]:
+        """The SavedModel's input dtype ("float32", "string", ...), when it records one."""
+        spec = self._saved_input_spec()
+        return None if spec is None else spec.dtype.name
 
     def get_config(self):
         config = super().get_config()
@@ -223,19 +233,29 @@ class HubLayer(keras.layers.Layer):
 @register_prefix("hub", "<handle-or-path>")
 def hub_backbone(handle: str, input_shape: Optional[Sequence[int]] = None,
                  trainable: bool = True, signature: Optional[str] = None,
-                 output_key: Optional[str] = None, name: Optional[str] = None) -> keras.Model:
+                 output_key: Optional[str] = None, name: Optional[str] = None,
+                 dtype: Optional[str] = None) -> keras.Model:
     """A feature extractor `keras.Model` around one `HubLayer`.
 
     Build it inside `strategy.scope()` when training under a tf.distribute strategy.
 
+    Text: a SavedModel that reads raw strings (a TF-Hub text embedding, or a text encoder
+    exported with `export_hub`) gives a model with `keras.Input(shape=(), dtype="string")`:
+    it takes a batch of documents, and fine-tunes like any backbone (the engine trains on
+    string batches from `tftransfer.text`). A real TF-Hub text handle works offline once
+    its SavedModel is in `$TFHUB_CACHE_DIR/<sha1(handle)>/` (see `resolve_handle`); such
+    modules often record no input signature, so pass `input_shape=()` and `dtype="string"`.
+
     Args:
         handle: A SavedModel folder, or a URL handle cached under `$TFHUB_CACHE_DIR`.
         input_shape: Shape of one example; default: the SavedModel's input signature
-            (required when that has unknown dimensions).
+            (required when that has unknown dimensions); () for one string per example.
         trainable: Whether the SavedModel's variables can train (a method's `freeze_depth`
             sets the flags again: "all", its default, makes every group trainable).
         signature, output_key: See `HubLayer`.
         name: Model name; default "hub".
+        dtype: Input dtype; default: the SavedModel's input signature's, else "float32"
+            ("string" for a text model).
 
     Returns:
         A functional `keras.Model` from inputs to the SavedModel's outputs.
@@ -260,5 +280,11 @@ def hub_backbone(handle: str, input_shape: Optional[Sequence[int]] = None,
         input_shape = saved
     elif saved is not None:
         check_shape_fits(input_shape, saved, "input_shape", owner=f"hub:{handle}")
-    inputs = keras.Input(shape=tuple(input_shape), name="inputs")
+    saved_dtype = layer.input_spec_dtype()
+    if dtype is None:
+        dtype = saved_dtype or "float32"
+    elif saved_dtype is not None and tf.as_dtype(dtype) != tf.as_dtype(saved_dtype):
+        raise ValueError(f"hub:{handle}: `dtype` must be the SavedModel's input dtype "
+                         f"{saved_dtype!r}. Received: dtype={dtype!r}")
+    inputs = keras.Input(shape=tuple(input_shape), dtype=dtype, name="inputs")
     return keras.Model(inputs, layer(inputs), name=name or "hub")
