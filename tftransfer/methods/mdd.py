@@ -7,7 +7,7 @@ from tftransfer.methods.method import Method
 from tftransfer.methods.recipe import Recipe
 
 
-def mdd_losses(margin: float = 4.0, feature_gradient_scale: float = 0.1):
+def mdd_losses(margin: float = 2.0, feature_gradient_scale: float = 0.1):
     return {"margin_disparity": MarginDisparityLoss(
         margin=margin, gradient_scale=feature_gradient_scale, name="margin_disparity")}
 
@@ -22,6 +22,12 @@ MDD = Method(
     # η0 = 0.004, 0.4 × the reference's DANN rate. We keep that ratio to the shared η0
     # (methods/recipe.py): 0.4 × 0.03 = 0.012. At 0.03 MDD's source classifier collapsed
     # (DeCAF W->D: 22.9 % target, 47 % source validation); at 0.012 it reached 98.7 %.
+    # Deviation: margin γ = 2, not 4. With γ = 4, MNIST<->USPS collapsed (source validation
+    # 45 %, target 14 %, the adversary's loss at 51-60); γ = 2 was chosen leave-one-
+    # benchmark-out among {γ 4, γ 2, η0 0.012, 0.006, 0.004} on the defaults report's tasks
+    # (seed 0: Δ vs source_only +10.3 digits, -2.0 Office-Caltech, +19.0 MNIST/USPS, +0.2
+    # DeCAF, +2.5 Reuters, +8.1 20 Newsgroups, +2.1 MSRC/VOC; docs/benchmarks.md). The
+    # paper itself varies γ (its Fig. 3); the reference's 4 is its Office-31 value.
     defaults={"bottleneck_units": 1024, "bottleneck_dropout": 0.5, "lambda_": 1.0,
               "lambda_schedule": "dann"},
     recipe=Recipe(learning_rate=0.012, weight_decay=5e-4),
