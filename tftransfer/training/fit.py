@@ -120,8 +120,8 @@ def pretrain_on_source(model: FineTuner, task: TransferTask, *, epochs: int, bat
                        seed: int, source_weights=None, verbose=0,
                        steps_per_epoch: Optional[int] = None) -> keras.callbacks.History:
     """Trains `model`'s backbone with a fresh head on the labelled source (every layer
-    trainable), then restores its freeze depth, copies the head if asked and takes the
-    backbone's weights as the L2-SP reference."""
+    trainable), then restores its freeze depth, copies the head (bottleneck and classifier)
+    if asked and takes the backbone's weights as the L2-SP reference."""
     # The same bottleneck width as the fine-tuned model, so its trained head fits it.
     source_model = DomainAdaptationModel(model.feature_extractor, model.num_classes,
                                          bottleneck_units=model.bottleneck_units,
