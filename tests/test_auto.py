@@ -11,6 +11,11 @@ from tftransfer.data import Domain, load_task
 SCORES = {"source_val_accuracy": 0.9, "score_dev": -1.0, "score_reverse_validation": 0.8}
 
 
+#: The rule these unit tests exercise (two validators must agree); the default is tested below.
+RULE = auto.Rule(evidence=("dev", "reverse_validation"), max_source_drop=0.02,
+                 rank_by=("dev", "reverse_validation"))
+
+
 def _scores(**changes):
     return {**SCORES, **changes}
 
@@ -20,13 +25,13 @@ def test_a_candidate_must_win_on_every_piece_of_evidence():
         "source_only": _scores(),
         "dann": _scores(score_dev=-0.5, score_reverse_validation=0.7),    # DEV only
         "mcc": _scores(score_dev=-0.7, score_reverse_validation=0.85),   # both: passes
-    })
+    }, RULE)
     assert decision.pick == "mcc"
     assert decision.table.loc["dann", "verdict"] == "below source_only on reverse_validation"
 
 
 def test_a_tie_everywhere_is_not_evidence():
-    decision = auto.decide({"source_only": _scores(), "dan": _scores()})
+    decision = auto.decide({"source_only": _scores(), "dan": _scores()}, RULE)
     assert decision.pick == "source_only"
     assert decision.table.loc["dan", "verdict"].startswith("not above source_only on any of")
 
@@ -35,7 +40,7 @@ def test_a_collapsed_source_classifier_is_rejected_and_source_only_kept():
     decision = auto.decide({
         "source_only": _scores(),
         "dann": _scores(score_dev=-0.5, score_reverse_validation=0.9, source_val_accuracy=0.5),
-    })
+    }, RULE)
     assert decision.pick == "source_only"
     assert "source validation accuracy 40.0 points below" in decision.table.loc["dann", "verdict"]
     assert "no candidate passed" in decision.reason
@@ -43,9 +48,23 @@ def test_a_collapsed_source_classifier_is_rejected_and_source_only_kept():
 
 def test_missing_baseline_or_scores_are_clear_errors():
     with pytest.raises(ValueError, match="needs the source_only run"):
-        auto.decide({"dann": _scores()})
+        auto.decide({"dann": _scores()}, RULE)
     with pytest.raises(ValueError, match="candidate 'dann' has no finite score for \\['dev'\\]"):
-        auto.decide({"source_only": _scores(), "dann": _scores(score_dev=float("nan"))})
+        auto.decide({"source_only": _scores(), "dann": _scores(score_dev=float("nan"))}, RULE)
+
+
+def test_the_default_rule_takes_the_lowest_entropy_unless_the_source_suffers():
+    base = {"source_val_accuracy": 0.9, "score_entropy": -1.0}
+    decision = auto.decide({
+        "source_only": base,
+        "dan": {**base, "score_entropy": -0.6},
+        "mcc": {**base, "score_entropy": -0.3, "source_val_accuracy": 0.86},  # 4 points: allowed
+        # The most confident, but 10 points lost on the labelled source: a collapse.
+        "dann": {**base, "score_entropy": -0.1, "source_val_accuracy": 0.8},
+    })
+    assert decision.pick == "mcc"
+    assert "source validation accuracy 10.0 points below" in decision.table.loc["dann", "verdict"]
+    assert auto.decide({"source_only": base, "dan": {**base, "score_entropy": -1.2}}).pick == "source_only"
 
 
 SMALL = {"epochs": 12, "batch_size": 32}
