@@ -12,7 +12,7 @@ are not compared.
 
 The "after adaptation" model of the report's embedding is chosen WITHOUT target labels:
 auto's pick when auto ran and picked an adaptation method, else the adaptation method with
-the best mean rank on auto's ranking validators (DEV and reverse validation) when the runs
+the best mean rank on auto's ranking validators (`auto.DEFAULT_RULE.rank_by`) when the runs
 stored them, else the best mean source validation accuracy.
 """
 
