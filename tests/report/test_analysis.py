@@ -3,15 +3,17 @@
 import pandas as pd
 import pytest
 
+from tftransfer import auto
 from tftransfer.report import analysis
 
 
 def records(rows):
-    """(method, seed, target acc, source val acc, dev, reverse validation, target labels)."""
+    """(method, seed, target acc, source val acc, dev, reverse validation, target labels);
+    the entropy score (auto's default ranking validator) follows the reverse validation."""
     return pd.DataFrame([
         {"task": "a->b", "method": m, "seed": s, "run_id": f"{m}{s}", "target_accuracy": acc,
          "source_val_accuracy": val, "score_dev": dev, "score_reverse_validation": rev,
-         "target_labels": labels, "target_labels_per_class": 0}
+         "score_entropy": rev - 1.0, "target_labels": labels, "target_labels_per_class": 0}
         for m, s, acc, val, dev, rev, labels in rows])
 
 
@@ -49,8 +51,9 @@ def test_without_target_labels_the_flags_use_an_honest_validator():
 
 def test_the_after_model_is_chosen_without_target_labels():
     method, how = analysis.best_method(FRAME, "a->b")
-    assert method == "dann" and "dev, reverse_validation" in how  # not mcc, the target's best
-    plain = FRAME.drop(columns=["score_dev", "score_reverse_validation"])
+    # auto's ranking validators, not mcc, the target's best
+    assert method == "dann" and ", ".join(auto.DEFAULT_RULE.rank_by) in how
+    plain = FRAME.drop(columns=["score_dev", "score_reverse_validation", "score_entropy"])
     assert analysis.best_method(plain, "a->b") == ("mcc",
                                                    "best source validation accuracy (honest)")
     with_auto = pd.concat([FRAME, FRAME.iloc[[4]].assign(method="auto", auto_pick="mcc")])
