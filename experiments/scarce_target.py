@@ -65,7 +65,7 @@ from tftransfer.data.loaders import default_data_dir
 from tftransfer.io import write_bytes_atomic, write_json_atomic, write_text_atomic
 from tftransfer.report.analysis import TARGET_ACCURACY, mean_std
 from tftransfer.report.line_chart import line_chart
-from tftransfer.results import _to_markdown, results_frame, summary_table
+from tftransfer.results import markdown_table, results_frame, summary_table
 
 EXPERIMENT, DATASET = "scarce_target", "usps_scarce"
 SETTING_KEYS = ("a", "b")
@@ -295,7 +295,7 @@ def setting_markdown(part: pd.DataFrame, stats: pd.DataFrame, args) -> List[str]
         gaps.append(f"k={k}: {gap:+.1f} points ({best} {transfer[best]:.1f} vs scratch "
                     f"{means[k, 'scratch']:.1f}; {'meets' if gap >= GAP_GOAL else 'below'} the "
                     f"{GAP_GOAL:.0f}-point goal)")
-    return [_to_markdown(table)] + (["", "Gap, best transfer method minus scratch (the best "
+    return [markdown_table(table)] + (["", "Gap, best transfer method minus scratch (the best "
                                      "picked on these test means, an optimistic view): "
                                      + "; ".join(gaps)] if gaps else [])
 

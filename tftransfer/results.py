@@ -71,7 +71,7 @@ def summary_markdown(frame: pd.DataFrame, title: str, selection: str,
         lines.append(f"Target test accuracy (%), mean ± std over {n_seeds.min()}"
                      f"{'' if n_seeds.min() == n_seeds.max() else '-' + str(n_seeds.max())} seeds.")
         lines.append("")
-        lines.append(_to_markdown(table))
+        lines.append(markdown_table(table))
         seconds = frame.groupby("method")["train_seconds"].mean()
         lines += ["", "Mean training time per run (s): "
                   + ", ".join(f"{m} {s:.1f}" for m, s in seconds.items())]
@@ -81,7 +81,8 @@ def summary_markdown(frame: pd.DataFrame, title: str, selection: str,
     return "\n".join(lines) + "\n"
 
 
-def _to_markdown(table: pd.DataFrame) -> str:
+def markdown_table(table: pd.DataFrame) -> str:
+    """`table` as a Markdown table, its index as the first column (no tabulate needed)."""
     header = [table.index.name or ""] + [str(c) for c in table.columns]
     rows = [[str(i)] + [str(v) for v in row] for i, row in zip(table.index, table.values)]
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

@@ -1,0 +1,37 @@
+"""experiments.default_variants: a method's option variants against source_only, leave one out."""
+
+import pandas as pd
+import pytest
+
+from experiments import default_variants
+
+
+def test_leave_one_out_picks_on_the_other_benchmarks():
+    deltas = pd.DataFrame({"v0": [10.0, -5.0, 1.0], "v1": [2.0, 3.0, 2.0]},
+                          index=["a", "b", "c"])
+    table = default_variants.leave_one_out(deltas).set_index("held out")
+    # Holding out b: v0 wins on a and c (5.5 vs 2.0) and scores -5.0 on b.
+    assert table.loc["b", "chosen on the others"] == "v0"
+    assert table.loc["b", "Δ held out"] == -5.0
+    # Holding out a: v1 wins on b and c (2.5 vs -2.0).
+    assert table.loc["a", "chosen on the others"] == "v1"
+
+
+@pytest.mark.slow
+def test_runs_the_variants_and_source_only_on_one_task(tmp_path):
+    text = default_variants.main(["--method", "dann", "--variants", '[{"lambda_": 0.3}]',
+                                  "--benchmarks", "digits_shift", "--tasks", "original->rotated",
+                                  "--out", str(tmp_path), "--jobs", "1"])
+    assert "| digits_shift |" in text and (tmp_path / "summary.md").read_text() == text
+    runs = list((tmp_path / "runs").glob("*/done"))
+    assert len(runs) == 2  # source_only and the one variant
+
+
+def test_bad_variants_are_rejected(tmp_path):
+    with pytest.raises(SystemExit):
+        default_variants.main(["--method", "dann", "--variants", "{lambda: 1}", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit):
+        default_variants.main(["--method", "dann", "--variants", "[]", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit):
+        default_variants.main(["--method", "dann", "--variants", '[{"lambda_": 1}]',
+                               "--benchmarks", "imagenet", "--out", str(tmp_path)])
