@@ -27,7 +27,7 @@ from experiments.defaults_report import REPORT_TASKS, benchmark_configs
 from tftransfer.data.loaders import default_data_dir
 from tftransfer.io import write_text_atomic
 from tftransfer.results import markdown_table
-from tftransfer.runner import run_grid
+from tftransfer.runner import resolve, run_grid
 
 
 def variant_configs(method: str, variants: Sequence[Dict], benchmarks: Sequence[str],
@@ -40,10 +40,12 @@ def variant_configs(method: str, variants: Sequence[Dict], benchmarks: Sequence[
         for config in benchmark_configs(benchmark, tasks[benchmark], [method], seeds, data_dir):
             for i, variant in enumerate(variants):
                 options = {k: v for k, v in variant.items() if k != "recipe"}
-                pairs.append((config.replace(
+                changed = config.replace(
                     method_options={**dict(config.method_options), **options},
                     recipe={**dict(config.recipe), **variant.get("recipe", {})},
-                    validators=()), f"v{i}"))
+                    validators=())
+                resolve(changed)  # an unknown option fails here, before any run
+                pairs.append((changed, f"v{i}"))
     return pairs
 
 
@@ -93,7 +95,11 @@ def main(argv=None) -> str:
         benchmarks = [b for b in benchmarks if tasks[b]]
         if not benchmarks:
             parser.error(f"no task of {args.tasks!r} in the chosen benchmarks")
-    pairs = variant_configs(args.method, variants, benchmarks, tasks, args.seeds, default_data_dir())
+    try:
+        pairs = variant_configs(args.method, variants, benchmarks, tasks, args.seeds,
+                                default_data_dir())
+    except (TypeError, ValueError) as error:  # unknown method or option, bad value
+        parser.error(str(error))
     records = run_grid([c for c, _ in pairs], args.out, jobs=args.jobs)
     frame = pd.DataFrame(records).assign(variant=[label for _, label in pairs])
     failed = frame[frame["status"] != "done"]

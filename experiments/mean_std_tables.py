@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
+import io
 from typing import Dict, List, Sequence
 
 import numpy as np
+
+from tftransfer.io import write_text_atomic
 
 
 def mean_std_markdown(records: Sequence[dict], value: str, tasks: Sequence[str],
@@ -47,13 +49,13 @@ def mean_std_markdown(records: Sequence[dict], value: str, tasks: Sequence[str],
 
 
 def write_records(records: Sequence[dict], path) -> None:
-    """All records as one CSV (columns: the union of the records' keys, first-seen order)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """All records as one CSV (columns: the union of the records' keys, first-seen order),
+    written atomically."""
     columns: List[str] = []
     for r in records:
         columns += [k for k in r if k not in columns]
-    with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(records)
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(records)
+    write_text_atomic(path, text.getvalue())

@@ -40,6 +40,7 @@ from experiments.mean_std_tables import mean_std_markdown, write_records
 from tftransfer.data.builtin import REGRESSION_TASKS, cubic_density_ratio, load_task
 from tftransfer.data.diabetes import DIABETES_TASKS, diabetes_task
 from tftransfer.data.domains import Domain, TransferTask
+from tftransfer.io import write_text_atomic
 
 TASKS = REGRESSION_TASKS + DIABETES_TASKS
 SHALLOW = ["ridge source-only", "ridge + IW (domain classifier)", "ridge + IW (KMM)",
@@ -202,7 +203,7 @@ def main(argv=None) -> str:
                  "standard deviation 77)\n\n"
                  + mean_std_markdown(records, "target_rmse", diabetes,
                                      [m for m in methods if "exact" not in m], digits=1) + "\n")
-    (out / "summary.md").write_text(text)
+    write_text_atomic(out / "summary.md", text)
     print(text)
     return text
 

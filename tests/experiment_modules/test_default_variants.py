@@ -35,3 +35,7 @@ def test_bad_variants_are_rejected(tmp_path):
     with pytest.raises(SystemExit):
         default_variants.main(["--method", "dann", "--variants", '[{"lambda_": 1}]',
                                "--benchmarks", "imagenet", "--out", str(tmp_path)])
+    for method, variants in (("danny", '[{"lambda_": 1}]'), ("dann", '[{"temperature": 2}]')):
+        with pytest.raises(SystemExit):
+            default_variants.main(["--method", method, "--variants", variants,
+                                   "--benchmarks", "digits_shift", "--out", str(tmp_path)])
