@@ -9,9 +9,86 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from tftransfer._checks import as_2d_float, as_labels, check_int
+from tftransfer._params import checked_params
 
 
-class KerasEstimator(BaseEstimator, ClassifierMixin):
+@checked_params
+class KerasLearner(BaseEstimator):
+    """The Keras side shared by `KerasEstimator` and `KerasRegressor`.
+
+    Holds the constructor arguments (documented on the two subclasses), builds a fresh
+    checked model for every `fit`, trains it with the sample weights and predicts with it.
+    Subclasses set `_loss_hint` (the loss the model must be compiled with, for the error
+    message) and encode their targets.
+    """
+
+    build_fn: Callable[[], keras.Model]
+    epochs: int = 20
+    batch_size: int = 32
+    verbose: int = 0
+    random_state: Optional[int] = None
+
+    _loss_hint = "a loss"
+
+    def _check_params(self) -> None:
+        owner = type(self).__name__
+        if not callable(self.build_fn):
+            raise TypeError(
+                f"{owner}: `build_fn` must be a zero-argument callable returning a "
+                f"compiled keras.Model. Received: build_fn of type {type(self.build_fn).__name__}"
+            )
+        check_int(self.epochs, "epochs", minimum=1, owner=owner)
+        check_int(self.batch_size, "batch_size", minimum=1, owner=owner)
+        check_int(self.verbose, "verbose", minimum=0, maximum=2, owner=owner)
+        check_int(self.random_state, "random_state", minimum=0, allow_none=True, owner=owner)
+
+    def _sample_weight(self, sample_weight, n: int) -> Optional[np.ndarray]:
+        """`sample_weight` as n finite float32 values (None stays None)."""
+        if sample_weight is None:
+            return None
+        sample_weight = np.asarray(sample_weight, np.float32).reshape(-1)
+        if sample_weight.shape != (n,) or not np.all(np.isfinite(sample_weight)):
+            raise ValueError(
+                f"{type(self).__name__}: `sample_weight` must be {n} finite values. "
+                f"Received: sample_weight of shape {sample_weight.shape}"
+            )
+        return sample_weight
+
+    def _build(self) -> keras.Model:
+        """A fresh compiled model from `build_fn` (seeded first when `random_state` is set)."""
+        owner = type(self).__name__
+        if self.random_state is not None:
+            keras.utils.set_random_seed(int(self.random_state))
+        model = self.build_fn()
+        if not isinstance(model, keras.Model):
+            raise TypeError(
+                f"{owner}: `build_fn` must return a keras.Model. "
+                f"Received: an object of type {type(model).__name__}"
+            )
+        if not model.compiled:
+            raise ValueError(
+                f"{owner}: `build_fn` must return a compiled model (call model.compile "
+                f"with an optimizer and {self._loss_hint}). Received: an uncompiled "
+                f"{type(model).__name__}"
+            )
+        return model
+
+    def _train(self, model: keras.Model, x: np.ndarray, y: np.ndarray, sample_weight) -> None:
+        model.fit(x, y, sample_weight=sample_weight, epochs=int(self.epochs),
+                  batch_size=int(self.batch_size), verbose=self.verbose)
+        self.model_ = model
+
+    def _predict(self, X) -> np.ndarray:
+        """The fitted model's outputs on `X`, float64 with one row per sample."""
+        owner = type(self).__name__
+        if not hasattr(self, "model_"):
+            raise RuntimeError(f"This {owner} is not fitted yet; call fit(X, y) first.")
+        x = as_2d_float(X, "X", owner=owner, dtype=np.float32)
+        out = self.model_.predict(x, batch_size=int(self.batch_size), verbose=self.verbose)
+        return np.asarray(out, np.float64).reshape(len(x), -1)
+
+
+class KerasEstimator(KerasLearner, ClassifierMixin):
     """`fit(X, y, sample_weight)` / `predict` / `predict_proba` around a compiled Keras model.
 
     The adapter that lets the scikit-learn-style instance-transfer tools use a Keras
@@ -55,32 +132,7 @@ class KerasEstimator(BaseEstimator, ClassifierMixin):
         >>> TrAdaBoost(KerasEstimator(build, epochs=5), n_estimators=5).fit(Xs, ys, Xt, yt)
     """
 
-    def __init__(
-        self,
-        build_fn: Callable[[], keras.Model],
-        epochs: int = 20,
-        batch_size: int = 32,
-        verbose: int = 0,
-        random_state: Optional[int] = None,
-    ):
-        self.build_fn = build_fn
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.verbose = verbose
-        self.random_state = random_state
-        self._check_params()
-
-    def _check_params(self) -> None:
-        if not callable(self.build_fn):
-            raise TypeError(
-                "KerasEstimator: `build_fn` must be a zero-argument callable returning a "
-                f"compiled keras.Model. Received: build_fn of type {type(self.build_fn).__name__}"
-            )
-        check_int(self.epochs, "epochs", minimum=1, owner="KerasEstimator")
-        check_int(self.batch_size, "batch_size", minimum=1, owner="KerasEstimator")
-        check_int(self.verbose, "verbose", minimum=0, maximum=2, owner="KerasEstimator")
-        check_int(self.random_state, "random_state", minimum=0, allow_none=True,
-                  owner="KerasEstimator")
+    _loss_hint = "a loss for integer labels"
 
     def fit(self, X, y, sample_weight=None):
         """Builds a fresh model and trains it on (`X`, `y`) with optional `sample_weight`.
@@ -92,27 +144,8 @@ class KerasEstimator(BaseEstimator, ClassifierMixin):
         x = as_2d_float(X, "X", owner="KerasEstimator", dtype=np.float32)
         y = as_labels(y, len(x), "y", owner="KerasEstimator", indices=False)
         self.classes_, codes = np.unique(y, return_inverse=True)
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, np.float32).reshape(-1)
-            if sample_weight.shape != (len(x),) or not np.all(np.isfinite(sample_weight)):
-                raise ValueError(
-                    f"KerasEstimator: `sample_weight` must be {len(x)} finite values. "
-                    f"Received: sample_weight of shape {sample_weight.shape}"
-                )
-        if self.random_state is not None:
-            keras.utils.set_random_seed(int(self.random_state))
-        model = self.build_fn()
-        if not isinstance(model, keras.Model):
-            raise TypeError(
-                "KerasEstimator: `build_fn` must return a keras.Model. "
-                f"Received: an object of type {type(model).__name__}"
-            )
-        if not model.compiled:
-            raise ValueError(
-                "KerasEstimator: `build_fn` must return a compiled model (call model.compile "
-                "with an optimizer and a loss for integer labels). Received: an uncompiled "
-                f"{type(model).__name__}"
-            )
+        sample_weight = self._sample_weight(sample_weight, len(x))
+        model = self._build()
         width = model.outputs[0].shape[-1] if getattr(model, "outputs", None) else None
         if width is not None and width not in (1, len(self.classes_)):
             raise ValueError(
@@ -120,20 +153,12 @@ class KerasEstimator(BaseEstimator, ClassifierMixin):
                 f"(or 1 sigmoid unit for two classes), one per class of y. Received: a model "
                 f"with {width} units"
             )
-        model.fit(x, codes.astype(np.int32), sample_weight=sample_weight,
-                  epochs=int(self.epochs), batch_size=int(self.batch_size),
-                  verbose=self.verbose)
-        self.model_ = model
+        self._train(model, x, codes.astype(np.int32), sample_weight)
         return self
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, (n, n_classes), columns in the order of `classes_`."""
-        if not hasattr(self, "model_"):
-            raise RuntimeError("This KerasEstimator is not fitted yet; call fit(X, y) first.")
-        x = as_2d_float(X, "X", owner="KerasEstimator", dtype=np.float32)
-        out = np.asarray(self.model_.predict(x, batch_size=int(self.batch_size),
-                                             verbose=self.verbose), np.float64)
-        out = out.reshape(len(x), -1)
+        out = self._predict(X)
         if out.shape[1] == 1:
             out = np.hstack([1.0 - out, out])
         if out.shape[1] != len(self.classes_):

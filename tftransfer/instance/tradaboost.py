@@ -20,6 +20,7 @@ from tftransfer._checks import (
     check_positive,
     check_same_features,
 )
+from tftransfer._params import checked_params
 
 _EPS_MIN, _EPS_MAX = 1e-10, 0.499
 
@@ -34,6 +35,45 @@ def _accepts_sample_weight(fit) -> bool:
     )
 
 
+def boost(model, n_s: int, n_t: int, fit_round: Callable[[int, np.ndarray], tuple]) -> None:
+    """The rounds of TrAdaBoost, shared with TrAdaBoost.R2: fits and reweights in place.
+
+    The n_s source and n_t target samples (in that order) start with uniform weights w.
+    Round t = 0 … N−1 (N = `model.n_estimators`): with p = w / Σw, `fit_round(t, p)`
+    returns the fitted learner and its losses l_i ∈ [0, 1] on every sample (0/1 misses
+    for TrAdaBoost, adjusted errors for TrAdaBoost.R2); ε_t = Σ_target p_i l_i /
+    Σ_target p_i clipped to [1e-10, 0.499], β_t = ε_t / (1 − ε_t), and
+
+        source:  w_i ← p_i · β^{η l_i},    target:  w_i ← p_i · β_t^{−η l_i},
+
+    β = `model.beta_source_`, η = `model.learning_rate` (multiplicative updates on the
+    normalised weights: no underflow over rounds).
+
+    Sets `estimators_`, `estimator_errors_` (ε_t), `betas_` (β_t), `estimator_weights_`
+    (ln 1/β_t), `source_weights_` and `target_weights_` (final, normalised together).
+    """
+    eta = float(model.learning_rate)
+    weights = np.full(n_s + n_t, 1.0 / (n_s + n_t))
+    model.estimators_, errors, betas = [], [], []
+    for t in range(int(model.n_estimators)):
+        p = weights / weights.sum()
+        learner, losses = fit_round(t, p)
+        error = float(np.clip(p[n_s:] @ losses[n_s:] / p[n_s:].sum(), _EPS_MIN, _EPS_MAX))
+        beta_t = error / (1.0 - error)
+        weights = p.copy()
+        weights[:n_s] *= model.beta_source_ ** (eta * losses[:n_s])
+        weights[n_s:] *= beta_t ** (-eta * losses[n_s:])
+        model.estimators_.append(learner)
+        errors.append(error)
+        betas.append(beta_t)
+    model.estimator_errors_ = np.asarray(errors)
+    model.betas_ = np.asarray(betas)
+    model.estimator_weights_ = np.log(1.0 / model.betas_)
+    model.source_weights_ = weights[:n_s] / weights.sum()
+    model.target_weights_ = weights[n_s:] / weights.sum()
+
+
+@checked_params
 class TrAdaBoost(BaseEstimator, ClassifierMixin):
     """TrAdaBoost: boosting over source ∪ a few labelled target samples.
 
@@ -103,18 +143,10 @@ class TrAdaBoost(BaseEstimator, ClassifierMixin):
         >>> model.fit(Xs, ys, Xt_labelled, yt_labelled).score(Xt_test, yt_test)
     """
 
-    def __init__(
-        self,
-        estimator: Union[Any, Callable[[], Any], None] = None,
-        n_estimators: int = 10,
-        learning_rate: float = 1.0,
-        seed: int = 0,
-    ):
-        self.estimator = estimator
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.seed = seed
-        self._check_params()
+    estimator: Union[Any, Callable[[], Any], None] = None
+    n_estimators: int = 10
+    learning_rate: float = 1.0
+    seed: int = 0
 
     # -- construction ---------------------------------------------------------------
 
@@ -188,33 +220,16 @@ class TrAdaBoost(BaseEstimator, ClassifierMixin):
         x = np.vstack([xs, xt])
         y = np.concatenate([ys, yt])
         self.classes_ = np.unique(y)
-        n_rounds = int(self.n_estimators)
-        eta = float(self.learning_rate)
+        self.beta_source_ = 1.0 / (1.0 + math.sqrt(2.0 * math.log(n_s) / int(self.n_estimators)))
 
-        self.beta_source_ = 1.0 / (1.0 + math.sqrt(2.0 * math.log(n_s) / n_rounds))
-        weights = np.full(n_s + n_t, 1.0 / (n_s + n_t))
-        self.estimators_, errors, betas = [], [], []
-        for t in range(n_rounds):
-            p = weights / weights.sum()
+        def fit_round(t, p):
             learner = self._new_learner(t)
             with one_blas_thread():  # scikit-learn's L-BFGS fits: see tftransfer.blas
                 learner.fit(x, y, sample_weight=p * (n_s + n_t))
             miss = (np.asarray(learner.predict(x)).reshape(-1) != y).astype(np.float64)
-            w_t = p[n_s:]
-            error = float(np.clip(w_t @ miss[n_s:] / w_t.sum(), _EPS_MIN, _EPS_MAX))
-            beta_t = error / (1.0 - error)
-            # Multiplicative updates on the normalised weights (no underflow over rounds).
-            weights = p.copy()
-            weights[:n_s] *= self.beta_source_ ** (eta * miss[:n_s])
-            weights[n_s:] *= beta_t ** (-eta * miss[n_s:])
-            self.estimators_.append(learner)
-            errors.append(error)
-            betas.append(beta_t)
-        self.estimator_errors_ = np.asarray(errors)
-        self.betas_ = np.asarray(betas)
-        self.estimator_weights_ = np.log(1.0 / self.betas_)
-        self.source_weights_ = weights[:n_s] / weights.sum()
-        self.target_weights_ = weights[n_s:] / weights.sum()
+            return learner, miss
+
+        boost(self, n_s, n_t, fit_round)
         self.n_features_in_ = x.shape[1]
         return self
 

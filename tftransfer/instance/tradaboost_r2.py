@@ -18,12 +18,12 @@ from tftransfer._checks import (
     check_positive,
     check_same_features,
 )
+from tftransfer._params import checked_params
 from tftransfer.blas import one_blas_thread
-from tftransfer.instance.tradaboost import _accepts_sample_weight
+from tftransfer.instance.tradaboost import _accepts_sample_weight, boost
 
 #: AdaBoost.R2's losses of a residual r scaled by the largest residual D (Drucker 1997).
 LOSSES = ("linear", "square", "exponential")
-_EPS_MIN, _EPS_MAX = 1e-10, 0.499
 
 
 def adjusted_errors(residuals: np.ndarray, loss: str) -> np.ndarray:
@@ -135,6 +135,7 @@ def predict_learner(learner, x) -> np.ndarray:
     return np.asarray(learner.predict(x), np.float64).reshape(len(x))
 
 
+@checked_params
 class TrAdaBoostR2(BaseEstimator, RegressorMixin):
     """TrAdaBoost.R2: TrAdaBoost's reverse boosting with AdaBoost.R2's adjusted errors.
 
@@ -177,15 +178,11 @@ class TrAdaBoostR2(BaseEstimator, RegressorMixin):
         >>> model.predict(Xt_test)
     """
 
-    def __init__(self, estimator: Union[Any, Callable[[], Any], None] = None,
-                 n_estimators: int = 10, loss: str = "linear", learning_rate: float = 1.0,
-                 seed: int = 0):
-        self.estimator = estimator
-        self.n_estimators = n_estimators
-        self.loss = loss
-        self.learning_rate = learning_rate
-        self.seed = seed
-        self._check_params()
+    estimator: Union[Any, Callable[[], Any], None] = None
+    n_estimators: int = 10
+    loss: str = "linear"
+    learning_rate: float = 1.0
+    seed: int = 0
 
     def _check_params(self) -> None:
         owner = type(self).__name__
@@ -213,28 +210,15 @@ class TrAdaBoostR2(BaseEstimator, RegressorMixin):
         xs, ys, xt, yt = self._inputs(Xs, ys, Xt, yt)
         n_s, n_t = len(xs), len(xt)
         x, y = np.vstack([xs, xt]), np.concatenate([ys, yt])
-        rounds, eta = int(self.n_estimators), float(self.learning_rate)
         learners = _Regressors(self.estimator, self.seed, type(self).__name__)
+        rounds = int(self.n_estimators)
         self.beta_source_ = 1.0 / (1.0 + math.sqrt(2.0 * math.log(max(n_s, 2)) / rounds))
-        weights = np.full(n_s + n_t, 1.0 / (n_s + n_t))
-        self.estimators_, errors, betas = [], [], []
-        for t in range(rounds):
-            p = weights / weights.sum()
+
+        def fit_round(t, p):
             learner = learners.fit(t, x, y, p)
-            e = adjusted_errors(y - predict_learner(learner, x), self.loss)
-            error = float(np.clip(p[n_s:] @ e[n_s:] / p[n_s:].sum(), _EPS_MIN, _EPS_MAX))
-            beta_t = error / (1.0 - error)
-            weights = p.copy()
-            weights[:n_s] *= self.beta_source_ ** (eta * e[:n_s])
-            weights[n_s:] *= beta_t ** (-eta * e[n_s:])
-            self.estimators_.append(learner)
-            errors.append(error)
-            betas.append(beta_t)
-        self.estimator_errors_ = np.asarray(errors)
-        self.betas_ = np.asarray(betas)
-        self.estimator_weights_ = np.log(1.0 / self.betas_)
-        self.source_weights_ = weights[:n_s] / weights.sum()
-        self.target_weights_ = weights[n_s:] / weights.sum()
+            return learner, adjusted_errors(y - predict_learner(learner, x), self.loss)
+
+        boost(self, n_s, n_t, fit_round)
         self.n_features_in_ = x.shape[1]
         return self
 

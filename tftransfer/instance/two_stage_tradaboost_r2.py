@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import KFold
 
 from tftransfer._checks import check_int
+from tftransfer._params import checked_params
 from tftransfer.instance.tradaboost_r2 import (
     TrAdaBoostR2, _Regressors, adjusted_errors, predict_learner, weighted_median)
 
@@ -53,6 +54,7 @@ class FrozenSourceAdaBoostR2:
         return weighted_median(predictions, self.vote_weights_)
 
 
+@checked_params
 class TwoStageTrAdaBoostR2(BaseEstimator, RegressorMixin):
     """Two-stage TrAdaBoost.R2: shift weight from the source to the target gradually, and
     keep the step whose model cross-validates best on the target.
@@ -98,16 +100,12 @@ class TwoStageTrAdaBoostR2(BaseEstimator, RegressorMixin):
         >>> model = TwoStageTrAdaBoostR2(Ridge(), n_estimators=10).fit(Xs, ys, Xt_few, yt_few)
     """
 
-    def __init__(self, estimator: Union[Any, Callable[[], Any], None] = None,
-                 n_estimators: int = 10, n_estimators_stage1: int = 10, cv: int = 5,
-                 loss: str = "linear", seed: int = 0):
-        self.estimator = estimator
-        self.n_estimators = n_estimators
-        self.n_estimators_stage1 = n_estimators_stage1
-        self.cv = cv
-        self.loss = loss
-        self.seed = seed
-        self._check_params()
+    estimator: Union[Any, Callable[[], Any], None] = None
+    n_estimators: int = 10
+    n_estimators_stage1: int = 10
+    cv: int = 5
+    loss: str = "linear"
+    seed: int = 0
 
     def _check_params(self) -> None:
         owner = type(self).__name__

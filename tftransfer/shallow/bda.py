@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Union
+
 from tftransfer import _checks
+from tftransfer._params import checked_params
 from tftransfer.shallow.balance import check_mu, estimate_balance
 from tftransfer.shallow.jda import JDA
 
 
+@checked_params
 class BDA(JDA):
     """Balanced Distribution Adaptation: JDA with a balance factor μ between the MMD terms.
 
@@ -45,22 +49,8 @@ class BDA(JDA):
 
     _name = "BDA"
 
-    def __init__(
-        self,
-        n_components: int = 30,
-        kernel: str = "primal",
-        lam: float = 1.0,
-        gamma: float = 1.0,
-        n_iter: int = 10,
-        head: str = "1nn",
-        head_C: float = 1.0,
-        mu="auto",
-        class_weighted: bool = False,
-    ):
-        self.mu = mu
-        self.class_weighted = class_weighted
-        super().__init__(n_components=n_components, kernel=kernel, lam=lam, gamma=gamma,
-                         n_iter=n_iter, head=head, head_C=head_C)
+    mu: Union[float, str] = "auto"
+    class_weighted: bool = False
 
     def _check_params(self) -> None:
         super()._check_params()

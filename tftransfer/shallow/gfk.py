@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from tftransfer import _checks
+from tftransfer._params import checked_params
 from tftransfer.shallow.base import ShallowClassifier
 from tftransfer.shallow.heads import HEADS, make_head
 from tftransfer.transforms.gfk import GFK
 
 
+@checked_params
 class GFKClassifier(ShallowClassifier):
     """Geodesic Flow Kernel + 1-nearest neighbour, the classifier of the GFK paper.
 
@@ -35,11 +37,9 @@ class GFKClassifier(ShallowClassifier):
         >>> GFKClassifier(n_components=20).fit(Xs, ys, Xt).predict(Xt)
     """
 
-    def __init__(self, n_components: int = 20, head: str = "1nn", head_C: float = 1.0):
-        self.n_components = n_components
-        self.head = head
-        self.head_C = head_C
-        self._check_params()
+    n_components: int = 20
+    head: str = "1nn"
+    head_C: float = 1.0
 
     def _check_params(self) -> None:
         _checks.check_int(self.n_components, "n_components", minimum=1, owner="GFKClassifier")

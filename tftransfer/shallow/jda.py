@@ -9,6 +9,7 @@ import scipy.linalg
 from sklearn.metrics.pairwise import rbf_kernel
 
 from tftransfer import _checks
+from tftransfer._params import checked_params
 from tftransfer.shallow.base import ShallowClassifier, l2_normalize_rows
 from tftransfer.shallow.heads import HEADS, make_head
 from tftransfer.shallow.mmd import joint_mmd_factors
@@ -37,6 +38,7 @@ def row_space_basis(x: np.ndarray) -> Tuple[Optional[np.ndarray], int]:
     return (x.T @ vectors[:, keep]) / np.sqrt(values[keep]), rank
 
 
+@checked_params
 class JDA(ShallowClassifier):
     """Joint Distribution Adaptation: a subspace shrinking the marginal AND conditional MMD.
 
@@ -113,24 +115,13 @@ class JDA(ShallowClassifier):
 
     _name = "JDA"
 
-    def __init__(
-        self,
-        n_components: int = 30,
-        kernel: str = "primal",
-        lam: float = 1.0,
-        gamma: float = 1.0,
-        n_iter: int = 10,
-        head: str = "1nn",
-        head_C: float = 1.0,
-    ):
-        self.n_components = n_components
-        self.kernel = kernel
-        self.lam = lam
-        self.gamma = gamma
-        self.n_iter = n_iter
-        self.head = head
-        self.head_C = head_C
-        self._check_params()
+    n_components: int = 30
+    kernel: str = "primal"
+    lam: float = 1.0
+    gamma: float = 1.0
+    n_iter: int = 10
+    head: str = "1nn"
+    head_C: float = 1.0
 
     def _check_params(self) -> None:
         owner = type(self).__name__

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from typing import Optional
+from typing import Optional, Union
 
 import numpy as np
 import scipy.linalg
@@ -12,6 +12,7 @@ from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.neighbors import NearestNeighbors
 
 from tftransfer import _checks
+from tftransfer._params import checked_params
 from tftransfer.shallow.balance import check_mu, estimate_balance
 from tftransfer.shallow.base import ShallowClassifier, l2_normalize_rows
 from tftransfer.shallow.heads import NearestNeighborHead
@@ -44,6 +45,7 @@ def cosine_knn_laplacian(x_unit: np.ndarray, n_neighbors: int) -> scipy.sparse.c
     return (scipy.sparse.identity(n, format="csr") - scale @ weights @ scale).tocsr()
 
 
+@checked_params
 class MEDA(ShallowClassifier):
     """MEDA: GFK manifold features + dynamically balanced MMD + Laplacian-regularised SRM.
 
@@ -115,28 +117,15 @@ class MEDA(ShallowClassifier):
         >>> meda.predict(Xt), meda.mu_[-1]
     """
 
-    def __init__(
-        self,
-        n_components: int = 20,
-        lam: float = 10.0,
-        rho: float = 1.0,
-        eta: float = 0.1,
-        n_neighbors: int = 10,
-        kernel: str = "rbf",
-        gamma: Optional[float] = None,
-        n_iter: int = 10,
-        mu="auto",
-    ):
-        self.n_components = n_components
-        self.lam = lam
-        self.rho = rho
-        self.eta = eta
-        self.n_neighbors = n_neighbors
-        self.kernel = kernel
-        self.gamma = gamma
-        self.n_iter = n_iter
-        self.mu = mu
-        self._check_params()
+    n_components: int = 20
+    lam: float = 10.0
+    rho: float = 1.0
+    eta: float = 0.1
+    n_neighbors: int = 10
+    kernel: str = "rbf"
+    gamma: Optional[float] = None
+    n_iter: int = 10
+    mu: Union[float, str] = "auto"
 
     def _check_params(self) -> None:
         _checks.check_int(self.n_components, "n_components", minimum=1, owner="MEDA")

@@ -10,6 +10,7 @@ import scipy.linalg
 from sklearn.metrics.pairwise import euclidean_distances, rbf_kernel
 
 from tftransfer._checks import check_choice, check_int, check_positive
+from tftransfer._params import checked_params
 from tftransfer.transforms.base import DOMAINS, ShallowTransform
 
 KERNELS = ("linear", "rbf", "primal")
@@ -35,6 +36,7 @@ def _unit_columns(vectors: np.ndarray) -> np.ndarray:
     return vectors * np.where(pivots < 0, -1.0, 1.0)
 
 
+@checked_params
 class TCA(ShallowTransform):
     """Transfer Component Analysis: a kernel embedding that shrinks the domain MMD.
 
@@ -97,18 +99,10 @@ class TCA(ShallowTransform):
         >>> clf.predict(tca.transform_target(X_new))
     """
 
-    def __init__(
-        self,
-        n_components: int = 30,
-        kernel: str = "linear",
-        mu: float = 1.0,
-        gamma: Optional[float] = None,
-    ):
-        self.n_components = n_components
-        self.kernel = kernel
-        self.mu = mu
-        self.gamma = gamma
-        self._check_params()
+    n_components: int = 30
+    kernel: str = "linear"
+    mu: float = 1.0
+    gamma: Optional[float] = None
 
     def _check_params(self) -> None:
         check_int(self.n_components, "n_components", minimum=1, owner="TCA")
