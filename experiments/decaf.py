@@ -8,23 +8,15 @@ L2 norm. Unsupervised, transductive protocol of the published tables (MEDA, ACM 
 Table 4), printed beside ours.
 """
 
-from experiments.benchmark import run_benchmark
-from tftransfer.data.benchmarks import DECAF_TASKS, PUBLISHED, PUBLISHED_SOURCE
+from experiments.benchmark import MLP_BASE, benchmark_main
+from tftransfer.data.benchmarks import DECAF_TASKS
 
 DATASET = "decaf"
 # Rows scaled to unit L2 norm, as for the published rows (raw activations cost every method
 # 1.5-22 points here; measured 2026-11-23, see docs/benchmarks.md).
-# Only the data-dependent parts (backbone, budget); every method keeps its own defaults.
-# The budget: 10 epochs of 50 steps of batch 32 on every benchmark (the reference code's
-# fixed iterations per epoch: a small task gets the steps a large one gets).
-BASE = {"epochs": 10, "steps_per_epoch": 50, "batch_size": 32, "backbone": "mlp",
-        "backbone_options": {"units": [256]}, "data_options": {"l2_normalize": True}}
+BASE = {**MLP_BASE, "data_options": {"l2_normalize": True}}
 
-
-def main(argv=None) -> str:
-    return run_benchmark(argv, doc=__doc__, experiment=DATASET, dataset=DATASET,
-                         tasks=DECAF_TASKS, base=BASE, published=PUBLISHED[DATASET],
-                         published_source=PUBLISHED_SOURCE[DATASET])
+main = benchmark_main(__doc__, DATASET, DECAF_TASKS, BASE)
 
 
 if __name__ == "__main__":

@@ -9,21 +9,13 @@ transductive. No published table was available: source-only 1-NN / SVM rows (che
 data README) and logistic regression (benchmarks/classical_baselines.py) are printed beside ours.
 """
 
-from experiments.benchmark import run_benchmark
-from tftransfer.data.benchmarks import MSRC_VOC_TASKS, PUBLISHED, PUBLISHED_SOURCE
+from experiments.benchmark import MLP_BASE, benchmark_main
+from tftransfer.data.benchmarks import MSRC_VOC_TASKS
 
 DATASET = "msrc_voc"
-# Only the data-dependent parts (backbone, budget); every method keeps its own defaults.
-# The budget: 10 epochs of 50 steps of batch 32 on every benchmark (the reference code's
-# fixed iterations per epoch: a small task gets the steps a large one gets).
-BASE = {"epochs": 10, "steps_per_epoch": 50, "batch_size": 32, "backbone": "mlp",
-        "backbone_options": {"units": [256]}}
+BASE = dict(MLP_BASE)
 
-
-def main(argv=None) -> str:
-    return run_benchmark(argv, doc=__doc__, experiment=DATASET, dataset=DATASET,
-                         tasks=MSRC_VOC_TASKS, base=BASE, published=PUBLISHED[DATASET],
-                         published_source=PUBLISHED_SOURCE[DATASET])
+main = benchmark_main(__doc__, DATASET, MSRC_VOC_TASKS, BASE)
 
 
 if __name__ == "__main__":

@@ -13,23 +13,15 @@ SVM / logistic regression on our 1,000 terms (benchmarks/classical_baselines.py)
 beside ours.
 """
 
-from experiments.benchmark import run_benchmark
-from tftransfer.data.benchmarks import NEWSGROUPS_TASKS, PUBLISHED, PUBLISHED_SOURCE
+from experiments.benchmark import MLP_BASE, benchmark_main
+from tftransfer.data.benchmarks import NEWSGROUPS_TASKS
 
 DATASET = "newsgroups"
 # 3 epochs: ~3,900 documents make ~60 steps an epoch, so ~180 steps as for the other
 # benchmarks; the source-validation accuracy is flat from 3 to 5 epochs (94.4, comp_vs_rec).
-# Only the data-dependent parts (backbone, budget); every method keeps its own defaults.
-# The budget: 10 epochs of 50 steps of batch 32 on every benchmark (the reference code's
-# fixed iterations per epoch: a small task gets the steps a large one gets).
-BASE = {"epochs": 10, "steps_per_epoch": 50, "batch_size": 32, "backbone": "mlp",
-        "backbone_options": {"units": [256]}}
+BASE = dict(MLP_BASE)
 
-
-def main(argv=None) -> str:
-    return run_benchmark(argv, doc=__doc__, experiment=DATASET, dataset=DATASET,
-                         tasks=NEWSGROUPS_TASKS, base=BASE, published=PUBLISHED[DATASET],
-                         published_source=PUBLISHED_SOURCE[DATASET])
+main = benchmark_main(__doc__, DATASET, NEWSGROUPS_TASKS, BASE)
 
 
 if __name__ == "__main__":
