@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Generic, List, TypeVar
+from typing import Callable, Dict, Generic, List, Mapping, Optional, TypeVar
 
 T = TypeVar("T")
 
@@ -12,6 +12,7 @@ class Registry(Generic[T]):
 
     Args:
         kind: What the registry holds, used in error messages ("method", "backbone").
+        entries: Entries registered at once, {name: factory}, in order.
 
     Example:
         >>> methods = Registry("method")
@@ -20,9 +21,11 @@ class Registry(Generic[T]):
         >>> methods.get("dann")
     """
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, entries: Optional[Mapping[str, T]] = None):
         self.kind = kind
         self._entries: Dict[str, T] = {}
+        for name, value in (entries or {}).items():
+            self.register(name, value)
 
     def register(self, name: str, obj: T | None = None):
         """Registers `obj` under `name`; usable as a decorator when `obj` is omitted."""
@@ -44,6 +47,21 @@ class Registry(Generic[T]):
                 f"Unknown {self.kind} {name!r}. Valid {self.kind}s: {', '.join(self.names())}"
             )
         return self._entries[name]
+
+    def create(self, name: str, **options):
+        """A new object from the factory of `name`, called with `options`.
+
+        Raises:
+            ValueError: an unknown name (the valid names are listed).
+            TypeError: an option the factory does not take (the message names `name`).
+        """
+        factory = self.get(name)
+        try:
+            return factory(**options)
+        except TypeError as err:
+            if "unexpected keyword" not in str(err):
+                raise
+            raise TypeError(f"{self.kind} {name!r}: {err}") from None
 
     def names(self) -> List[str]:
         """The registered names, in registration order."""

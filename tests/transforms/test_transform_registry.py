@@ -20,16 +20,14 @@ def test_get_builds_with_options():
     assert isinstance(transforms.get("coral"), CORAL)
 
 
-def test_unknown_name_lists_the_valid_ones():
-    with pytest.raises(ValueError, match="coral, sa, tca"):
-        transforms.get("jda")
-
-
-def test_unknown_option_names_the_transform():
-    with pytest.raises(TypeError, match="'coral'"):
-        transforms.get("coral", lambda_=1.0)
-    with pytest.raises(ValueError, match="epsilon"):
-        transforms.get("coral", epsilon=-1.0)
+@pytest.mark.parametrize("name,options,error,match", [
+    ("jda", {}, ValueError, "coral, sa, tca"),  # an unknown name lists the valid ones
+    ("coral", {"lambda_": 1.0}, TypeError, "'coral'"),  # an unknown option names the transform
+    ("coral", {"epsilon": -1.0}, ValueError, "epsilon"),
+])
+def test_get_errors(name, options, error, match):
+    with pytest.raises(error, match=match):
+        transforms.get(name, **options)
 
 
 def test_sklearn_clone_and_set_params(rng):

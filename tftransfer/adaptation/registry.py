@@ -9,14 +9,11 @@ from tftransfer.adaptation.margin_disparity import MarginDisparityLoss
 from tftransfer.adaptation.statistics import ClassConfusionLoss, CORALLoss, EntropyLoss, MKMMDLoss
 from tftransfer.registry import Registry
 
-ADAPTATION_LOSSES: Registry = Registry("adaptation loss")
-ADAPTATION_LOSSES.register("domain_adversarial", DomainAdversarialLoss)
-ADAPTATION_LOSSES.register("conditional_adversarial", ConditionalAdversarialLoss)
-ADAPTATION_LOSSES.register("mk_mmd", MKMMDLoss)
-ADAPTATION_LOSSES.register("coral", CORALLoss)
-ADAPTATION_LOSSES.register("margin_disparity", MarginDisparityLoss)
-ADAPTATION_LOSSES.register("class_confusion", ClassConfusionLoss)
-ADAPTATION_LOSSES.register("entropy", EntropyLoss)
+ADAPTATION_LOSSES: Registry = Registry("adaptation loss", {
+    "domain_adversarial": DomainAdversarialLoss,
+    "conditional_adversarial": ConditionalAdversarialLoss, "mk_mmd": MKMMDLoss,
+    "coral": CORALLoss, "margin_disparity": MarginDisparityLoss,
+    "class_confusion": ClassConfusionLoss, "entropy": EntropyLoss})
 
 
 def get(name: str, **options) -> AdaptationLoss:

@@ -11,7 +11,7 @@ Every method runs on the one engine, `DomainAdaptationModel.train_step`; trainin
 methods combine the losses of several: "cdan_mcc" is registered, and any "a+b" of paired
 methods resolves to one (`methods.get("dann+mcc")`).
 
-Adding a method: one file defining its `Method` and one `METHODS.register` line below.
+Adding a method: one file defining its `Method` and its entry in `METHODS` below.
 `MultiTaskModel` (one trunk, a head per task) runs on the same engine but takes a label
 matrix rather than a `TransferTask`, so it is exported, not registered.
 """
@@ -31,18 +31,10 @@ from tftransfer.methods.source_only import SOURCE_ONLY
 from tftransfer.methods.target_only import TARGET_ONLY
 from tftransfer.registry import Registry
 
-METHODS: Registry = Registry("method")
-METHODS.register("source_only", SOURCE_ONLY)
-METHODS.register("target_only", TARGET_ONLY)
-METHODS.register("dann", DANN)
-METHODS.register("dan", DAN)
-METHODS.register("deep_coral", DEEP_CORAL)
-METHODS.register("finetune", FINETUNE)
-METHODS.register("cdan", CDAN)
-METHODS.register("cdan_e", CDAN_E)
-METHODS.register("mdd", MDD)
-METHODS.register("mcc", MCC)
-METHODS.register("cdan_mcc", compose("cdan_mcc", [CDAN, MCC]))
+METHODS: Registry = Registry("method", {
+    "source_only": SOURCE_ONLY, "target_only": TARGET_ONLY, "dann": DANN, "dan": DAN,
+    "deep_coral": DEEP_CORAL, "finetune": FINETUNE, "cdan": CDAN, "cdan_e": CDAN_E, "mdd": MDD,
+    "mcc": MCC, "cdan_mcc": compose("cdan_mcc", [CDAN, MCC])})
 
 
 def get(name: str) -> Method:

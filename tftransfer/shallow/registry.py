@@ -50,13 +50,7 @@ def get(name: str, **options) -> ShallowClassifier:
         ValueError: An unknown name (the valid names are listed) or a bad option value.
         TypeError: An option the method does not take.
     """
-    factory = SHALLOW_METHODS.get(name)
-    try:
-        return factory(**options)
-    except TypeError as err:
-        if "unexpected keyword" not in str(err):
-            raise
-        raise TypeError(f"shallow method {name!r}: {err}") from None
+    return SHALLOW_METHODS.create(name, **options)
 
 
 def names() -> list[str]:

@@ -9,11 +9,8 @@ from tftransfer.transforms.gfk import GFK
 from tftransfer.transforms.subspace_alignment import SubspaceAlignment
 from tftransfer.transforms.tca import TCA
 
-TRANSFORMS: Registry = Registry("transform")
-TRANSFORMS.register("coral", CORAL)
-TRANSFORMS.register("sa", SubspaceAlignment)
-TRANSFORMS.register("tca", TCA)
-TRANSFORMS.register("gfk", GFK)
+TRANSFORMS: Registry = Registry("transform", {"coral": CORAL, "sa": SubspaceAlignment, "tca": TCA,
+                                               "gfk": GFK})
 
 
 def get(name: str, **options) -> ShallowTransform:
@@ -24,16 +21,10 @@ def get(name: str, **options) -> ShallowTransform:
         **options: The transform's constructor arguments.
 
     Raises:
-        ValueError: An unknown name (the valid names are listed) or a bad option value.
-        TypeError: An option the transform does not take.
+        ValueError / TypeError: As `Registry.create` (an unknown name, an option the transform
+            does not take), or a ValueError from the transform for a bad option value.
     """
-    factory = TRANSFORMS.get(name)
-    try:
-        return factory(**options)
-    except TypeError as err:
-        if "unexpected keyword" not in str(err):
-            raise
-        raise TypeError(f"transform {name!r} ({factory.__name__}): {err}") from None
+    return TRANSFORMS.create(name, **options)
 
 
 def names() -> list[str]:
