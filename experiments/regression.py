@@ -32,10 +32,11 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
-from typing import Dict, List
+from typing import Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 
+from experiments.cells import CellStore
 from experiments.mean_std_tables import mean_std_markdown, write_records
 from tftransfer.data.builtin import REGRESSION_TASKS, cubic_density_ratio, load_task
 from tftransfer.data.diabetes import DIABETES_TASKS, diabetes_task
@@ -115,8 +116,13 @@ def shallow_rows(data: Standardised, seed: int, k: int, name: str) -> Dict[str, 
     return rows
 
 
-def deep_rows(data: Standardised, seed: int, k: int, epochs: int) -> Dict[str, float]:
-    """Target test RMSE of each MLP row of `DEEP` (the engine) on one task."""
+def deep_rows(data: Standardised, seed: int, k: int, epochs: int,
+              skip: Sequence[str] = (), on_row: Optional[Callable[[str, float], None]] = None
+              ) -> Dict[str, float]:
+    """Target test RMSE of each MLP row of `DEEP` (the engine) on one task.
+
+    Rows in `skip` are not trained (each row starts from a cleared session and `seed`, so the
+    others do not change); `on_row(label, rmse)` is called as each row finishes."""
     import keras
 
     from tftransfer import backbones, methods
@@ -137,6 +143,8 @@ def deep_rows(data: Standardised, seed: int, k: int, epochs: int) -> Dict[str, f
     }
     rows = {}
     for label, (method, options, fit_options) in plan.items():
+        if label in skip:
+            continue
         keras.backend.clear_session()
         keras.utils.set_random_seed(seed)
         fe = backbones.get("mlp", input_shape=t.input_shape, units=(32, 16))
@@ -144,6 +152,8 @@ def deep_rows(data: Standardised, seed: int, k: int, epochs: int) -> Dict[str, f
         model.compile(optimizer=keras.optimizers.Adam(1e-3))
         fit_regression_task(model, t, epochs=epochs, batch_size=32, seed=seed, **fit_options)
         rows[label] = data.rmse(predict(model, t.target_test.x))
+        if on_row is not None:
+            on_row(label, rows[label])
     return rows
 
 
@@ -166,19 +176,46 @@ def main(argv=None) -> str:
     unknown = sorted(set(tasks) - set(TASKS))
     if unknown or not tasks:
         raise SystemExit(f"error: unknown tasks {unknown or tasks}; valid: {', '.join(TASKS)}")
+    out = Path(args.out)
+    # Each finished (task, method, seed) cell is stored at once; a rerun skips it.
+    shallow_store = CellStore(out, {"target_labels": args.target_labels, "version": 1})
+    deep_store = CellStore(out, {"target_labels": args.target_labels, "epochs": args.epochs,
+                                 "version": 1})
     records: List[dict] = []
     for name in tasks:
         for seed in range(args.seeds):
             start = time.time()
-            data = Standardised(load(name, seed))
-            rows = shallow_rows(data, seed, args.target_labels, name)
-            if not args.shallow_only:
-                rows.update(deep_rows(data, seed, args.target_labels, args.epochs))
+            rows: Dict[str, float] = {}
+            # The order of `shallow_rows` (the exact-ratio row last, cubic task only).
+            shallow = [m for m in SHALLOW if "exact" not in m] + (
+                ["ridge + IW (exact ratio)"] if name in REGRESSION_TASKS else [])
+            deep = [] if args.shallow_only else DEEP
+            done = {m: (shallow_store if m in SHALLOW else deep_store).get(name, m, seed)
+                    for m in shallow + deep}
+            done = {m: r["target_rmse"] for m, r in done.items() if r is not None}
+            data = None
+            if any(m not in done for m in shallow):
+                data = Standardised(load(name, seed))
+                for m, v in shallow_rows(data, seed, args.target_labels, name).items():
+                    shallow_store.put(name, m, seed, {"task": name, "seed": seed, "method": m,
+                                                      "target_rmse": v})
+                    rows[m] = v
+            if any(m not in done for m in deep):
+                if data is None:
+                    data = Standardised(load(name, seed))
+
+                def store_row(m, v, name=name, seed=seed):
+                    deep_store.put(name, m, seed, {"task": name, "seed": seed, "method": m,
+                                                   "target_rmse": v})
+
+                rows.update(deep_rows(data, seed, args.target_labels, args.epochs,
+                                      skip=list(done), on_row=store_row))
+            rows = {m: rows[m] if m in rows else done[m] for m in shallow + deep}
             records += [{"task": name, "seed": seed, "method": m, "target_rmse": v}
                         for m, v in rows.items()]
             print(f"{name} seed {seed}: " + ", ".join(f"{m} {v:.2f}" for m, v in rows.items())
-                  + f" ({time.time() - start:.0f} s)", flush=True)
-    out = Path(args.out)
+                  + f" ({time.time() - start:.0f} s"
+                  + (f", {len(done)} cells read back)" if done else ")"), flush=True)
     write_records(records, out / "results.csv")
     methods = SHALLOW + ([] if args.shallow_only else DEEP)
     for r in records:

@@ -74,3 +74,47 @@ def test_mean_std_markdown_cells_average_and_missing_cells(tmp_path):
                   tmp_path / "deep" / "r.csv")
     frame = pd.read_csv(tmp_path / "deep" / "r.csv")
     assert list(frame.columns) == ["task", "seed", "method", "v", "extra"] and len(frame) == 7
+
+
+@pytest.mark.slow  # ~15 s: the shallow rows once and the seven MLP rows for one epoch
+def test_interrupted_run_resumes_without_redoing_finished_cells(tmp_path, monkeypatch):
+    import tftransfer.regression.fit as fit_module
+
+    real_shallow, real_fit = regression.shallow_rows, fit_module.fit_regression_task
+    calls = {"shallow": 0, "deep": 0}
+
+    def shallow(*args, **kwargs):
+        calls["shallow"] += 1
+        return real_shallow(*args, **kwargs)
+
+    def fit(*args, **kwargs):
+        if calls["deep"] == 2 and interrupt:
+            raise KeyboardInterrupt  # the third MLP row of the first run
+        calls["deep"] += 1
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(regression, "shallow_rows", shallow)
+    monkeypatch.setattr(fit_module, "fit_regression_task", fit)
+    argv = ["--tasks", CUBIC, "--seeds", "1", "--epochs", "1", "--out", str(tmp_path)]
+    interrupt = True
+    with pytest.raises(KeyboardInterrupt):
+        regression.main(argv)
+    assert calls == {"shallow": 1, "deep": 2} and not (tmp_path / "results.csv").exists()
+    stored = sorted(p.name for p in (tmp_path / "cells").rglob("*.json"))
+    assert len(stored) == len(regression.SHALLOW) + 2
+
+    interrupt = False
+    calls.update(shallow=0, deep=0)
+    text = regression.main(argv)
+    # Only the five MLP rows that had not finished are trained again (six fits: fine-tuning
+    # pretrains on the source first).
+    assert calls == {"shallow": 0, "deep": len(regression.DEEP) - 2 + 1}
+    frame = pd.read_csv(tmp_path / "results.csv")
+    assert list(frame["method"]) == ([m for m in regression.SHALLOW if "exact" not in m]
+                                     + ["ridge + IW (exact ratio)"] + regression.DEEP)
+    assert np.isfinite(frame["target_rmse"]).all()
+    assert "| MLP DANN |" in text
+
+    calls.update(shallow=0, deep=0)
+    assert regression.main(argv) == text  # everything read back, the same tables
+    assert calls == {"shallow": 0, "deep": 0}
