@@ -21,7 +21,7 @@ that fits in memory (the protobuf limit is 2 GB).
 from __future__ import annotations
 
 import math
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 import tensorflow as tf
@@ -122,19 +122,30 @@ def paired_dataset(
         >>> (x_s, y_s), (x_t,) = next(iter(ds))
         >>> model.fit(ds, epochs=10, steps_per_epoch=steps_per_epoch(len(xs), len(xt), 32))
     """
-    owner = "paired_dataset"
+    return paired_streams("paired_dataset", _as_labels, _as_labels, source_x, source_y,
+                          target_x, target_y, batch_size, seed, source_weight)
+
+
+def paired_streams(owner: str, source_labels: Callable, target_labels: Callable, source_x,
+                   source_y, target_x, target_y, batch_size, seed, source_weight):
+    """The body of `paired_dataset` and its regression twin, which differ in their labels.
+
+    `source_labels(y, n, name, owner)` / `target_labels(...)` check and convert the source
+    and target labels (class indices, or real-valued targets); `owner` names the caller in
+    error messages. The other arguments are `paired_dataset`'s.
+    """
     batch_size = check_int(batch_size, "batch_size", minimum=1, owner=owner)
     seed = check_int(seed, "seed", minimum=0, owner=owner)
     xs = as_samples(source_x, "source_x", owner=owner, dtype=np.float32)
     xt = as_samples(target_x, "target_x", owner=owner, dtype=np.float32)
     check_same_features(xs, xt, ("source_x", "target_x"), owner=owner)
     n_s, n_t = xs.shape[0], xt.shape[0]
-    source = (xs, _as_labels(source_y, n_s, "source_y", owner))
+    source = (xs, source_labels(source_y, n_s, "source_y", owner))
     if source_weight is not None:
         source += (_as_weights(source_weight, n_s, "source_weight", owner),)
     target = (xt,)
     if target_y is not None:
-        target += (_as_labels(target_y, n_t, "target_y", owner),)
+        target += (target_labels(target_y, n_t, "target_y", owner),)
     return tf.data.Dataset.zip(
         (
             _reshuffled_batches(source, n_s, batch_size, seed),
@@ -204,17 +215,28 @@ def labelled_dataset(
         >>> ds = labelled_dataset(task.target_test.x, task.target_test.y, batch_size=256)
         >>> model.evaluate(ds)
     """
-    owner = "labelled_dataset"
+    return labelled_stream("labelled_dataset", _as_labels, x, y, batch_size, shuffle, seed,
+                           sample_weight, repeat, drop_remainder, weights_need_labels=True)
+
+
+def labelled_stream(owner: str, labels: Callable, x, y, batch_size, shuffle, seed, sample_weight,
+                    repeat, drop_remainder, weights_need_labels: bool = False):
+    """The body of `labelled_dataset` and its regression twin, which differ in their labels.
+
+    `labels(y, n, name, owner)` checks and converts `y`; `owner` names the caller in error
+    messages; `weights_need_labels` makes `sample_weight` without `y` an error (otherwise
+    it is ignored). The other arguments are `labelled_dataset`'s.
+    """
     batch_size = check_int(batch_size, "batch_size", minimum=1, owner=owner)
     seed = check_int(seed, "seed", minimum=0, allow_none=True, owner=owner)
     x = as_samples(x, "x", owner=owner, dtype=np.float32)
     n = x.shape[0]
     if y is None:
-        if sample_weight is not None:
+        if sample_weight is not None and weights_need_labels:
             raise ValueError(f"{owner}: `sample_weight` needs labels `y`. Received: y=None")
         tensors = x
     else:
-        tensors = (x, _as_labels(y, n, "y", owner))
+        tensors = (x, labels(y, n, "y", owner))
         if sample_weight is not None:
             tensors += (_as_weights(sample_weight, n, "sample_weight", owner),)
     if shuffle and repeat:

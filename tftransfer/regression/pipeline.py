@@ -1,21 +1,22 @@
 """tf.data pipelines for real-valued targets: the regression twins of `data.pipeline`.
 
 `tftransfer.data.pipeline` casts labels to int32 class indices; these keep float32 targets
-of shape (n,) or (n, k) and otherwise build exactly the same streams (the same stateless
-per-pass shuffles, so a regression run is reproducible and replica-safe in the same way).
+of shape (n,) or (n, k) and otherwise build exactly the same streams with the same code
+(`paired_streams`, `labelled_stream`: the same stateless per-pass shuffles, so a regression
+run is reproducible and replica-safe in the same way).
 In semi-supervised batches a NaN target marks an unlabelled target example (-1 in
 classification), which `DomainAdaptationModel(task="regression")` masks out.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Optional
 
 import numpy as np
 import tensorflow as tf
 
-from tftransfer._checks import as_samples, check_int, check_same_features
-from tftransfer.data.pipeline import _as_weights, _reshuffled_batches
+from tftransfer.data.pipeline import labelled_stream, paired_streams
 
 __all__ = ["as_targets", "regression_labelled_dataset", "regression_paired_dataset"]
 
@@ -51,22 +52,9 @@ def regression_paired_dataset(source_x, source_y, target_x, target_y=None, *, ba
         seed: Shuffle seed (source `seed`, target `seed + 1`).
         source_weight: Optional (n_s,) importance weights.
     """
-    owner = "regression_paired_dataset"
-    batch_size = check_int(batch_size, "batch_size", minimum=1, owner=owner)
-    seed = check_int(seed, "seed", minimum=0, owner=owner)
-    xs = as_samples(source_x, "source_x", owner=owner, dtype=np.float32)
-    xt = as_samples(target_x, "target_x", owner=owner, dtype=np.float32)
-    check_same_features(xs, xt, ("source_x", "target_x"), owner=owner)
-    n_s, n_t = xs.shape[0], xt.shape[0]
-    source = (xs, as_targets(source_y, n_s, "source_y", owner))
-    if source_weight is not None:
-        source += (_as_weights(source_weight, n_s, "source_weight", owner),)
-    target = (xt,)
-    if target_y is not None:
-        target += (as_targets(target_y, n_t, "target_y", owner, allow_nan=True),)
-    return tf.data.Dataset.zip((_reshuffled_batches(source, n_s, batch_size, seed),
-                                _reshuffled_batches(target, n_t, batch_size, seed + 1))
-                               ).prefetch(tf.data.AUTOTUNE)
+    return paired_streams("regression_paired_dataset", as_targets,
+                          functools.partial(as_targets, allow_nan=True), source_x, source_y,
+                          target_x, target_y, batch_size, seed, source_weight)
 
 
 def regression_labelled_dataset(x, y, *, batch_size: int, shuffle: bool = False,
@@ -74,23 +62,5 @@ def regression_labelled_dataset(x, y, *, batch_size: int, shuffle: bool = False,
                                 repeat: bool = False,
                                 drop_remainder: bool = False) -> tf.data.Dataset:
     """`labelled_dataset` with float targets: `(x, y[, w])` batches (or `x` when y is None)."""
-    owner = "regression_labelled_dataset"
-    batch_size = check_int(batch_size, "batch_size", minimum=1, owner=owner)
-    seed = check_int(seed, "seed", minimum=0, allow_none=True, owner=owner)
-    x = as_samples(x, "x", owner=owner, dtype=np.float32)
-    n = x.shape[0]
-    if y is None:
-        tensors = x
-    else:
-        tensors = (x, as_targets(y, n, "y", owner))
-        if sample_weight is not None:
-            tensors += (_as_weights(sample_weight, n, "sample_weight", owner),)
-    if shuffle and repeat:
-        return _reshuffled_batches(tensors, n, batch_size, seed or 0,
-                                   drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
-    ds = tf.data.Dataset.from_tensor_slices(tensors)
-    if shuffle:
-        ds = ds.shuffle(buffer_size=n, seed=seed, reshuffle_each_iteration=True)
-    elif repeat:
-        ds = ds.repeat()
-    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    return labelled_stream("regression_labelled_dataset", as_targets, x, y, batch_size, shuffle,
+                           seed, sample_weight, repeat, drop_remainder)
