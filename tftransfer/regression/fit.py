@@ -12,7 +12,7 @@ from typing import Dict, Optional
 import keras
 import numpy as np
 
-from tftransfer import distribute, distributed_loop
+from tftransfer import training
 from tftransfer._checks import check_instance, check_int
 from tftransfer.backbones.freezing import apply_freeze_depth
 from tftransfer.data.domains import Domain, TransferTask
@@ -96,17 +96,10 @@ def fit_regression_task(model: DomainAdaptationModel, task: TransferTask, *, epo
 def fit_steps(model, data, steps: int, task: TransferTask, *, epochs: int, batch_size: int,
               callbacks=None, verbose=0) -> keras.callbacks.History:
     """`epochs` × `steps` steps on `data`, validating on the source validation targets
-    (`training.fit_steps` with float targets; the multi-worker loop under that strategy)."""
+    (`training.fit_steps` with the float-target validation set)."""
     val = regression_labelled_dataset(task.source_val.x, task.source_val.y, batch_size=batch_size)
-    if not model.built:
-        model.build((None,) + tuple(task.input_shape))
-    model.build_optimizers()
-    if distribute.is_multi_worker(model.distribute_strategy):
-        model.set_schedule_steps(epochs * steps)
-        return distributed_loop.fit(model, data, epochs=epochs, steps_per_epoch=steps,
-                                    validation_data=val, callbacks=callbacks, verbose=verbose)
-    return model.fit(data, epochs=epochs, steps_per_epoch=steps, validation_data=val,
-                     callbacks=callbacks, verbose=verbose, shuffle=False)
+    return training.fit_steps(model, data, steps, task, epochs=epochs, batch_size=batch_size,
+                              callbacks=callbacks, verbose=verbose, validation_data=val)
 
 
 def _fine_tune(model, task, *, epochs, batch_size, seed, target_labels, source_weights,

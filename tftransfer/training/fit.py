@@ -97,14 +97,19 @@ def fit_task(model: DomainAdaptationModel, task: TransferTask, *, epochs: int, b
 
 
 def fit_steps(model: DomainAdaptationModel, data, steps: int, task: TransferTask, *, epochs: int,
-              batch_size: int, callbacks=None, verbose=0) -> keras.callbacks.History:
+              batch_size: int, callbacks=None, verbose=0,
+              validation_data=None) -> keras.callbacks.History:
     """`epochs` × `steps` steps on `data`, validating on the source validation split.
 
     Builds the model and its optimizers first (one trace of the train step), starts the λ
     schedule over these steps, and trains with `Model.fit` — or, under a multi-worker
     strategy, where `Model.fit` fails (Keras 3.15), with `distributed_loop.fit`.
+    `validation_data` replaces the default `labelled_dataset` of the source validation
+    split (the regression fit passes its float-target twin).
     """
-    val = labelled_dataset(task.source_val.x, task.source_val.y, batch_size=batch_size)
+    val = validation_data
+    if val is None:
+        val = labelled_dataset(task.source_val.x, task.source_val.y, batch_size=batch_size)
     if not model.built:
         model.build((None,) + tuple(task.input_shape))
     model.build_optimizers()
