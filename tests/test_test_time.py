@@ -67,21 +67,17 @@ def _bn_paths(model, kind):
 
 
 # ------------------------------------------------------------------ what changes
-def test_tent_changes_only_the_batch_norm_affine_parameters():
+@pytest.mark.parametrize("method,changed", [
+    ("tent", "affine"),  # TENT trains only the batch-norm affine parameters
+    ("adabn", "statistics"),  # AdaBN only re-estimates the batch-norm statistics
+])
+def test_each_method_changes_only_its_batch_norm_weights(method, changed):
     model = _engine_model()
     before = _snapshot(model)
     x, _ = _data(1)
-    adapt(model, 3.0 * x + 1.0, "tent", batch_size=40)
-    assert _changed(before, model) == _bn_paths(model, "affine")
+    adapt(model, 3.0 * x + 1.0, method, batch_size=40)
+    assert _changed(before, model) == _bn_paths(model, changed)
     assert len(batch_norm_layers(model)) == 2  # backbone + bottleneck
-
-
-def test_adabn_changes_only_the_batch_norm_statistics():
-    model = _engine_model()
-    before = _snapshot(model)
-    x, _ = _data(1)
-    adapt(model, 3.0 * x + 1.0, "adabn", batch_size=40)
-    assert _changed(before, model) == _bn_paths(model, "statistics")
 
 
 def test_episodic_reset_restores_the_weights():
