@@ -43,13 +43,19 @@ def rule_name(rule: auto.Rule) -> str:
     return f"{'+'.join(rule.evidence)} / drop {100 * rule.max_source_drop:g}"
 
 
-def replay(frame: pd.DataFrame, rule: auto.Rule) -> pd.DataFrame:
-    """auto's accuracy under `rule` per benchmark × task × seed, beside source_only's and the
-    best candidate's (ORACLE)."""
+#: The candidate sets the rules can be replayed over (`--candidates`).
+CANDIDATE_SETS = {"all": auto.CANDIDATES,
+                  "deep": tuple(c for c in auto.CANDIDATES if c not in auto.SHALLOW_CANDIDATES)}
+
+
+def replay(frame: pd.DataFrame, rule: auto.Rule,
+           candidate_set: Sequence[str] = auto.CANDIDATES) -> pd.DataFrame:
+    """auto's accuracy under `rule` per benchmark × task × seed, beside source_only's, with
+    `candidate_set` as its candidates (groups missing one are left out)."""
     rows = []
-    candidates = frame[frame["method"].isin(auto.CANDIDATES)]
+    candidates = frame[frame["method"].isin(candidate_set)]
     for (benchmark, task, seed), group in candidates.groupby(["experiment", "task", "seed"]):
-        if set(group["method"]) != set(auto.CANDIDATES):
+        if set(group["method"]) != set(candidate_set):
             continue
         records = {r["method"]: r for r in group.to_dict(orient="records")}
         try:
@@ -70,9 +76,9 @@ def per_benchmark(replayed: pd.DataFrame, oracle: pd.Series) -> pd.DataFrame:
     return means
 
 
-def oracle_best(frame: pd.DataFrame) -> pd.Series:
+def oracle_best(frame: pd.DataFrame, candidate_set: Sequence[str] = auto.CANDIDATES) -> pd.Series:
     """Per benchmark, the best candidate's average accuracy (%), chosen WITH target labels."""
-    candidates = frame[frame["method"].isin(auto.CANDIDATES)]
+    candidates = frame[frame["method"].isin(candidate_set)]
     means = 100 * candidates.groupby(["experiment", "method"])["target_accuracy"].mean()
     return means.groupby("experiment").max()
 
@@ -94,16 +100,21 @@ def main(argv=None) -> str:
     parser.add_argument("--results", default="results/defaults_report",
                         help="a defaults-report folder (its results.csv)")
     parser.add_argument("--out", default=None, help="where to write auto_rule.md (default: --results)")
+    parser.add_argument("--candidates", default="all", choices=sorted(CANDIDATE_SETS),
+                        help="auto's candidates in the replay: all (auto.CANDIDATES) or deep "
+                             "(without the classical ones, auto before they joined)")
     args = parser.parse_args(argv)
+    candidate_set = CANDIDATE_SETS[args.candidates]
     frame = pd.read_csv(Path(args.results) / "results.csv", dtype={"run_id": str})
     frame = frame[frame["status"].fillna("done") == "done"] if "status" in frame else frame
     rules = {rule_name(r): r for r in candidate_rules()}
-    oracle = oracle_best(frame)
-    replays = {name: replay(frame, rule) for name, rule in rules.items()}
+    oracle = oracle_best(frame, candidate_set)
+    replays = {name: replay(frame, rule, candidate_set) for name, rule in rules.items()}
     scores = {name: per_benchmark(r, oracle) for name, r in replays.items()}
     benchmarks = sorted(oracle.index)
     lines = ["## How auto's rule was chosen (leave one benchmark out)", "",
-             f"{len(rules)} candidate rules replayed on the candidate runs of `{args.results}`. "
+             f"{len(rules)} candidate rules replayed on the candidate runs of `{args.results}` "
+             f"(candidates: {', '.join(candidate_set)}). "
              "For each benchmark the rule is chosen on the others (largest mean gain over "
              "source_only among the rules never below it there), then scored on it.", "",
              "| held-out benchmark | rule chosen on the others | auto − source_only | "
@@ -123,7 +134,8 @@ def main(argv=None) -> str:
         lines.append(f"| {benchmark} | {row['source_only']:.1f} | {row['auto']:.1f} | "
                      f"{row['gain']:+.1f} | {row['gap_to_oracle']:.1f} |")
     text = "\n".join(lines) + "\n"
-    write_text_atomic(Path(args.out or args.results) / "auto_rule.md", text)
+    name = "auto_rule.md" if args.candidates == "all" else f"auto_rule_{args.candidates}.md"
+    write_text_atomic(Path(args.out or args.results) / name, text)
     print(text)
     return text
 

@@ -111,3 +111,48 @@ def test_auto_never_reads_target_labels():
     again = _fit(poisoned)
     assert again.decision.pick == clean.decision.pick
     assert again.decision.table.drop(columns="verdict").equals(clean.decision.table.drop(columns="verdict"))
+
+
+def test_the_classical_candidates_join_up_to_their_size_limit():
+    assert set(auto.SHALLOW_CANDIDATES) <= set(auto.CANDIDATES)
+    assert auto.candidates_for(1000) == list(auto.CANDIDATES)
+    large = auto.candidates_for(auto.SHALLOW_MAX_SAMPLES + 1)
+    assert large == auto.required_candidates() and not set(large) & set(auto.SHALLOW_CANDIDATES)
+    assert "meda" in auto.with_candidates(["auto"], 1000)
+    assert "meda" not in auto.with_candidates(["auto"], auto.SHALLOW_MAX_SAMPLES + 1)
+    # Two features: no default subspace fits but EasyTL's (it has none).
+    assert [c for c in auto.candidates_for(1000, 2) if c in auto.SHALLOW_CANDIDATES] == ["easytl"]
+
+
+def _record(method, entropy, accuracy, source_val=0.9):
+    return {"experiment": "e", "task": "a->b", "seed": 0, "method": method, "status": "done",
+            "run_id": method, "target_accuracy": accuracy, "source_val_accuracy": source_val,
+            **{f"score_{v}": 0.0 for v in auto.VALIDATORS}, "score_entropy": entropy}
+
+
+def test_a_decision_needs_the_deep_candidates_and_takes_the_classical_ones_that_ran():
+    deep = [_record(m, -0.5, 0.5) for m in auto.required_candidates()]
+    records, decisions = auto.add_auto_records(deep + [_record("meda", -0.1, 0.8)])
+    (picked,) = [r for r in records if r["method"] == "auto"]
+    assert picked["auto_pick"] == "meda" and picked["target_accuracy"] == 0.8
+    assert len(decisions[0]["candidates"]) == len(auto.required_candidates()) + 1
+    # Without one deep candidate there is no decision.
+    records, decisions = auto.add_auto_records(deep[1:] + [_record("meda", -0.1, 0.8)])
+    assert decisions == [] and "auto" not in {r["method"] for r in records}
+
+
+@pytest.mark.slow
+def test_auto_fit_scores_a_classical_candidate_on_calibrated_probabilities():
+    task = load_task(TASK)  # 64 features: JDA's 30-d subspace fits
+    result = auto.fit(task, candidates=("source_only", "jda"), seed=0, epochs=3, batch_size=64)
+    jda = result.records["jda"]
+    # Temperature-scaled scores: an entropy between a one-hot's (0) and a uniform one's.
+    assert -np.log(task.num_classes) < jda["score_entropy"] < -1e-3, jda["score_entropy"]
+    assert np.isfinite([jda[f"score_{v}"] for v in auto.VALIDATORS]).all()
+    if result.decision.pick == "jda":
+        assert hasattr(result.model, "predict_scores")
+    # A classical candidate that cannot run is recorded as failed and left out of the pick.
+    moons = load_task("moons->moons_rotated")
+    failed = auto.fit(moons, candidates=("source_only", "jda"), seed=0, epochs=1, batch_size=64)
+    assert failed.records["jda"]["status"] == "failed" and "n_components" in failed.records["jda"]["error"]
+    assert failed.decision.pick == "source_only" and "jda" not in failed.decision.table.index

@@ -33,6 +33,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence
 
+import numpy as np
 import pandas as pd
 
 from tftransfer._checks import check_float
@@ -40,8 +41,18 @@ from tftransfer.config import RunConfig
 
 #: The baseline auto falls back to.
 BASELINE = "source_only"
-#: Candidates: the baseline and the unsupervised deep adaptation methods, default settings.
-CANDIDATES = ("source_only", "dann", "dan", "deep_coral", "cdan", "cdan_e", "mdd", "mcc", "cdan_mcc")
+#: The classical (shallow) candidates: fitted on arrays in seconds, the best published rows on
+#: small feature benchmarks (`tftransfer.shallow`). Their class scores are temperature-scaled
+#: on the labelled source validation split before any validator reads them
+#: (`tftransfer.shallow.calibration`), so that entropy compares like with like.
+SHALLOW_CANDIDATES = ("jda", "bda", "meda", "easytl", "gfk")
+#: Candidates: the baseline, the unsupervised deep adaptation methods and the classical ones,
+#: each with its default settings.
+CANDIDATES = ("source_only", "dann", "dan", "deep_coral", "cdan", "cdan_e", "mdd", "mcc", "cdan_mcc",
+              *SHALLOW_CANDIDATES)
+#: The classical candidates build n × n matrices (O(n²) memory, O(n³) time): above this many
+#: source + target training samples auto leaves them out (`candidates_for`).
+SHALLOW_MAX_SAMPLES = 8000
 #: Validators stored with every candidate run (the rule reads some; the report shows all).
 VALIDATORS = ("source_val", "dev", "iwcv", "entropy", "snd", "reverse_validation")
 
@@ -159,11 +170,35 @@ def _finite(value) -> bool:
         return False
 
 
-def candidate_configs(base: RunConfig, candidates: Sequence[str] = CANDIDATES) -> List[RunConfig]:
+def candidates_for(n_samples: Optional[int] = None, n_features: Optional[int] = None,
+                   candidates: Optional[Sequence[str]] = None) -> List[str]:
+    """auto's candidates for a task of `n_samples` source + target training samples with
+    `n_features` features: all of `candidates` (default `CANDIDATES`) less the classical ones
+    that cannot run there with their defaults — all of them above `SHALLOW_MAX_SAMPLES`, and
+    each whose default subspace (`n_components`) has more dimensions than the features.
+    """
+    from tftransfer import shallow  # the registry, only for the classical candidates' defaults
+
+    candidates = CANDIDATES if candidates is None else candidates
+    if n_samples is not None and n_samples > SHALLOW_MAX_SAMPLES:
+        return [c for c in candidates if c not in SHALLOW_CANDIDATES]
+    if n_features is not None:
+        return [c for c in candidates if c not in SHALLOW_CANDIDATES
+                or shallow.get(c).get_params().get("n_components", 0) <= n_features]
+    return list(candidates)
+
+
+def required_candidates() -> List[str]:
+    """The candidates every auto decision needs (the classical ones may be left out)."""
+    return [c for c in CANDIDATES if c not in SHALLOW_CANDIDATES]
+
+
+def candidate_configs(base: RunConfig, candidates: Optional[Sequence[str]] = None) -> List[RunConfig]:
     """One config per candidate on `base` (its task, seed, backbone, data), validators on.
 
     The base's method options and recipe are dropped: every candidate runs its defaults.
     """
+    candidates = CANDIDATES if candidates is None else candidates
     return [base.replace(method=name, variant=name, method_options={}, recipe={},
                          validators=tuple(VALIDATORS)) for name in candidates]
 
@@ -183,18 +218,20 @@ def auto_record(candidate_records: Sequence[dict], rule: Rule = DEFAULT_RULE) ->
     return record, decision
 
 
-def with_candidates(method_names: Sequence[str]) -> List[str]:
-    """The variants to run for `method_names`: all but "auto", plus auto's candidates when
-    "auto" is asked for."""
+def with_candidates(method_names: Sequence[str], n_samples: Optional[int] = None,
+                    n_features: Optional[int] = None) -> List[str]:
+    """The variants to run for `method_names`: all but "auto", plus auto's candidates
+    (`candidates_for(n_samples, n_features)`) when "auto" is asked for."""
     names = [m for m in method_names if m != "auto"]
     if "auto" in method_names:
-        names += [c for c in CANDIDATES if c not in names]
+        names += [c for c in candidates_for(n_samples, n_features) if c not in names]
     return names
 
 
 def add_auto_records(records: List[dict], rule: Rule = DEFAULT_RULE):
-    """`records` plus one `auto` record per experiment × task × seed whose candidates all ran
-    with their validators, and the decisions (for `auto.json`).
+    """`records` plus one `auto` record per experiment × task × seed whose required candidates
+    (`required_candidates()`; the classical ones join when they ran) all ran with their
+    validators, and the decisions (for `auto.json`).
 
     Returns:
         (records + auto records, [decision dicts: experiment, task, seed, pick, reason,
@@ -207,7 +244,7 @@ def add_auto_records(records: List[dict], rule: Rule = DEFAULT_RULE):
             groups.setdefault(key, []).append(record)
     decisions, added = [], []
     for (experiment, task, seed), group in sorted(groups.items()):
-        if {r["method"] for r in group} != set(CANDIDATES):
+        if not {r["method"] for r in group} >= set(required_candidates()):
             continue
         try:
             record, decision = auto_record(group, rule)
@@ -227,14 +264,16 @@ def decisions_json(decisions: Sequence[dict], rule: Rule = DEFAULT_RULE) -> dict
 
 @dataclass
 class AutoResult:
-    """`fit`'s answer: the decision, the trained model of the pick, every candidate's record."""
+    """`fit`'s answer: the decision, the trained model of the pick (a `keras.Model`, or a
+    fitted `tftransfer.shallow` classifier when a classical candidate wins), every
+    candidate's record."""
 
     decision: Decision
     model: object
     records: Dict[str, dict]
 
 
-def fit(task, *, candidates: Sequence[str] = CANDIDATES, rule: Rule = DEFAULT_RULE,
+def fit(task, *, candidates: Optional[Sequence[str]] = None, rule: Rule = DEFAULT_RULE,
         seed: int = 0, epochs: int = 20, batch_size: int = 64, backbone: str = "mlp",
         backbone_options: Optional[Mapping] = None,
         candidate_options: Optional[Mapping[str, Mapping]] = None, verbose: int = 0) -> AutoResult:
@@ -245,7 +284,8 @@ def fit(task, *, candidates: Sequence[str] = CANDIDATES, rule: Rule = DEFAULT_RU
 
     Args:
         task: The `TransferTask`.
-        candidates: Candidate methods; must include source_only.
+        candidates: Candidate methods; must include source_only. Default:
+            `candidates_for` the task's source + target training samples and features.
         rule: The decision rule.
         seed, epochs, batch_size, backbone, backbone_options: The runs' settings (the
             data-dependent part; every candidate keeps its own defaults otherwise).
@@ -254,20 +294,35 @@ def fit(task, *, candidates: Sequence[str] = CANDIDATES, rule: Rule = DEFAULT_RU
         verbose: Keras fit verbosity.
 
     Returns:
-        An `AutoResult` with the trained model of the pick.
+        An `AutoResult` with the trained model of the pick. A candidate that fails (e.g. a
+        classical one whose subspace does not fit the data) is recorded as failed, with its
+        error, and left out of the decision; a failed source_only fails auto.
     """
     from tftransfer.runner import train, evaluate_run, make_record, resolve
+    from tftransfer.runner.shallow_run import evaluate_shallow, train_shallow
 
+    if candidates is None:
+        candidates = candidates_for(task.source_train.n + task.target_train.n,
+                                    int(np.prod(task.input_shape)))
     base = RunConfig(experiment="auto", task=task.name if "->" in task.name else "source->target",
                      method=BASELINE, seed=seed, epochs=epochs, batch_size=batch_size,
                      backbone=backbone, backbone_options=dict(backbone_options or {}))
     records, models = {}, {}
     for config in candidate_configs(base, candidates):
         config = config.replace(method_options=dict((candidate_options or {}).get(config.method, {})))
-        model, trained_task, frame, seconds = train(config, task=task, verbose=verbose)
-        metrics = evaluate_run(model, trained_task, config, resolve(config).method.target_labels,
-                               frame, seconds)
+        if resolve(config).shallow:
+            try:
+                model, seconds = train_shallow(config, task)
+                metrics = evaluate_shallow(model, task, config, seconds)
+            except (ValueError, np.linalg.LinAlgError) as error:
+                records[config.method] = make_record(config, "failed",
+                                                     error=f"{type(error).__name__}: {error}")
+                continue
+        else:
+            model, trained_task, frame, seconds = train(config, task=task, verbose=verbose)
+            metrics = evaluate_run(model, trained_task, config, resolve(config).method.target_labels,
+                                   frame, seconds)
         records[config.method] = make_record(config, "done", **metrics)
         models[config.method] = model
-    decision = decide(records, rule)
+    decision = decide({name: r for name, r in records.items() if r["status"] == "done"}, rule)
     return AutoResult(decision, models[decision.pick], records)

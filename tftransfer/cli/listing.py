@@ -18,8 +18,9 @@ def _methods() -> list:
         if variants.is_shallow(name):
             extra.append("shallow classifier (no network; --backbone and --epochs unused)")
         lines.append(f"  {name:<14} {labels}{'; ' + ', '.join(extra) if extra else ''}")
-    lines.append(f"  {'auto':<14} trains {', '.join(auto.CANDIDATES)}; picks one with honest "
-                 f"validators, else {auto.BASELINE}")
+    lines.append(f"  {'auto':<14} trains {', '.join(auto.CANDIDATES)} (the classical "
+                 f"{', '.join(auto.SHALLOW_CANDIDATES)} up to {auto.SHALLOW_MAX_SAMPLES} samples); "
+                 f"picks one with honest validators, else {auto.BASELINE}")
     lines.append("  a+b            any composition of paired methods, e.g. dann+mcc")
     return lines
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
+import numpy as np
 import pandas as pd
 
 from tftransfer import auto, backbones, methods, variants
@@ -52,9 +53,11 @@ def parse_methods(value: str) -> List[str]:
     return items
 
 
-def method_list(names: Sequence[str]) -> List[str]:
-    """The variants to train: `names` without auto, plus auto's candidates when asked."""
-    return auto.with_candidates(names)
+def method_list(names: Sequence[str], n_samples: Optional[int] = None,
+                n_features: Optional[int] = None) -> List[str]:
+    """The variants to train: `names` without auto, plus auto's candidates when asked (the
+    classical ones where they fit the data: `auto.candidates_for`)."""
+    return auto.with_candidates(names, n_samples, n_features)
 
 
 def target_labels_of(name: str) -> str:
@@ -69,7 +72,8 @@ def build_configs(task, data_options: dict, names: Sequence[str], args) -> List[
     stores auto's honest validators (auto decides on them; the report flags negative
     transfer with them when the target has no labels)."""
     configs = []
-    for name in method_list(names):
+    n_features = int(np.prod(task.input_shape))
+    for name in method_list(names, task.source_train.n + task.target_train.n, n_features):
         fields = variants.fields(name)
         target_labels = target_labels_of(name)
         if task.prediction_only and target_labels != "none":

@@ -11,6 +11,7 @@ import pandas as pd
 from tftransfer import selection, shallow
 from tftransfer.blas import one_blas_thread
 from tftransfer.config import RunConfig
+from tftransfer.shallow.calibration import fit_temperature, scaled_logits
 from tftransfer.selection._outputs import DomainOutputs, ModelOutputs
 
 #: Which side of the map each task split is on.
@@ -18,36 +19,47 @@ _DOMAIN_OF = {"source_train": "source", "source_val": "source", "target_train": 
               "target_test": "target"}
 
 
-def _flat(x) -> np.ndarray:
+def flat_features(x) -> np.ndarray:
     return np.asarray(x, dtype=np.float64).reshape(len(x), -1)
 
 
-def train_shallow(config: RunConfig, task):
+def train_shallow(config: RunConfig, task, estimator=None):
     """Fits `config.method` (a shallow classifier) on the task; returns (estimator, seconds).
 
-    The estimator sees the labelled source training split and the unlabelled target
-    training inputs, never a target label. `config.seed` seeds it where it draws.
+    The estimator (`estimator`, or a new one with `config.method_options`) sees the
+    labelled source training split and the unlabelled target training inputs, never a
+    target label. `config.seed` seeds it where it draws.
     """
-    estimator = shallow.get(config.method, **dict(config.method_options))
+    if estimator is None:
+        estimator = shallow.get(config.method, **dict(config.method_options))
     if "random_state" in estimator.get_params():
         estimator.set_params(random_state=config.seed)
     start = time.perf_counter()
     with one_blas_thread():
-        estimator.fit(_flat(task.source_train.x), task.source_train.y, _flat(task.target_train.x))
+        estimator.fit(flat_features(task.source_train.x), task.source_train.y, flat_features(task.target_train.x))
     return estimator, time.perf_counter() - start
 
 
 def outputs_of(estimator, task) -> ModelOutputs:
-    """The estimator's class scores (as logits) and embedding on every split, for validators."""
-    outputs = {}
+    """The estimator's class scores and embedding on every split, for validators.
+
+    The scores become logits by temperature scaling fitted on the labelled source
+    validation split (`tftransfer.shallow.calibration`): a common probability scale, so
+    that validators which read probabilities (and `auto`, comparing shallow and deep
+    candidates) do not reward a method for the units of its scores. No target label is read.
+    """
+    scores, features = {}, {}
     for split, domain in _DOMAIN_OF.items():
-        part = getattr(task, split)
-        x = _flat(part.x)
-        scores = estimator.predict_scores(x, domain=domain)
-        features = (estimator.transform_source(x) if domain == "source"
-                    else estimator.transform_target(x))
-        outputs[split] = DomainOutputs(split, np.asarray(scores, np.float64),
-                                       np.asarray(features, np.float64), part.y)
+        x = flat_features(getattr(task, split).x)
+        scores[split] = estimator.predict_scores(x, domain=domain)
+        features[split] = (estimator.transform_source(x) if domain == "source"
+                           else estimator.transform_target(x))
+    source_val_labels = np.searchsorted(estimator.classes_, task.source_val.y)
+    temperature = fit_temperature(scores["source_val"], source_val_labels)
+    outputs = {split: DomainOutputs(split, scaled_logits(scores[split], temperature),
+                                    np.asarray(features[split], np.float64),
+                                    getattr(task, split).y)
+               for split in _DOMAIN_OF}
     return ModelOutputs.from_outputs(task, outputs)
 
 
@@ -55,8 +67,8 @@ def evaluate_shallow(estimator, task, config: RunConfig, train_seconds: float) -
     """The metrics of a fitted shallow run, in the record schema of deep runs."""
     start = time.perf_counter()
     with one_blas_thread():
-        target = estimator.predict(_flat(task.target_test.x), domain="target")
-        source = estimator.predict(_flat(task.source_val.x), domain="source")
+        target = estimator.predict(flat_features(task.target_test.x), domain="target")
+        source = estimator.predict(flat_features(task.source_val.x), domain="source")
         labelled = task.target_test.y is not None  # a user's unlabelled files: NaN, not 0
         metrics = {"target_labels": "none",
                    "target_accuracy": (float(np.mean(target == task.target_test.y))
