@@ -81,3 +81,36 @@ def test_parse_param_and_default_space():
     assert "lambda_" not in tuning.default_space(BASE.replace(method="source_only"))
     finetune = tuning.default_space(BASE.replace(method="finetune", target_labels_per_class=2))
     assert {"l2sp_alpha", "backbone_lr_multiplier"} <= set(finetune)
+
+
+SHALLOW_BASE = RunConfig(experiment="test", task="moons->moons_rotated", method="jda")
+
+
+def test_a_shallow_method_is_tuned_in_its_own_space_and_its_fitted_estimator_reloads(tmp_path):
+    from tftransfer import shallow
+
+    space = tuning.default_space(SHALLOW_BASE)
+    assert set(space) == {"n_components", "lam", "kernel"}
+    result = tuning.tune(SHALLOW_BASE, objective="dev", max_trials=3, directory=tmp_path,
+                         space={"n_components": "1:2"})  # moons has 2 features
+    assert list(result.trials["status"]) == ["COMPLETED"] * 3
+    assert set(result.trials["kernel"]) <= {"primal", "linear", "rbf"}
+    assert result.trials["lam"].between(0.01, 10).all()
+    assert not result.oracle
+    options = result.best_config.method_options
+    assert options["n_components"] in (1, 2) and set(options) == {"n_components", "lam", "kernel"}
+    best = result.best_model()
+    assert isinstance(best, shallow.JDA) and best.n_components == options["n_components"]
+    assert best.predict(np.zeros((3, 2))).shape == (3,)
+    # The winner is the trial with the highest DEV score, never target accuracy.
+    completed = result.trials.sort_values(["dev", "trial_id"], ascending=[False, True])
+    assert result.best_scores["dev"] == completed["dev"].iloc[0]
+
+
+def test_shallow_searches_refuse_epochs_hyperband_and_unknown_options(tmp_path):
+    with pytest.raises(ValueError, match="Unknown hyperparameters \\['epochs'\\].*lam"):
+        tuning.tune(SHALLOW_BASE, objective="dev", directory=tmp_path, space={"epochs": "1:3"})
+    with pytest.raises(ValueError, match="hyperband.*Valid tuners for it: random, bayes"):
+        tuning.tune(SHALLOW_BASE, objective="dev", directory=tmp_path, tuner="hyperband")
+    pipeline = SHALLOW_BASE.replace(method="tca_svm")
+    assert set(tuning.default_space(pipeline)) == {"head_C", "n_components"}

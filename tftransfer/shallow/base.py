@@ -53,6 +53,14 @@ class ShallowClassifier(BaseEstimator):
     `sklearn.base.BaseEstimator`.
     """
 
+    #: The default search space of `tftransfer.tuning` ({option: spec string}, the language
+    #: of `tuning.parse_param`): each class sets the ranges its paper studies.
+    SEARCH_SPACE: dict = {}
+
+    def search_space(self) -> dict:
+        """The default search space of this estimator's options (spec strings)."""
+        return dict(self.SEARCH_SPACE)
+
     def fit(self, Xs, ys, Xt):
         """Fits on labelled source samples and unlabelled target samples.
 

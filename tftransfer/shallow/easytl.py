@@ -84,6 +84,8 @@ class EasyTL(ShallowClassifier):
         >>> EasyTL().fit(Xs, ys, Xt).predict(Xt)
     """
 
+    SEARCH_SPACE = {"intra_align": "coral|raw", "distance": "euclidean|cosine"}
+
     def __init__(self, intra_align: str = "coral", distance: str = "euclidean"):
         self.intra_align = intra_align
         self.distance = distance

@@ -37,6 +37,8 @@ class GFKClassifier(ShallowClassifier):
         >>> GFKClassifier(n_components=20).fit(Xs, ys, Xt).predict(Xt)
     """
 
+    SEARCH_SPACE = {"n_components": "10:60"}
+
     n_components: int = 20
     head: str = "1nn"
     head_C: float = 1.0

@@ -114,6 +114,9 @@ class JDA(ShallowClassifier):
     """
 
     _name = "JDA"
+    # The paper's sensitivity study (Fig. 5): k from 10 to 200 and λ from 0.001 to 10 hold
+    # close to the best; the kernel is its other choice.
+    SEARCH_SPACE = {"n_components": "10:100", "lam": "0.01:10:log", "kernel": "primal|linear|rbf"}
 
     n_components: int = 30
     kernel: str = "primal"

@@ -117,6 +117,10 @@ class MEDA(ShallowClassifier):
         >>> meda.predict(Xt), meda.mu_[-1]
     """
 
+    # The paper's sensitivity study (Fig. 4): d from 10 to 60, λ, ρ, η over decades.
+    SEARCH_SPACE = {"n_components": "10:60", "lam": "1.0:100.0:log", "rho": "0.1:10:log",
+                    "eta": "0.01:1:log"}
+
     n_components: int = 20
     lam: float = 10.0
     rho: float = 1.0

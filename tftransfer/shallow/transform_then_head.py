@@ -94,6 +94,14 @@ class TransformThenHead(ShallowClassifier):
         self._check_params()
         return self
 
+    def search_space(self) -> dict:
+        """C of a linear head, the subspace dimension of TCA / SA / GFK; 1-NN on raw or
+        CORAL features has nothing to tune."""
+        space = {} if self.head == "1nn" else {"head_C": "0.01:100:log"}
+        if self.transform_name in ("tca", "sa", "gfk"):
+            space["n_components"] = "10:100"
+        return space
+
     def _fit(self, xs: np.ndarray, y: np.ndarray, xt: np.ndarray) -> None:
         self.transform_ = None if self.transform_name is None else self._new_transform().fit(xs, xt)
         z = self._embed(xs, "source")

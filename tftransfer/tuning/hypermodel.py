@@ -6,11 +6,14 @@ import math
 from typing import Mapping, Sequence
 
 import keras_tuner as kt
+import numpy as np
 
-from tftransfer import selection
+from tftransfer import selection, shallow
+from tftransfer.blas import one_blas_thread
 from tftransfer.config import RunConfig
 from tftransfer.reproducibility import set_seed
 from tftransfer.runner import RunFailed, build_model, fit_config, load_task
+from tftransfer.runner.shallow_run import flat_features, outputs_of, train_shallow
 from tftransfer.tuning.space import Param, config_for
 
 
@@ -59,4 +62,40 @@ class TransferHyperModel(kt.HyperModel):
         if not all(math.isfinite(v) for v in scores.values()):
             raise kt.errors.FailedTrialError(f"a validator returned a non-finite score: {scores}")
         scores["target_accuracy"] = selection.score("target_oracle", model, self.task)
+        return scores
+
+
+class ShallowHyperModel(TransferHyperModel):
+    """A shallow classifier (`tftransfer.shallow`) as a KerasTuner HyperModel.
+
+    `build(hp)` is the unfitted estimator with the trial's options; `fit(hp, estimator)`
+    fits it on the task's labelled source and unlabelled target training samples and
+    returns every validator's score (on temperature-scaled class scores,
+    `runner.shallow_run.outputs_of`) plus `target_accuracy` (reported, never an objective
+    unless `target_oracle` is named). KerasTuner trains no Keras model here: the tuner runs
+    the trial itself (`tuning.search`'s shallow tuners).
+
+    Args:
+        base, space, validators, task: As `TransferHyperModel`; every hyperparameter is
+            an option of the estimator.
+    """
+
+    def build(self, hp):
+        config = self.config(hp)
+        return shallow.get(config.method, **dict(config.method_options))
+
+    def fit(self, hp, model, *args, **kwargs):
+        config = self.config(hp)
+        try:
+            model, _ = train_shallow(config, self.task, estimator=model)
+            with one_blas_thread():  # as the runner's shallow runs
+                scores = selection.score_all(outputs_of(model, self.task), self.task,
+                                             self.validators, seed=config.seed)
+        except (ValueError, np.linalg.LinAlgError) as error:  # e.g. more dimensions than samples
+            raise kt.errors.FailedTrialError(f"{type(error).__name__}: {error}") from error
+        if not all(math.isfinite(v) for v in scores.values()):
+            raise kt.errors.FailedTrialError(f"a validator returned a non-finite score: {scores}")
+        target = model.predict(flat_features(self.task.target_test.x), domain="target")
+        scores["target_accuracy"] = (float(np.mean(target == self.task.target_test.y))
+                                     if self.task.target_test.y is not None else math.nan)
         return scores

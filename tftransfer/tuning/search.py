@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 import grpc  # a keras-tuner dependency (its distributed oracle)
+import joblib  # a scikit-learn dependency: the shallow trials' checkpoints
 import keras_tuner as kt
 import pandas as pd
 
@@ -19,7 +20,7 @@ from tftransfer.config import RunConfig
 from tftransfer.io import write_text_atomic
 from tftransfer.runner import load_task, resolve
 from tftransfer.tuning import roles
-from tftransfer.tuning.hypermodel import TransferHyperModel
+from tftransfer.tuning.hypermodel import ShallowHyperModel, TransferHyperModel
 from tftransfer.tuning.space import Param, check_space, config_for, default_space, parse_param
 
 TUNERS = ("random", "bayes", "hyperband")
@@ -47,10 +48,35 @@ class _RecordsTrainedTrials:
         self.trained_trials = tuple(state.get("trained_trials", ()))
 
 
+class _RunsShallowTrials:
+    """Tuner mixin for a shallow classifier: KerasTuner's black-box use of a tuner
+    (`run_trial` returns the trial's metrics; no Keras model is built or fitted), with the
+    fitted estimator saved as the trial's checkpoint (`load_model` reads it back)."""
+
+    def run_trial(self, trial, *args, **kwargs):
+        hp = trial.hyperparameters
+        estimator = self.hypermodel.build(hp)
+        scores = self.hypermodel.fit(hp, estimator)
+        path = self._estimator_path(trial.trial_id)
+        joblib.dump(estimator, f"{path}.tmp")
+        os.replace(f"{path}.tmp", path)  # a killed trial leaves no half-written checkpoint
+        return scores
+
+    def load_model(self, trial):
+        return joblib.load(self._estimator_path(trial.trial_id))
+
+    def _estimator_path(self, trial_id) -> str:
+        return os.path.join(self.get_trial_dir(trial_id), "estimator.joblib")
+
+
+_SEARCHES = (("random", kt.RandomSearch), ("bayes", kt.BayesianOptimization),
+             ("hyperband", kt.Hyperband))
 _TUNER_CLASSES = {name: type(cls.__name__, (_RecordsTrainedTrials, cls), {})
-                  for name, cls in (("random", kt.RandomSearch),
-                                    ("bayes", kt.BayesianOptimization),
-                                    ("hyperband", kt.Hyperband))}
+                  for name, cls in _SEARCHES}
+#: Hyperband shares a budget of epochs among trials; a shallow fit has no epochs.
+_SHALLOW_TUNER_CLASSES = {name: type(f"Shallow{cls.__name__}",
+                                     (_RecordsTrainedTrials, _RunsShallowTrials, cls), {})
+                          for name, cls in _SEARCHES if name != "hyperband"}
 
 
 @dataclasses.dataclass
@@ -69,7 +95,8 @@ class TuningResult:
         return selection.is_oracle(self.objective)
 
     def best_model(self):
-        """The selected trial's trained model, reloaded from its checkpoint."""
+        """The selected trial's trained model (a fitted estimator for a shallow method),
+        reloaded from its checkpoint."""
         return self.tuner.get_best_models(1)[0]
 
 
@@ -124,14 +151,20 @@ def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tu
     validators = list(validators) if validators is not None else selection.names()
     if objective not in validators:
         validators.append(objective)
-    resolve(base)  # every name of the base config, with the valid ones listed
+    resolved = resolve(base)  # every name of the base config, with the valid ones listed
+    if resolved.shallow and tuner == "hyperband":
+        raise ValueError(f"tuner 'hyperband' shares a budget of epochs among trials and shallow "
+                         f"method {base.method!r} has no epochs. Valid tuners for it: "
+                         f"{', '.join(_SHALLOW_TUNER_CLASSES)}")
     task = task if task is not None else load_task(base)
     full_space = default_space(base, task)
     for name, value in (space or {}).items():
         full_space[name] = value if isinstance(value, Param) else parse_param(str(value))
     check_space(base, full_space)
 
-    hypermodel = TransferHyperModel(base, full_space, validators, task=task)
+    hypermodel = (ShallowHyperModel if resolved.shallow else TransferHyperModel)(
+        base, full_space, validators, task=task)
+    tuner_classes = _SHALLOW_TUNER_CLASSES if resolved.shallow else _TUNER_CLASSES
     project_name = project_name or _project_name(base, objective, tuner, full_space)
     strategy = distribute.resolve_strategy(strategy) if strategy not in (None, "default") else None
     common = dict(objective=kt.Objective(objective, "max"), directory=str(directory),
@@ -145,7 +178,7 @@ def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tu
         search = _TUNER_CLASSES[tuner](hypermodel, max_epochs=base.epochs, factor=3,
                                        hyperband_iterations=1, **common)
     else:
-        search = _TUNER_CLASSES[tuner](hypermodel, max_trials=max_trials, **common)
+        search = tuner_classes[tuner](hypermodel, max_trials=max_trials, **common)
     if role == "chief":
         # Not only the workers it has heard from: a late one would find the oracle gone.
         search.oracle.tuner_ids.update(roles.expected_tuning_workers())

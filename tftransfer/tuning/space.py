@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Dict, Mapping, Optional, Sequence
 
-from tftransfer import backbones, methods
+from tftransfer import backbones, methods, shallow, variants
 from tftransfer.backbones.freezing import resolve_freeze_depth
 from tftransfer.config import RunConfig
 from tftransfer.methods import Recipe
@@ -105,12 +105,16 @@ def default_space(config: RunConfig, task=None) -> Dict[str, Param]:
 
     It is the method's own (`Method.search_space()`: the learning rate around the recipe's,
     the freeze depth over the backbone's layer groups, λ for methods with adaptation losses,
-    and the method's knobs).
+    and the method's knobs); for a shallow classifier (`tftransfer.shallow`), its class's
+    `search_space()` (dimension, regularisation, kernel or head C).
 
     Args:
         config: The base configuration (method, backbone and its options).
         task: The task (for the backbone's input shape); loaded when None.
     """
+    if variants.is_shallow(config.method):
+        return {name: parse_param(spec)
+                for name, spec in shallow.get(config.method).search_space().items()}
     method = methods.get(config.method)
     space = {}
     for name, spec in method.search_space().items():
@@ -140,10 +144,33 @@ def config_for(base: RunConfig, values: Mapping[str, Any]) -> RunConfig:
 
 
 def check_space(base: RunConfig, space: Mapping[str, Param]) -> None:
-    """Every hyperparameter must be a run field, a recipe field or an option of the method."""
+    """Every hyperparameter must be a run field, a recipe field or an option of the method
+    (of a shallow classifier: an argument of its constructor)."""
+    if variants.is_shallow(base.method):
+        estimator = shallow.get(base.method)
+        unknown = []
+        for name, param in space.items():
+            try:  # the constructor knows its arguments (a pipeline's: its transform's too)
+                shallow.get(base.method, **{name: _example(param)})
+            except TypeError as error:
+                if "unexpected keyword" not in str(error):
+                    raise
+                unknown.append(name)
+        if unknown:
+            raise ValueError(f"Unknown hyperparameters {sorted(unknown)} for shallow method "
+                             f"{base.method!r}. Valid: {', '.join(sorted(estimator.get_params()))}"
+                             " (and a pipeline's transform options)")
+        return
     method = methods.get(base.method)
     valid = sorted(set(method.options()) | set(RUN_FIELDS) | set(Recipe.fields()))
     unknown = sorted(n for n in space if n not in valid)
     if unknown:
         raise ValueError(f"Unknown hyperparameters {unknown} for method {base.method!r}. "
                          f"Valid: {', '.join(valid)}")
+
+
+def _example(param: Param):
+    """A value of `param`'s range (to check that a constructor takes its name)."""
+    if param.kind == "int":
+        return int(param.low)
+    return param.low if param.kind == "float" else param.values[0]
