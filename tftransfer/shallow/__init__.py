@@ -17,6 +17,12 @@ them.
 | `nn1`, `svm`, `svc`, `logreg` | a classical head on the raw features (source only) |
 | `<map>_<head>` | a `tftransfer.transforms` map (coral, sa, tca, gfk) + a head   |
 
+They run through the runner like the deep methods (`RunConfig(method="meda")`), are
+`auto` candidates (`tftransfer.auto.SHALLOW_CANDIDATES`) and are tuned by
+`tftransfer.tuning.tune` over each class's `search_space()` with the same honest
+validators; validators read their scores after temperature scaling on the source
+validation split (`calibration`).
+
 Example:
     >>> from tftransfer import shallow
     >>> model = shallow.get("meda").fit(Xs, ys, Xt)
