@@ -26,7 +26,7 @@ import scipy.sparse
 
 from tftransfer.data.loaders.base import RawData
 from tftransfer.data.loaders.formats import FORMATS, detect_format, read_file
-from tftransfer.data.loaders.labels import build_vocabulary, canonical_labels
+from tftransfer.data.loaders.labels import build_vocabulary, canonical_labels, is_integer_text
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
 __all__ = ["FileDescription", "Problem", "describe", "format_description"]
@@ -314,8 +314,9 @@ def format_description(description: FileDescription, max_classes: int = 50) -> s
         if not d.labelled:
             lines.append("labels:    none")
         elif d.class_names:
-            scheme = {"values": "class names" if not all(_is_int(c) for c in d.class_names)
-                      else "distinct values"}.get(d.label_scheme, d.label_scheme.replace("_", "-"))
+            numbered = all(is_integer_text(c) for c in d.class_names)
+            scheme = {"values": "distinct values" if numbered else "class names"}.get(
+                d.label_scheme, d.label_scheme.replace("_", "-"))
             lines.append(f"labels:    {d.label_source}, {len(d.class_names)} classes ({scheme})")
             width = max(len(name) for name in d.class_names[:max_classes])
             total = sum(d.class_counts)
@@ -336,11 +337,3 @@ def format_description(description: FileDescription, max_classes: int = 50) -> s
             lines.append(f"problem:   {problem.what}")
             lines.append(f"  fix:     {problem.fix}")
     return "\n".join(lines)
-
-
-def _is_int(text: str) -> bool:
-    try:
-        int(text)
-    except ValueError:
-        return False
-    return True

@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse
 
 from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
-from tftransfer.data.loaders.keys import KeyOption, choose_keys, key_listing
+from tftransfer.data.loaders.keys import KeyOption, read_keyed
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
 __all__ = ["h5_arrays", "h5_shapes", "load_hdf5", "read_hdf5"]
@@ -129,19 +129,10 @@ def read_hdf5(
         ValueError: If it is not HDF5 or the arrays are not found (the message lists them).
     """
     path = existing_path(path, "HDF5")
-    where = repr(str(path))
     with _open(path) as handle:
         shapes = h5_shapes(handle, matlab=False)
-        x_key, y_key, notes = choose_keys(shapes, where, x_key, y_key, side)
-        x = _h5_array(handle, x_key, matlab=False)
-        y = None if y_key is None else _h5_array(handle, y_key, matlab=False)
-    return RawData(
-        path=path, format="hdf5", x=x, labels=y,
-        label_source=None if y_key is None else f"dataset {y_key!r}", label_key=y_key,
-        notes=notes,
-        details=(("arrays", key_listing(shapes)),
-                 ("read", f"x={x_key!r}, y={y_key!r}")),
-    )
+        return read_keyed(path, "hdf5", "dataset", shapes,
+                          lambda key: _h5_array(handle, key, matlab=False), x_key, y_key, side)
 
 
 def load_hdf5(

@@ -15,6 +15,7 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 
 from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
+from tftransfer.data.loaders.labels import is_integer_text
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
 __all__ = ["image_folder_class_names", "load_image_folder", "read_image_folder"]
@@ -42,17 +43,11 @@ def image_folder_class_names(path: PathLike) -> List[str]:
     if not folder.is_dir():
         raise FileNotFoundError(f"Image folder {str(folder)!r} not found; check the path")
     names = [p.name for p in folder.iterdir() if p.is_dir()]
-    if names and all(_is_integer(n) for n in names):
+    if names and all(is_integer_text(n) for n in names):
         return sorted(names, key=int)  # "2" before "10", as the class vocabulary orders them
     return sorted(names)
 
 
-def _is_integer(text: str) -> bool:
-    try:
-        int(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _check_image_size(image_size) -> Tuple[int, int]:

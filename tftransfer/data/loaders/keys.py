@@ -9,9 +9,12 @@ keys given; a pair file needs `side="source"` or `"target"` to say which half to
 
 from __future__ import annotations
 
-from typing import List, Mapping, Optional, Tuple, Union
+from pathlib import Path
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, Union
 
-__all__ = ["SIDES", "choose_keys", "key_listing"]
+from tftransfer.data.loaders.base import RawData
+
+__all__ = ["SIDES", "choose_keys", "key_listing", "keyed_raw_data", "read_keyed"]
 
 SIDES = ("source", "target")
 """The `side=` values: which half of a source/target pair file to read."""
@@ -136,3 +139,54 @@ def choose_keys(
                 "unlabelled; pass y_key=<name> if the labels are under another name"
             )
     return x_key, y_key, tuple(notes)
+
+
+def keyed_raw_data(
+    path: Path, format: str, x: Any, y: Any, y_key: Optional[str], label_kind: str,
+    notes: Iterable[str], details: Iterable[Tuple[str, str]],
+) -> RawData:
+    """The `RawData` of a keyed file whose labels, when any, are the array `y_key`.
+
+    Args:
+        path: The file read.
+        format: The format name ("npz", "hdf5", "mat").
+        x: The features, as stored.
+        y: The labels, as stored, or None.
+        y_key: The labels' key, or None (unlabelled).
+        label_kind: What the format calls an array ("key", "dataset", "variable"), for
+            `RawData.label_source`.
+        notes: The reader's notes.
+        details: The (name, text) facts for the data report.
+
+    Returns:
+        The `RawData`.
+    """
+    return RawData(
+        path=path, format=format, x=x, labels=y,
+        label_source=None if y_key is None else f"{label_kind} {y_key!r}", label_key=y_key,
+        notes=tuple(notes), details=tuple(details),
+    )
+
+
+def read_keyed(
+    path: Path, format: str, label_kind: str, shapes: Mapping[str, Tuple[int, ...]],
+    fetch: Callable[[str], Any], x_key: Optional[str], y_key: KeyOption, side: Optional[str],
+) -> RawData:
+    """The `RawData` of a file of named arrays, keys chosen by `choose_keys`.
+
+    Args:
+        path: The file read.
+        format: The format name ("npz", "hdf5").
+        label_kind: What the format calls an array (see `keyed_raw_data`).
+        shapes: The shape of every array, by key.
+        fetch: Reads one array by its key (the file is open).
+        x_key, y_key, side: As for `choose_keys`.
+
+    Returns:
+        The `RawData`, its details listing the arrays and the keys read.
+    """
+    x_key, y_key, notes = choose_keys(shapes, repr(str(path)), x_key, y_key, side)
+    x = fetch(x_key)
+    y = None if y_key is None else fetch(y_key)
+    return keyed_raw_data(path, format, x, y, y_key, label_kind, notes,
+                          (("arrays", key_listing(shapes)), ("read", f"x={x_key!r}, y={y_key!r}")))

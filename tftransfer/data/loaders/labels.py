@@ -45,6 +45,15 @@ LABEL_SCHEMES = ("auto", "zero_based", "one_based", "binary", "values")
 _FIRST = {"zero_based": 0, "one_based": 1}
 
 
+def is_integer_text(text: str) -> bool:
+    """Whether `text` reads as an integer ("10", "-1"; not "1.5" or "cat")."""
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _shown(values, limit: int = 8) -> str:
     """`[a, b, ...]` with at most `limit` items, for messages."""
     values = [v.item() if isinstance(v, np.generic) else v for v in values]

@@ -29,7 +29,7 @@ import scipy.sparse
 
 from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
 from tftransfer.data.loaders.hdf5 import h5_arrays, h5_shapes
-from tftransfer.data.loaders.keys import KeyOption, choose_keys, key_listing
+from tftransfer.data.loaders.keys import KeyOption, choose_keys, key_listing, keyed_raw_data
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
 __all__ = ["SAMPLES_AXES", "is_mat_v73", "load_mat", "read_mat"]
@@ -184,14 +184,9 @@ def read_mat(
     if scipy.sparse.issparse(x):
         x = x.tocsr()
     storage = "sparse" if scipy.sparse.issparse(x) else "dense"
-    return RawData(
-        path=path, format="mat", x=x, labels=y,
-        label_source=None if y_key is None else f"variable {y_key!r}", label_key=y_key,
-        notes=tuple(notes) + oriented,
-        details=(("version", version),
-                 ("variables", key_listing(shapes)),
-                 ("read", f"x={x_key!r} ({storage}), y={y_key!r}")),
-    )
+    return keyed_raw_data(path, "mat", x, y, y_key, "variable", tuple(notes) + oriented,
+                          (("version", version), ("variables", key_listing(shapes)),
+                           ("read", f"x={x_key!r} ({storage}), y={y_key!r}")))
 
 
 def load_mat(
@@ -211,12 +206,8 @@ def load_mat(
 
     Args:
         path, x_key, y_key, side, samples_axis, n_features: As for `read_mat`.
-        num_classes: Number of classes (an unlabelled file needs it or `classes`); None:
-            from the labels.
-        name: Domain name; None uses the file name without its suffix.
-        labels: How numeric labels are read ("auto", "zero_based", "one_based",
-            "binary", "values"); MATLAB labels are usually 1-based.
-        classes: The classes, given; None: from the labels.
+        num_classes, name, labels, classes: As for `to_domain`; MATLAB labels are usually
+            1-based.
 
     Returns:
         The `FileDomain` (x float32 `(n, d)`, y int32, `class_names`).

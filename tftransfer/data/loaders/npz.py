@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
-from tftransfer.data.loaders.keys import KeyOption, choose_keys, key_listing
+from tftransfer.data.loaders.keys import KeyOption, read_keyed
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
 __all__ = ["load_npz", "read_npz"]
@@ -52,19 +52,8 @@ def read_npz(
     if not isinstance(archive, np.lib.npyio.NpzFile):
         raise ValueError(f"{where} holds a single .npy array, not an .npz archive of named arrays")
     with archive:
-        shapes = {}
-        for key in archive.files:
-            shapes[key] = archive[key].shape
-        x_key, y_key, notes = choose_keys(shapes, where, x_key, y_key, side)
-        x = archive[x_key]
-        y = None if y_key is None else archive[y_key]
-    return RawData(
-        path=path, format="npz", x=x, labels=y,
-        label_source=None if y_key is None else f"key {y_key!r}", label_key=y_key,
-        notes=notes,
-        details=(("arrays", key_listing(shapes)),
-                 ("read", f"x={x_key!r}, y={y_key!r}")),
-    )
+        shapes = {key: archive[key].shape for key in archive.files}
+        return read_keyed(path, "npz", "key", shapes, archive.__getitem__, x_key, y_key, side)
 
 
 def load_npz(
@@ -82,12 +71,8 @@ def load_npz(
 
     Args:
         path, x_key, y_key, side: As for `read_npz`.
-        num_classes: Number of classes (an unlabelled archive needs it or `classes`);
-            None: from the labels.
-        name: Domain name; None uses the file name without its suffix.
-        labels: How numeric labels are read: "auto", "zero_based", "one_based",
-            "binary" or "values" (`tftransfer.data.loaders.labels`).
-        classes: The classes, given; None: from the labels.
+        num_classes, name, labels, classes: As for `to_domain` (an unlabelled archive
+            needs `num_classes` or `classes`).
 
     Returns:
         The `FileDomain` (x float32, y int32 indexing `class_names`).

@@ -244,12 +244,8 @@ def load_table(
 
     Args:
         path, label_column, table_format, delimiter: As for `read_table`.
-        num_classes: Number of classes (an unlabelled table needs it or `classes`);
-            None: from the labels.
-        name: Domain name; None uses the file name without its suffix.
-        labels: How numeric labels are read ("auto", "zero_based", "one_based",
-            "binary", "values"); class names are always sorted.
-        classes: The classes, given; None: from the labels.
+        num_classes, name, labels, classes: As for `to_domain`; class names are always
+            sorted.
 
     Returns:
         The `FileDomain` (x float32 `(n, d)`, y int32, `class_names`, `feature_names`).

@@ -227,10 +227,7 @@ def load_text(
 
     Args:
         path, label_column, text_column, delimiter: As for `read_text`.
-        num_classes: Number of classes (unlabelled documents need it or `classes`).
-        name: Domain name; None uses the file name without its suffix.
-        labels: How numeric labels are read ("auto", ...); names are sorted.
-        classes: The classes, given; None: from the labels.
+        num_classes, name, labels, classes: As for `to_domain`; class names are sorted.
 
     Returns:
         The `TextDomain`.
