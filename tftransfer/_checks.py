@@ -92,6 +92,11 @@ def check_fraction(value, name: str, *, owner: Optional[str] = None,
                        high_open=open_ends, owner=owner)
 
 
+def check_dropout(value, name: str = "dropout", *, owner: Optional[str] = None) -> float:
+    """A dropout rate, in [0, 1)."""
+    return check_float(value, name, minimum=0.0, maximum=1.0, high_open=True, owner=owner)
+
+
 def check_bool(value, name: str, *, owner: Optional[str] = None) -> bool:
     """A real bool (numpy bools accepted)."""
     if not isinstance(value, (bool, np.bool_)):

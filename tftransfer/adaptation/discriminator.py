@@ -6,7 +6,7 @@ from typing import Sequence
 
 import keras
 
-from tftransfer._checks import check_bool, check_float, check_units
+from tftransfer._checks import check_bool, check_dropout, check_units
 
 
 def domain_discriminator(hidden_units: Sequence[int] = (1024, 1024), *, batch_norm: bool = True,
@@ -31,8 +31,7 @@ def domain_discriminator(hidden_units: Sequence[int] = (1024, 1024), *, batch_no
     """
     hidden_units = check_units(hidden_units, "hidden_units", owner="domain_discriminator")
     batch_norm = check_bool(batch_norm, "batch_norm", owner="domain_discriminator")
-    dropout = check_float(dropout, "dropout", minimum=0.0, maximum=1.0, high_open=True,
-                          owner="domain_discriminator")
+    dropout = check_dropout(dropout, owner="domain_discriminator")
     layers = []
     for i, units in enumerate(hidden_units):
         layers.append(keras.layers.Dense(units, use_bias=not batch_norm, name=f"{name}_dense_{i}"))

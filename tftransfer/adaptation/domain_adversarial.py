@@ -7,7 +7,7 @@ from typing import Sequence
 import keras
 import tensorflow as tf
 
-from tftransfer._checks import check_bool, check_float, check_units
+from tftransfer._checks import check_bool, check_dropout, check_float, check_units
 from tftransfer.adaptation.base import AdaptationLoss
 from tftransfer.adaptation.discriminator import domain_discriminator
 from tftransfer.layers import GradientReversal
@@ -59,8 +59,7 @@ class DomainAdversarialLoss(AdaptationLoss):
         owner = type(self).__name__
         self.hidden_units = check_units(hidden_units, "hidden_units", owner=owner)
         self.batch_norm = check_bool(batch_norm, "batch_norm", owner=owner)
-        self.dropout = check_float(dropout, "dropout", minimum=0.0, maximum=1.0, high_open=True,
-                                   owner=owner)
+        self.dropout = check_dropout(dropout, owner=owner)
         self.gradient_scale = check_float(gradient_scale, "gradient_scale", minimum=0.0, owner=owner)
         self.discriminator = domain_discriminator(self.hidden_units, batch_norm=self.batch_norm,
                                                   dropout=self.dropout)

@@ -7,7 +7,7 @@ from typing import Sequence
 import keras
 import tensorflow as tf
 
-from tftransfer._checks import check_float, check_positive, check_units
+from tftransfer._checks import check_dropout, check_positive, check_units
 from tftransfer.adaptation.base import AdaptationLoss
 from tftransfer.layers import GradientReversal
 
@@ -49,8 +49,7 @@ class MarginDisparityLoss(AdaptationLoss):
         owner = type(self).__name__
         self.margin = check_positive(margin, "margin", owner=owner)
         self.hidden_units = check_units(hidden_units, "hidden_units", owner=owner)
-        self.dropout = check_float(dropout, "dropout", minimum=0.0, maximum=1.0, high_open=True,
-                                   owner=owner)
+        self.dropout = check_dropout(dropout, owner=owner)
         self.gradient_scale = check_positive(gradient_scale, "gradient_scale", owner=owner)
         self.gradient_reversal = GradientReversal(self.gradient_scale, name="gradient_reversal")
         self.adversary = None
