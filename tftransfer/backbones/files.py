@@ -58,6 +58,14 @@ def load_model_file(path, custom_objects: Optional[Mapping[str, Any]] = None,
     return keras.models.load_model(path, custom_objects=objects, compile=False, safe_mode=safe_mode)
 
 
+def symbolic_inputs(model: keras.Model) -> Optional[list]:
+    """The symbolic inputs of a functional or Sequential model; None for a subclassed one."""
+    try:
+        return model.inputs
+    except AttributeError:  # a subclassed model that was never called symbolically
+        return None
+
+
 def _default_cut(model: keras.Model) -> keras.layers.Layer:
     """The layer before the classifier: the last layer with weights and what follows it
     (a softmax Activation, say) are dropped."""
@@ -110,10 +118,7 @@ def file_backbone(path: str, input_shape: Optional[Sequence[int]] = None,
         ...                               input_shape=(32, 32, 3))      # features: (None, 64)
     """
     model = load_model_file(path, custom_objects=custom_objects, safe_mode=safe_mode)
-    try:
-        inputs = model.inputs
-    except AttributeError:
-        inputs = None
+    inputs = symbolic_inputs(model)
     if not inputs or len(inputs) != 1:
         raise ValueError(f"model file {path!r} must hold a functional or Sequential model with "
                          f"one input. Received: a {type(model).__name__} with "

@@ -10,7 +10,8 @@ import numpy as np
 import tensorflow as tf
 
 from tftransfer import distribute, distributed_loop
-from tftransfer._checks import check_choice, check_float, check_int, check_non_negative
+from tftransfer._checks import (check_choice, check_dropout, check_float, check_int,
+                                check_non_negative)
 from tftransfer.adaptation import ADAPTATION_LOSSES, AdaptationLoss
 from tftransfer.adaptation import get as get_adaptation_loss
 from tftransfer.backbones.freezing import FreezeDepth, apply_freeze_depth
@@ -198,8 +199,7 @@ class DomainAdaptationModel(keras.Model):
         self.adaptation_losses = [loss for _, loss, _ in terms]
         self.adaptation_weights = [weight for _, _, weight in terms]
         self.bottleneck_units = check_int(bottleneck_units, "bottleneck_units", minimum=0, owner=owner)
-        self.bottleneck_dropout = check_float(bottleneck_dropout, "bottleneck_dropout", minimum=0.0,
-                                              maximum=1.0, high_open=True, owner=owner)
+        self.bottleneck_dropout = check_dropout(bottleneck_dropout, "bottleneck_dropout", owner=owner)
         self.bottleneck = (bottleneck_block(self.bottleneck_units, self.bottleneck_dropout)
                            if self.bottleneck_units else None)
         self.classifier = classifier if classifier is not None else keras.layers.Dense(
@@ -368,6 +368,18 @@ class DomainAdaptationModel(keras.Model):
         """Regression targets as float32 (n, num_outputs)."""
         return tf.reshape(tf.cast(y, tf.float32), [-1, self.num_outputs])
 
+    @staticmethod
+    def _track(logs: dict, tracker: keras.metrics.Metric, value) -> None:
+        """Adds `value` to `tracker` and reports the tracker's mean in `logs` under its name."""
+        tracker.update_state(value)
+        logs[tracker.name] = tracker.result()
+
+    def _track_adaptation(self, logs: dict, adaptation, term_values) -> None:
+        """Tracks the weighted adaptation loss and, with several terms, each term."""
+        self._track(logs, self.adaptation_loss_tracker, adaptation)
+        for tracker, value in zip(self.term_trackers, term_values):
+            self._track(logs, tracker, value)
+
     def _metric_logs(self) -> dict:
         """The quality metrics of the logs: accuracy, or MAE, RMSE and R²."""
         if self.task == "regression":
@@ -470,17 +482,11 @@ class DomainAdaptationModel(keras.Model):
         logs = {"loss": self.total_loss_tracker.result(),
                 "task_loss": self.task_loss_tracker.result()}
         if target_loss is not None:
-            self.target_loss_tracker.update_state(target_loss * replicas)
-            logs["target_loss"] = self.target_loss_tracker.result()
+            self._track(logs, self.target_loss_tracker, target_loss * replicas)
         if adaptation is not None:
-            self.adaptation_loss_tracker.update_state(adaptation)
-            logs["adaptation_loss"] = self.adaptation_loss_tracker.result()
-            for tracker, value in zip(self.term_trackers, term_values):
-                tracker.update_state(value)
-                logs[tracker.name] = tracker.result()
+            self._track_adaptation(logs, adaptation, term_values)
         if mixup_loss is not None:
-            self.mixup_loss_tracker.update_state(mixup_loss * replicas)
-            logs["mixup_loss"] = self.mixup_loss_tracker.result()
+            self._track(logs, self.mixup_loss_tracker, mixup_loss * replicas)
         logs.update(self._metric_logs())
         logs["lambda"] = self.lambda_ * rho
         return logs

@@ -12,10 +12,11 @@ import numpy as np
 import tensorflow as tf
 
 from tftransfer import distribute
-from tftransfer._checks import (check_bool, check_choice, check_float, check_int,
+from tftransfer._checks import (check_bool, check_choice, check_dropout, check_int,
                                 check_non_negative)
 from tftransfer.adaptation import ClassConfusionLoss, EntropyLoss
 from tftransfer.adaptation.information_maximization import InformationMaximizationLoss
+from tftransfer.backbones.files import symbolic_inputs
 from tftransfer.methods.base import DomainAdaptationModel
 from tftransfer.methods.method import Method
 from tftransfer.methods.recipe import Recipe
@@ -137,8 +138,7 @@ class SourceFreeModel(DomainAdaptationModel):
                                  f"{', '.join(c.__name__ for c in SOURCE_FREE_LOSSES)}")
         self.bottleneck_units = check_int(bottleneck_units, "bottleneck_units", minimum=0,
                                           owner=owner)
-        self.bottleneck_dropout = check_float(bottleneck_dropout, "bottleneck_dropout", minimum=0.0,
-                                              maximum=1.0, high_open=True, owner=owner)
+        self.bottleneck_dropout = check_dropout(bottleneck_dropout, "bottleneck_dropout", owner=owner)
         self.bottleneck_relu = relu
         if self.bottleneck_units and not relu:
             self.bottleneck = linear_bottleneck(self.bottleneck_units, self.bottleneck_dropout)
@@ -265,14 +265,9 @@ class SourceFreeModel(DomainAdaptationModel):
         self.total_loss_tracker.update_state(total * replicas)
         logs = {"loss": self.total_loss_tracker.result()}
         if adaptation is not None:
-            self.adaptation_loss_tracker.update_state(adaptation)
-            logs["adaptation_loss"] = self.adaptation_loss_tracker.result()
-            for tracker, value in zip(self.term_trackers, term_values):
-                tracker.update_state(value)
-                logs[tracker.name] = tracker.result()
+            self._track_adaptation(logs, adaptation, term_values)
         if pseudo_label_loss is not None:
-            self.pseudo_label_loss_tracker.update_state(pseudo_label_loss * replicas)
-            logs["pseudo_label_loss"] = self.pseudo_label_loss_tracker.result()
+            self._track(logs, self.pseudo_label_loss_tracker, pseudo_label_loss * replicas)
         return logs
 
     # ------------------------------------------------------------------ from a trained model
@@ -354,10 +349,7 @@ def _split_source(source: keras.Model) -> dict:
                 "bottleneck_relu": relu,
                 "bottleneck_weights": bottleneck.get_weights() if bottleneck is not None else None,
                 "classifier": classifier, "classifier_weights": source.classifier.get_weights()}
-    try:
-        inputs = source.inputs
-    except AttributeError:
-        inputs = None
+    inputs = symbolic_inputs(source)
     if not inputs or len(inputs) != 1:
         raise ValueError(f"the source model {source.name!r} must be an engine model or a "
                          "functional / Sequential model with one input")
