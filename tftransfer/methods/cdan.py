@@ -11,6 +11,20 @@ from tftransfer.methods.method import Method
 def cdan_losses(entropy_conditioning: bool = False,
                 discriminator_units: Sequence[int] = (256, 256),
                 discriminator_batch_norm: bool = True, max_map_dim: int = 4096):
+    """Conditional Domain Adversarial Network (Long et al., NeurIPS 2018): the discriminator
+    sees features ⊗ predictions.
+
+    Args:
+        entropy_conditioning: Weight the samples by the certainty of their predictions
+            (CDAN+E).
+        discriminator_units: The discriminator's hidden widths.
+        discriminator_batch_norm: BatchNorm in the discriminator.
+        max_map_dim: Above this size of features ⊗ predictions, the randomized multilinear
+            map replaces the product (`ConditionalAdversarialLoss`).
+
+    Returns:
+        {"conditional_adversarial": the `ConditionalAdversarialLoss`}.
+    """
     return {"conditional_adversarial": ConditionalAdversarialLoss(
         entropy_conditioning=entropy_conditioning, hidden_units=discriminator_units,
         batch_norm=discriminator_batch_norm, max_map_dim=max_map_dim,
@@ -20,6 +34,15 @@ def cdan_losses(entropy_conditioning: bool = False,
 def cdan_e_losses(entropy_conditioning: bool = True,
                   discriminator_units: Sequence[int] = (256, 256),
                   discriminator_batch_norm: bool = True, max_map_dim: int = 4096):
+    """CDAN+E (Long et al., NeurIPS 2018): CDAN with entropy conditioning.
+
+    Args:
+        entropy_conditioning, discriminator_units, discriminator_batch_norm, max_map_dim: As
+            for `cdan_losses` (entropy conditioning on by default).
+
+    Returns:
+        {"conditional_adversarial": the `ConditionalAdversarialLoss`}.
+    """
     return cdan_losses(entropy_conditioning, discriminator_units, discriminator_batch_norm,
                        max_map_dim)
 
@@ -30,18 +53,7 @@ def cdan_e_losses(entropy_conditioning: bool = True,
 # (methods/recipe.py).
 _DEFAULTS = {"bottleneck_units": 256, "lambda_": 1.0, "lambda_schedule": "dann"}
 
-CDAN = Method(
-    name="cdan",
-    summary=("Conditional Domain Adversarial Network (Long et al., NeurIPS 2018): the "
-             "discriminator sees features ⊗ predictions"),
-    build_losses=cdan_losses,
-    defaults=_DEFAULTS,
-    space={"entropy_conditioning": "False|True"},
-)
+CDAN = Method.from_losses(cdan_losses, "cdan", defaults=_DEFAULTS,
+                          space={"entropy_conditioning": "False|True"})
 
-CDAN_E = Method(
-    name="cdan_e",
-    summary="CDAN+E (Long et al., NeurIPS 2018): CDAN with entropy conditioning",
-    build_losses=cdan_e_losses,
-    defaults=_DEFAULTS,
-)
+CDAN_E = Method.from_losses(cdan_e_losses, "cdan_e", defaults=_DEFAULTS)

@@ -8,15 +8,21 @@ from tftransfer.methods.method import Method
 
 def dan_losses(num_kernels: int = 5, kernel_multiplier: float = 2.0, estimator: str = "biased",
                on_logits: bool = False):
+    """Deep Adaptation Network (Long et al., ICML 2015): multi-kernel MMD between the source
+    and target features.
+
+    Args:
+        num_kernels, kernel_multiplier, estimator, on_logits: As for `MKMMDLoss`.
+
+    Returns:
+        {"mk_mmd": the `MKMMDLoss`}.
+    """
     return {"mk_mmd": MKMMDLoss(num_kernels=num_kernels, kernel_multiplier=kernel_multiplier,
                                 estimator=estimator, on_logits=on_logits, name="mk_mmd")}
 
 
-DAN = Method(
-    name="dan",
-    summary=("Deep Adaptation Network (Long et al., ICML 2015): multi-kernel MMD between the "
-             "source and target features"),
-    build_losses=dan_losses,
+DAN = Method.from_losses(
+    dan_losses, "dan",
     # Transfer-Learning-Library's dan.py: bottleneck 256, 5 Gaussian kernels a factor 2 apart,
     # trade-off 1 held constant, SGD 0.01 annealed.
     defaults={"bottleneck_units": 256, "lambda_": 1.0, "lambda_schedule": "constant"},

@@ -10,16 +10,24 @@ from tftransfer.methods.method import Method
 
 def dann_losses(discriminator_units: Sequence[int] = (256, 256),
                 discriminator_batch_norm: bool = True, discriminator_dropout: float = 0.0):
+    """Domain-Adversarial Neural Network (Ganin et al., JMLR 2016): a domain discriminator
+    through gradient reversal.
+
+    Args:
+        discriminator_units: The discriminator's hidden widths.
+        discriminator_batch_norm: BatchNorm in the discriminator.
+        discriminator_dropout: Dropout in the discriminator.
+
+    Returns:
+        {"domain_adversarial": the `DomainAdversarialLoss`}.
+    """
     return {"domain_adversarial": DomainAdversarialLoss(
         hidden_units=discriminator_units, batch_norm=discriminator_batch_norm,
         dropout=discriminator_dropout, name="domain_adversarial")}
 
 
-DANN = Method(
-    name="dann",
-    summary=("Domain-Adversarial Neural Network (Ganin et al., JMLR 2016): a domain "
-             "discriminator through gradient reversal"),
-    build_losses=dann_losses,
+DANN = Method.from_losses(
+    dann_losses, "dann",
     # The reference code (Transfer-Learning-Library's dann.py): a 256-d bottleneck
     # (Dense-BN-ReLU) before the head, a discriminator with BatchNorm, trade-off 1; the
     # reversed gradient ramps with Ganin's λ_p while the discriminator's does not.

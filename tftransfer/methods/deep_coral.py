@@ -7,14 +7,20 @@ from tftransfer.methods.method import Method
 
 
 def deep_coral_losses(on_logits: bool = False):
+    """Deep CORAL (Sun & Saenko, ECCV 2016 workshops): match the covariances of the source
+    and target features.
+
+    Args:
+        on_logits: As for `CORALLoss` (align the logits instead of the features).
+
+    Returns:
+        {"coral": the `CORALLoss`}.
+    """
     return {"coral": CORALLoss(on_logits=on_logits, name="coral")}
 
 
-DEEP_CORAL = Method(
-    name="deep_coral",
-    summary=("Deep CORAL (Sun & Saenko, ECCV 2016 workshops): match the covariances of the "
-             "source and target features"),
-    build_losses=deep_coral_losses,
+DEEP_CORAL = Method.from_losses(
+    deep_coral_losses, "deep_coral",
     # The paper's ℓ_CORAL = ||C_S − C_T||²_F / (4 d²) is small (~1e-3 on these features); the
     # paper sets λ so that the two losses end on a par, which depends on the data. We keep
     # λ = 1 with the shared recipe and search λ over a wide range.

@@ -7,14 +7,20 @@ from tftransfer.methods.method import Method
 
 
 def mcc_losses(temperature: float = 2.5):
+    """Minimum Class Confusion (Jin et al., ECCV 2020): penalise the confusion between classes
+    in the target predictions.
+
+    Args:
+        temperature: As for `ClassConfusionLoss` (T > 0 of the probability rescaling).
+
+    Returns:
+        {"class_confusion": the `ClassConfusionLoss`}.
+    """
     return {"class_confusion": ClassConfusionLoss(temperature=temperature, name="class_confusion")}
 
 
-MCC = Method(
-    name="mcc",
-    summary=("Minimum Class Confusion (Jin et al., ECCV 2020): penalise the confusion between "
-             "classes in the target predictions"),
-    build_losses=mcc_losses,
+MCC = Method.from_losses(
+    mcc_losses, "mcc",
     # Transfer-Learning-Library's mcc.py: bottleneck 256, T = 2.5, trade-off 1 held constant,
     # SGD annealed (its η0 = 0.005 is for a pretrained backbone: we take the shared Recipe's,
     # see methods/recipe.py).

@@ -8,15 +8,23 @@ from tftransfer.methods.recipe import Recipe
 
 
 def mdd_losses(margin: float = 2.0, feature_gradient_scale: float = 0.1):
+    """Margin Disparity Discrepancy (Zhang et al., ICML 2019): an adversarial auxiliary
+    classifier measures the disparity of the predictions.
+
+    Args:
+        margin: The margin γ of `MarginDisparityLoss`.
+        feature_gradient_scale: The coefficient of the reversed gradient reaching the
+            features (its `gradient_scale`).
+
+    Returns:
+        {"margin_disparity": the `MarginDisparityLoss`}.
+    """
     return {"margin_disparity": MarginDisparityLoss(
         margin=margin, gradient_scale=feature_gradient_scale, name="margin_disparity")}
 
 
-MDD = Method(
-    name="mdd",
-    summary=("Margin Disparity Discrepancy (Zhang et al., ICML 2019): an adversarial "
-             "auxiliary classifier measures the disparity of the predictions"),
-    build_losses=mdd_losses,
+MDD = Method.from_losses(
+    mdd_losses, "mdd",
     # Transfer-Learning-Library's mdd.py: bottleneck 1024 (Dense-BN-ReLU-Dropout 0.5), margin
     # 4, trade-off 1, reversed gradient 0.1 × a warm-start ramp, SGD annealed with wd 5e-4 and
     # η0 = 0.004, 0.4 × the reference's DANN rate. We keep that ratio to the shared η0

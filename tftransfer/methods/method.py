@@ -65,6 +65,23 @@ class Method:
         check_choice(self.protocol, "protocol", PROTOCOLS, owner=f"Method {self.name!r}")
         check_choice(self.target_labels, "target_labels", TARGET_LABELS, owner=f"Method {self.name!r}")
 
+    @classmethod
+    def from_losses(cls, build_losses: Callable[..., dict], name: str, **fields) -> "Method":
+        """The method whose adaptation losses `build_losses` builds, summarised by its docstring.
+
+        Args:
+            build_losses: knobs -> losses (see the class); the first paragraph of its
+                docstring, less the final period, is the method's `summary`.
+            name: The registered name.
+            **fields: The other fields (`defaults`, `recipe`, `space`, ...).
+
+        Returns:
+            The `Method`.
+        """
+        summary = " ".join(inspect.getdoc(build_losses).split("\n\n")[0].split())
+        return cls(name=name, summary=summary.removesuffix("."), build_losses=build_losses,
+                   **fields)
+
     # ------------------------------------------------------------------ knobs
     def knobs(self) -> Dict[str, Any]:
         """The method's own options (arguments of `build_losses`) and their defaults."""
