@@ -6,6 +6,7 @@ import keras
 from keras import ops
 
 from tftransfer._checks import check_bool, check_int
+from tftransfer.layers.affine import affine
 
 
 @keras.saving.register_keras_serializable(package="tftransfer")
@@ -51,10 +52,7 @@ class WeightNormDense(keras.layers.Layer):
         return self.kernel_v * (self.kernel_g / norms)
 
     def call(self, inputs):
-        outputs = ops.matmul(inputs, self.kernel)
-        if self.bias is not None:
-            outputs = outputs + self.bias
-        return outputs
+        return affine(inputs, self.kernel, self.bias)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 from tftransfer._checks import as_float_array, check_choice
+from tftransfer.layers.affine import affine
 from tftransfer.transforms.base import DOMAINS
 
 
@@ -85,10 +86,7 @@ class FixedLinearMap(keras.layers.Layer):
         x = keras.ops.cast(inputs, self.compute_dtype)
         if self.offset is not None:
             x = x - self.offset
-        z = keras.ops.matmul(x, self.matrix)
-        if self.bias is not None:
-            z = z + self.bias
-        return z
+        return affine(x, self.matrix, self.bias)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
