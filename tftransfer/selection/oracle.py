@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from tftransfer.selection.base import Validator
-from tftransfer.selection._metrics import check_metric, regression_metric, squared_errors
-from tftransfer.selection.source_val import source_validation_score
+from tftransfer.selection._metrics import check_metric
+from tftransfer.selection.source_val import labelled_split_score
 
 
 class TargetOracle(Validator):
@@ -34,10 +32,4 @@ class TargetOracle(Validator):
         self.metric = check_metric(metric, self.name)
 
     def _score(self, outputs, seed):
-        test = outputs["target_test"]
-        if test.is_regression:
-            regression_metric(self.metric, self.name)
-            return -float(np.mean(squared_errors(test.logits, test.require_labels(self.name),
-                                                 self.name)))
-        return source_validation_score(test.logits, test.require_labels(self.name), self.metric,
-                                       what="target test")
+        return labelled_split_score(self, outputs["target_test"], what="target test")

@@ -26,6 +26,26 @@ def source_validation_score(logits, y, metric: str = "accuracy", *,
     return float(np.mean(per_example_score(logits, y, metric)))
 
 
+def labelled_split_score(validator: Validator, split, what: str = "source validation") -> float:
+    """The score of a labelled split's outputs, for `validator` (its `metric` and `name`).
+
+    Args:
+        validator: The validator scoring (`metric`: "accuracy" or "cross_entropy").
+        split: The split's outputs (`logits`, its labels, `is_regression`).
+        what: The split's description, for error messages.
+
+    Returns:
+        The negated mean squared error on a regression task; else as for
+        `source_validation_score`.
+    """
+    if split.is_regression:
+        regression_metric(validator.metric, validator.name)
+        errors = squared_errors(split.logits, split.require_labels(validator.name), validator.name)
+        return -float(np.mean(errors))
+    return source_validation_score(split.logits, split.require_labels(validator.name),
+                                   validator.metric, what=what)
+
+
 class SourceValidation(Validator):
     """Accuracy (or −cross-entropy) on `task.source_val`.
 
@@ -52,9 +72,4 @@ class SourceValidation(Validator):
         self.metric = check_metric(metric, self.name)
 
     def _score(self, outputs, seed):
-        val = outputs["source_val"]
-        if val.is_regression:
-            regression_metric(self.metric, self.name)
-            return -float(np.mean(squared_errors(val.logits, val.require_labels(self.name),
-                                                 self.name)))
-        return source_validation_score(val.logits, val.require_labels(self.name), self.metric)
+        return labelled_split_score(self, outputs["source_val"])
