@@ -58,6 +58,16 @@ def load_model_file(path, custom_objects: Optional[Mapping[str, Any]] = None,
     return keras.models.load_model(path, custom_objects=objects, compile=False, safe_mode=safe_mode)
 
 
+def model_or_file(model) -> Optional[keras.Model]:
+    """`model` if it is a `keras.Model`, the model saved at that path (`.keras`, `.h5`, loaded
+    without compiling) if it is a path, else None (for the caller's error)."""
+    if isinstance(model, keras.Model):
+        return model
+    if isinstance(model, (str, os.PathLike)):
+        return load_model_file(model)
+    return None
+
+
 def symbolic_inputs(model: keras.Model) -> Optional[list]:
     """The symbolic inputs of a functional or Sequential model; None for a subclassed one."""
     try:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from tftransfer import backbones
 from tftransfer._checks import check_int
-from tftransfer.backbones.files import load_model_file
+from tftransfer.backbones.files import load_model_file, model_or_file
 from tftransfer.data.domains import Domain
 from tftransfer.features import extract_features
 from tftransfer.ranking._inputs import PROBABILITY_SUM_TOLERANCE
@@ -94,10 +94,9 @@ def _per_backbone(mapping, what: str, named: Dict[str, str]) -> Dict[str, Any]:
 
 
 def _load_head(head: Head, name: str) -> keras.Model:
-    if isinstance(head, keras.Model):
-        return head
-    if isinstance(head, (str, os.PathLike)):
-        return load_model_file(head)
+    model = model_or_file(head)
+    if model is not None:
+        return model
     raise TypeError(f"{OWNER}: the source head of {name!r} must be a keras.Model or a model file "
                     f"path. Received: {type(head).__name__}")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 
 import keras
 import tensorflow as tf
@@ -14,12 +13,11 @@ from tftransfer.test_time.batch_norm import batch_statistics_mode, require_batch
 
 def as_model(model) -> keras.Model:
     """`model`, or the model saved at that path (`.keras`, `.h5`), loaded without compiling."""
-    if isinstance(model, keras.Model):
-        return model
-    if isinstance(model, (str, os.PathLike)):
-        from tftransfer.backbones.files import load_model_file
+    from tftransfer.backbones.files import model_or_file
 
-        return load_model_file(model)
+    loaded = model_or_file(model)
+    if loaded is not None:
+        return loaded
     raise TypeError(f"`model` must be a keras.Model or the path of a saved model. Received: "
                     f"model of type {type(model).__name__}")
 
