@@ -1,8 +1,19 @@
 """Tiny seeded tasks shared by the tests."""
 
 import numpy as np
+import pytest
+from scipy.stats import multivariate_normal, norm
 
-from tftransfer.data import Domain, TransferTask
+from tftransfer.data import Domain, TransferTask, default_data_dir
+
+#: The benchmark data folder (`default_data_dir()`), or None.
+DATA = default_data_dir()
+#: Marks a test that reads the benchmark files of `DATA`; it skips when they are absent.
+needs_data = pytest.mark.skipif(
+    DATA is None or not DATA.is_dir(),
+    reason=f"benchmark data folder not found (default_data_dir() -> {DATA}); set "
+    "$TFTRANSFER_DATA_DIR or provide ../shared/data",
+)
 
 
 def tiny_task(n=64, features=8, num_classes=3, shift=1.5, seed=0, name="src->tgt"):
@@ -31,3 +42,42 @@ def rotated_shifted_task(seed, n=200, degrees=20.0, shift=4.0):
     a = np.deg2rad(degrees)
     rotation = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
     return xs, ys, xt @ rotation.T + [0.0, shift], yt
+
+
+def gaussian_shift_1d(seed, n=300, column=False):
+    """Source N(0, 1) and target N(0.5, 0.7²) samples, and the true density ratio
+    N(x; 0.5, 0.7²) / N(x; 0, 1) at the source samples.
+
+    Args:
+        seed: Seed of the draws.
+        n: Samples per domain.
+        column: Shape the samples `(n, 1)` rather than `(n,)`.
+
+    Returns:
+        (xs, xt, ratio).
+    """
+    rng = np.random.default_rng(seed)
+    size = (n, 1) if column else n
+    xs, xt = rng.normal(0, 1, size), rng.normal(0.5, 0.7, size)
+    return xs, xt, norm.pdf(np.ravel(xs), 0.5, 0.7) / norm.pdf(np.ravel(xs), 0, 1)
+
+
+def gaussian_shift_2d(seed, cov_s, cov_t, n_s=300, n_t=300, mean_t=(0.7, -0.3)):
+    """Source N(0, cov_s) and target N(mean_t, cov_t) samples in 2-D, and the true density
+    ratio p_t(x) / p_s(x) at the source samples.
+
+    Args:
+        seed: Seed of the draws (source first).
+        cov_s, cov_t: The covariances.
+        n_s, n_t: Samples per domain.
+        mean_t: The target mean (the source's is 0).
+
+    Returns:
+        (xs, xt, ratio).
+    """
+    rng = np.random.default_rng(seed)
+    xs = rng.multivariate_normal([0, 0], cov_s, n_s)
+    xt = rng.multivariate_normal(list(mean_t), cov_t, n_t)
+    ratio = (multivariate_normal(list(mean_t), cov_t).pdf(xs)
+             / multivariate_normal([0, 0], cov_s).pdf(xs))
+    return xs, xt, ratio

@@ -2,12 +2,13 @@
 
 import numpy as np
 import pytest
-from scipy.stats import multivariate_normal, norm, spearmanr
+from scipy.stats import spearmanr
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.svm import LinearSVC
 
+from helpers import gaussian_shift_1d, gaussian_shift_2d
 from tftransfer.instance import domain_classifier_weights
 
 
@@ -22,9 +23,7 @@ def test_spread_and_mean_shift_in_1d_quadratic_classifier():
     # Source N(0, 1), target N(0.5, 0.7²): w(x) = N(x; 0.5, 0.7²) / N(x; 0, 1), not monotone.
     correlations = []
     for seed in range(3):
-        rng = np.random.default_rng(seed)
-        xs, xt = rng.normal(0, 1, (300, 1)), rng.normal(0.5, 0.7, (300, 1))
-        true = norm.pdf(xs[:, 0], 0.5, 0.7) / norm.pdf(xs[:, 0], 0, 1)
+        xs, xt, true = gaussian_shift_1d(seed, column=True)
         w = domain_classifier_weights(xs, xt, classifier=_quadratic_classifier(), seed=seed)
         assert w.dtype == np.float32 and w.shape == (300,) and w.min() >= 0
         assert abs(w.mean() - 1.0) < 1e-5
@@ -38,11 +37,7 @@ def test_mean_shift_in_2d_default_classifier():
     cov = np.array([[1.0, 0.5], [0.5, 1.0]])
     correlations = []
     for seed in range(3):
-        rng = np.random.default_rng(seed)
-        xs = rng.multivariate_normal([0, 0], cov, 300)
-        xt = rng.multivariate_normal([0.7, -0.3], cov, 200)
-        true = (multivariate_normal([0.7, -0.3], cov).pdf(xs)
-                / multivariate_normal([0, 0], cov).pdf(xs))
+        xs, xt, true = gaussian_shift_2d(seed, cov, cov, n_t=200)
         w = domain_classifier_weights(xs, xt, seed=seed)
         correlations.append(spearmanr(w, true)[0])
         # The magnitudes follow too, not only the ranks.

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 from scipy.optimize import minimize
-from scipy.stats import multivariate_normal, norm, spearmanr
+from scipy.stats import spearmanr
 from sklearn.metrics.pairwise import rbf_kernel
 
+from helpers import gaussian_shift_1d, gaussian_shift_2d
 from tftransfer.instance import kmm_weights
 
 
@@ -15,9 +16,7 @@ def test_spread_and_mean_shift_in_1d():
     # Source N(0, 1), target N(0.5, 0.7²): w(x) = N(x; 0.5, 0.7²) / N(x; 0, 1).
     correlations = []
     for seed in range(3):
-        rng = np.random.default_rng(seed)
-        xs, xt = rng.normal(0, 1, 300), rng.normal(0.5, 0.7, 300)  # 1-D inputs accepted
-        true = norm.pdf(xs, 0.5, 0.7) / norm.pdf(xs, 0, 1)
+        xs, xt, true = gaussian_shift_1d(seed)  # 1-D inputs accepted
         beta = kmm_weights(xs, xt)
         assert beta.dtype == np.float32 and beta.shape == (300,) and beta.min() >= 0
         assert abs(beta.mean() - 1.0) < 0.05
@@ -30,11 +29,7 @@ def test_spread_and_mean_shift_in_2d():
     cov_s, cov_t = np.array([[1.0, 0.5], [0.5, 1.0]]), np.diag([0.5, 0.5])
     correlations = []
     for seed in range(3):
-        rng = np.random.default_rng(seed)
-        xs = rng.multivariate_normal([0, 0], cov_s, 300)
-        xt = rng.multivariate_normal([0.7, -0.3], cov_t, 300)
-        true = (multivariate_normal([0.7, -0.3], cov_t).pdf(xs)
-                / multivariate_normal([0, 0], cov_s).pdf(xs))
+        xs, xt, true = gaussian_shift_2d(seed, cov_s, cov_t)
         beta = kmm_weights(xs, xt)
         assert abs(beta.mean() - 1.0) < 0.05
         correlations.append(spearmanr(beta, true)[0])

@@ -43,13 +43,13 @@ def test_bounds_and_separation(rng, gaussian):
     assert low < -10.0 and high > -1e-3
 
 
-def test_bad_inputs_raise_clear_errors(rng):
-    features, labels = rng.normal(size=(10, 3)), np.arange(10) % 2
-    with pytest.raises(ValueError, match="at least 2 examples"):
-        gbc(features, np.r_[np.zeros(9, int), 1])
-    with pytest.raises(ValueError, match="`gaussian` must be one of 'spherical', 'diagonal'"):
-        gbc(features, labels, gaussian="full")
-    with pytest.raises(ValueError, match="`pca_components` must be"):
-        gbc(features, labels, pca_components=0)
-    with pytest.raises(ValueError, match="`min_variance` must be"):
-        gbc(features, labels, min_variance=0.0)
+@pytest.mark.parametrize("labels, options, match", [
+    (np.r_[np.zeros(9, int), 1], {}, "at least 2 examples"),
+    (None, {"gaussian": "full"}, "`gaussian` must be one of 'spherical', 'diagonal'"),
+    (None, {"pca_components": 0}, "`pca_components` must be"),
+    (None, {"min_variance": 0.0}, "`min_variance` must be"),
+])
+def test_bad_inputs_raise_clear_errors(rng, labels, options, match):
+    features = rng.normal(size=(10, 3))
+    with pytest.raises(ValueError, match=match):
+        gbc(features, np.arange(10) % 2 if labels is None else labels, **options)

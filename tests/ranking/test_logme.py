@@ -69,23 +69,24 @@ def test_labels_need_not_be_contiguous(rng):
     assert logme(features, labels * 7 + 2) == pytest.approx(logme(features, labels))
 
 
-def test_bad_inputs_raise_clear_errors(rng):
-    features, labels = rng.normal(size=(10, 3)), np.arange(10) % 2
+def _with_nan(features):
     bad = features.copy()
     bad[3, 1] = np.nan
-    with pytest.raises(ValueError, match="`features` must hold finite values"):
-        logme(bad, labels)
-    with pytest.raises(ValueError, match=r"`labels` must lie in \[0, 2\)"):
-        logme(features, np.arange(10) % 3, num_classes=2)
-    with pytest.raises(ValueError, match="non-negative"):
-        logme(features, labels - 1)
-    with pytest.raises(ValueError, match="at least 2 classes"):
-        logme(features, np.zeros(10, int))
-    with pytest.raises(ValueError, match="one label per sample"):
-        logme(features, labels[:9])
-    with pytest.raises(ValueError, match="must be 2-D"):
-        logme(features[:, 0], labels)
-    with pytest.raises(ValueError, match="`tol` must be"):
-        logme(features, labels, tol=0)
-    with pytest.raises(TypeError, match="integer class indices"):
-        logme(features, np.array(["a", "b"] * 5))
+    return bad
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda f, y: logme(_with_nan(f), y), ValueError, "`features` must hold finite values"),
+    (lambda f, y: logme(f, np.arange(10) % 3, num_classes=2), ValueError,
+     r"`labels` must lie in \[0, 2\)"),
+    (lambda f, y: logme(f, y - 1), ValueError, "non-negative"),
+    (lambda f, y: logme(f, np.zeros(10, int)), ValueError, "at least 2 classes"),
+    (lambda f, y: logme(f, y[:9]), ValueError, "one label per sample"),
+    (lambda f, y: logme(f[:, 0], y), ValueError, "must be 2-D"),
+    (lambda f, y: logme(f, y, tol=0), ValueError, "`tol` must be"),
+    (lambda f, y: logme(f, np.array(["a", "b"] * 5)), TypeError, "integer class indices"),
+])
+def test_bad_inputs_raise_clear_errors(rng, call, error, match):
+    features, labels = rng.normal(size=(10, 3)), np.arange(10) % 2
+    with pytest.raises(error, match=match):
+        call(features, labels)

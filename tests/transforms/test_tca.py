@@ -98,21 +98,21 @@ def test_explicit_gamma_is_used(rng):
     assert TCA(n_components=2, kernel="linear").fit(xs, xt).gamma_ is None
 
 
-def test_bad_arguments_raise(rng):
-    with pytest.raises(ValueError, match="'linear', 'rbf', 'primal'"):
-        TCA(kernel="poly")
-    with pytest.raises(ValueError, match="mu"):
-        TCA(mu=0.0)
-    with pytest.raises(TypeError, match="mu"):
-        TCA(mu="1")
-    with pytest.raises(ValueError, match="n_components"):
-        TCA(n_components=0)
-    with pytest.raises(TypeError, match="n_components"):
-        TCA(n_components=2.0)
-    with pytest.raises(ValueError, match="gamma"):
-        TCA(kernel="rbf", gamma=-1.0)
-    with pytest.raises(ValueError, match="only to kernel='rbf'"):
-        TCA(kernel="linear", gamma=1.0)
+@pytest.mark.parametrize("options, error, match", [
+    ({"kernel": "poly"}, ValueError, "'linear', 'rbf', 'primal'"),
+    ({"mu": 0.0}, ValueError, "mu"),
+    ({"mu": "1"}, TypeError, "mu"),
+    ({"n_components": 0}, ValueError, "n_components"),
+    ({"n_components": 2.0}, TypeError, "n_components"),
+    ({"kernel": "rbf", "gamma": -1.0}, ValueError, "gamma"),
+    ({"kernel": "linear", "gamma": 1.0}, ValueError, "only to kernel='rbf'"),
+])
+def test_bad_arguments_raise(options, error, match):
+    with pytest.raises(error, match=match):
+        TCA(**options)
+
+
+def test_too_many_components_raise(rng):
     xs, xt = rng.normal(size=(5, 3)), rng.normal(size=(4, 3))
     with pytest.raises(ValueError, match="n_source \\+ n_target = 9"):
         TCA(n_components=10).fit(xs, xt)
