@@ -8,15 +8,8 @@ import pytest
 import scipy.io
 from sklearn.datasets import dump_svmlight_file
 
-from tftransfer.data import default_data_dir
+from helpers import DATA, needs_data
 from tftransfer.data.inspect import describe, format_description
-
-DATA = default_data_dir()
-needs_data = pytest.mark.skipif(
-    DATA is None or not DATA.is_dir(),
-    reason=f"benchmark data folder not found (default_data_dir() -> {DATA})",
-)
-
 
 def test_csv_counts_nan_and_constant_features(tmp_path, rng):
     table = pd.DataFrame(rng.normal(size=(10, 3)), columns=["f0", "f1", "f2"])

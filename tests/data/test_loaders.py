@@ -12,6 +12,7 @@ import tensorflow as tf
 from sklearn.datasets import dump_svmlight_file
 from sklearn.neighbors import KNeighborsClassifier
 
+from helpers import DATA, needs_data
 from tftransfer.data import (
     DECAF_TASKS,
     MNIST_USPS_TASKS,
@@ -33,14 +34,6 @@ from tftransfer.data import (
     surf_preprocess,
 )
 from tftransfer.data import loaders
-
-DATA = default_data_dir()
-needs_data = pytest.mark.skipif(
-    DATA is None or not DATA.is_dir(),
-    reason=f"benchmark data folder not found (default_data_dir() -> {DATA}); set "
-    "$TFTRANSFER_DATA_DIR or provide ../shared/data",
-)
-
 
 def one_nn_accuracy(source: Domain, target: Domain) -> float:
     model = KNeighborsClassifier(n_neighbors=1).fit(source.x, source.y)

@@ -12,7 +12,8 @@ import scipy.io
 import scipy.sparse
 from sklearn.datasets import dump_svmlight_file
 
-from tftransfer.data import Domain, default_data_dir
+from helpers import DATA, needs_data
+from tftransfer.data import Domain
 from tftransfer.data.loaders import (
     FORMATS,
     FileDomain,
@@ -33,13 +34,6 @@ from tftransfer.data.loaders import (
     read_text,
     tfidf_features,
 )
-
-DATA = default_data_dir()
-needs_data = pytest.mark.skipif(
-    DATA is None or not DATA.is_dir(),
-    reason=f"benchmark data folder not found (default_data_dir() -> {DATA})",
-)
-
 
 def frame(rng, n=8, labels=("cat", "dog")):
     table = pd.DataFrame(rng.normal(size=(n, 3)), columns=["f0", "f1", "f2"])
