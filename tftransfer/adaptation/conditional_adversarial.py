@@ -7,11 +7,9 @@ from typing import Sequence
 import keras
 import tensorflow as tf
 
-from tftransfer._checks import check_bool, check_dropout, check_float, check_int, check_units
+from tftransfer._checks import check_bool, check_int
 from tftransfer.adaptation.base import AdaptationLoss
-from tftransfer.adaptation.discriminator import domain_discriminator
-from tftransfer.adaptation.domain_adversarial import domain_labels
-from tftransfer.layers import GradientReversal
+from tftransfer.adaptation.domain_adversarial import domain_labels, init_discriminator
 
 
 @keras.saving.register_keras_serializable(package="tftransfer")
@@ -51,14 +49,8 @@ class ConditionalAdversarialLoss(AdaptationLoss):
         owner = type(self).__name__
         self.entropy_conditioning = check_bool(entropy_conditioning, "entropy_conditioning",
                                                owner=owner)
-        self.hidden_units = check_units(hidden_units, "hidden_units", owner=owner)
-        self.batch_norm = check_bool(batch_norm, "batch_norm", owner=owner)
-        self.dropout = check_dropout(dropout, owner=owner)
         self.max_map_dim = check_int(max_map_dim, "max_map_dim", minimum=1, owner=owner)
-        self.gradient_scale = check_float(gradient_scale, "gradient_scale", minimum=0.0, owner=owner)
-        self.discriminator = domain_discriminator(self.hidden_units, batch_norm=self.batch_norm,
-                                                  dropout=self.dropout)
-        self.gradient_reversal = GradientReversal(self.gradient_scale, name="gradient_reversal")
+        init_discriminator(self, hidden_units, batch_norm, dropout, gradient_scale)
         self.random_features = self.random_predictions = None
         self.num_classes = None
 

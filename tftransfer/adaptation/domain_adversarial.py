@@ -13,6 +13,26 @@ from tftransfer.adaptation.discriminator import domain_discriminator
 from tftransfer.layers import GradientReversal
 
 
+def init_discriminator(loss: AdaptationLoss, hidden_units: Sequence[int], batch_norm: bool,
+                       dropout: float, gradient_scale: float) -> None:
+    """Gives an adversarial loss its checked discriminator options and its layers.
+
+    Sets `hidden_units`, `batch_norm`, `dropout` and `gradient_scale` (>= 0) on `loss`, then
+    its `discriminator` (`domain_discriminator`) and its `gradient_reversal` layer.
+
+    Raises:
+        ValueError, TypeError: If an option is invalid (the message names `loss`'s class).
+    """
+    owner = type(loss).__name__
+    loss.hidden_units = check_units(hidden_units, "hidden_units", owner=owner)
+    loss.batch_norm = check_bool(batch_norm, "batch_norm", owner=owner)
+    loss.dropout = check_dropout(dropout, owner=owner)
+    loss.gradient_scale = check_float(gradient_scale, "gradient_scale", minimum=0.0, owner=owner)
+    loss.discriminator = domain_discriminator(loss.hidden_units, batch_norm=loss.batch_norm,
+                                              dropout=loss.dropout)
+    loss.gradient_reversal = GradientReversal(loss.gradient_scale, name="gradient_reversal")
+
+
 def domain_labels(n_source, n_target):
     """1 for each source example, 0 for each target example."""
     return tf.concat([tf.ones([n_source]), tf.zeros([n_target])], 0)
@@ -56,14 +76,7 @@ class DomainAdversarialLoss(AdaptationLoss):
     def __init__(self, hidden_units: Sequence[int] = (1024, 1024), batch_norm: bool = True,
                  dropout: float = 0.0, gradient_scale: float = 1.0, **kwargs):
         super().__init__(**kwargs)
-        owner = type(self).__name__
-        self.hidden_units = check_units(hidden_units, "hidden_units", owner=owner)
-        self.batch_norm = check_bool(batch_norm, "batch_norm", owner=owner)
-        self.dropout = check_dropout(dropout, owner=owner)
-        self.gradient_scale = check_float(gradient_scale, "gradient_scale", minimum=0.0, owner=owner)
-        self.discriminator = domain_discriminator(self.hidden_units, batch_norm=self.batch_norm,
-                                                  dropout=self.dropout)
-        self.gradient_reversal = GradientReversal(self.gradient_scale, name="gradient_reversal")
+        init_discriminator(self, hidden_units, batch_norm, dropout, gradient_scale)
 
     def build(self, features_s_shape, features_t_shape=None, logits_s_shape=None,
               logits_t_shape=None):
