@@ -406,15 +406,10 @@ def throughput(args):
             except (BrokenPipeError, OSError):
                 pass
             process.join(30)
-    print()
-    print("| contender | samples/s | first call (s) | target accuracy (%) |")
-    print("|---|---|---|---|")
-    for name in names:
-        speed = [r["samples_per_s"] for r in results[name]]
-        first = [r["first_call_s"] for r in results[name]]
-        acc = [100 * r["accuracy"] for r in results[name]]
-        print(f"| {LABELS[name]} | {_pm(speed, ',.0f')} | {_pm(first, '.2f')} | {_pm(acc, '.1f')} |")
-    print()
+    _print_table(("contender", "samples/s", "first call (s)", "target accuracy (%)"),
+                 [(LABELS[name], results[name]) for name in names],
+                 [(lambda r: r["samples_per_s"], ",.0f"), (lambda r: r["first_call_s"], ".2f"),
+                  (lambda r: 100 * r["accuracy"], ".1f")])
     verdicts = []
     for ours in ("tftransfer", "tftransfer_fast", "tftransfer_nondet"):
         for peer in ("adapt", "torch"):
@@ -479,15 +474,11 @@ def grid(args):
             print(f"  repeat {repeat + 1} {name}: {wall:.1f} s in all ({result['grid_s']:.1f} s "
                   f"grid, {result['import_s']:.1f} s imports), {len(accs)} runs, mean target acc "
                   f"{100 * statistics.mean(accs):.1f}%", flush=True)
-    print()
-    print("| contender | process wall (s) | grid without imports (s) | mean target accuracy over runs (%) |")
-    print("|---|---|---|---|")
-    for name in names:
-        wall = [r["wall_s"] for r in results[name]]
-        inner = [r["grid_s"] for r in results[name]]
-        acc = [100 * statistics.mean(r["accuracies"]) for r in results[name]]
-        print(f"| {LABELS['grid_' + name]} | {_pm(wall, '.1f')} | {_pm(inner, '.1f')} | {_pm(acc, '.1f')} |")
-    print()
+    _print_table(("contender", "process wall (s)", "grid without imports (s)",
+                  "mean target accuracy over runs (%)"),
+                 [(LABELS["grid_" + name], results[name]) for name in names],
+                 [(lambda r: r["wall_s"], ".1f"), (lambda r: r["grid_s"], ".1f"),
+                  (lambda r: 100 * statistics.mean(r["accuracies"]), ".1f")])
     verdicts = []
     for ours in ("tftransfer", "tftransfer_fast"):
         if ours in results and "adapt" in results:
@@ -564,6 +555,18 @@ def _mean(results, name, key):
 def _pm(values, spec):
     spread = statistics.stdev(values) if len(values) > 1 else 0.0
     return f"{format(statistics.mean(values), spec)} ± {format(spread, spec)}"
+
+
+def _print_table(header, contenders, columns):
+    """Prints, between blank lines, a Markdown table: a row per (label, repeats' results) of
+    `contenders`, a column per (value of one result, format) of `columns`, as mean ± std."""
+    print()
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for label, repeats in contenders:
+        cells = [_pm([value(r) for r in repeats], spec) for value, spec in columns]
+        print("| " + " | ".join([label, *cells]) + " |")
+    print()
 
 
 def _not_worse_values(ours, peer):
