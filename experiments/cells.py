@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional, Tuple
 
 from tftransfer.io import write_json_atomic
 
@@ -49,3 +49,14 @@ class CellStore:
 
     def put(self, task: str, method: str, seed: int, record: dict) -> None:
         write_json_atomic(self.path(task, method, seed), record)
+
+    def get_or_compute(self, task: str, method: str, seed: int,
+                       compute: Callable[[], dict]) -> Tuple[dict, bool]:
+        """The stored record of the cell, else `compute()`'s record, stored at once; and
+        whether it was computed now."""
+        done = self.get(task, method, seed)
+        if done is not None:
+            return done, False
+        record = compute()
+        self.put(task, method, seed, record)
+        return record, True
