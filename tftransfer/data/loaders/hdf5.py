@@ -15,13 +15,13 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Iterable, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Optional, Tuple
 
 import numpy as np
 import scipy.sparse
 
-from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
-from tftransfer.data.loaders.keys import KeyOption, read_keyed
+from tftransfer.data.loaders.base import RawData
+from tftransfer.data.loaders.keys import KeyOption, keyed_loader, read_keyed
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
 __all__ = ["h5_arrays", "h5_shapes", "load_hdf5", "read_hdf5"]
@@ -135,17 +135,6 @@ def read_hdf5(
                           lambda key: _h5_array(handle, key, matlab=False), x_key, y_key, side)
 
 
-def load_hdf5(
-    path: PathLike,
-    x_key: Optional[str] = None,
-    y_key: KeyOption = None,
-    num_classes: Optional[int] = None,
-    name: Optional[str] = None,
-    *,
-    side: Optional[str] = None,
-    labels: str = "auto",
-    classes: Optional[Sequence] = None,
-) -> FileDomain:
-    """Reads a domain from a plain HDF5 file (see `read_hdf5`; options as for `load_npz`)."""
-    raw = read_hdf5(path, x_key, y_key, side)
-    return to_domain(raw, labels=labels, classes=classes, num_classes=num_classes, name=name)
+load_hdf5 = keyed_loader(
+    read_hdf5, "load_hdf5",
+    "Reads a domain from a plain HDF5 file (see `read_hdf5`; options as for `load_npz`).")

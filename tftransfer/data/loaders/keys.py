@@ -10,11 +10,13 @@ keys given; a pair file needs `side="source"` or `"target"` to say which half to
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from tftransfer.data.loaders.base import RawData
+from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
+from tftransfer.data.loaders.paths import PathLike
 
-__all__ = ["SIDES", "choose_keys", "key_listing", "keyed_raw_data", "read_keyed"]
+__all__ = ["SIDES", "choose_keys", "key_listing", "keyed_loader", "keyed_raw_data",
+           "read_keyed"]
 
 SIDES = ("source", "target")
 """The `side=` values: which half of a source/target pair file to read."""
@@ -190,3 +192,37 @@ def read_keyed(
     y = None if y_key is None else fetch(y_key)
     return keyed_raw_data(path, format, x, y, y_key, label_kind, notes,
                           (("arrays", key_listing(shapes)), ("read", f"x={x_key!r}, y={y_key!r}")))
+
+
+def keyed_loader(read: Callable[..., RawData], function_name: str,
+                 doc: str) -> Callable[..., FileDomain]:
+    """The `load_<format>` of a format of named arrays, over its reader.
+
+    Args:
+        read: The format's `read_<format>(path, x_key, y_key, side) -> RawData`.
+        function_name: The loader's name ("load_npz"), for its `__name__`.
+        doc: The loader's docstring.
+
+    Returns:
+        `load(path, x_key=None, y_key=None, num_classes=None, name=None, *, side=None,
+        labels="auto", classes=None) -> FileDomain`: `to_domain` of what `read` returns.
+    """
+
+    def load(
+        path: PathLike,
+        x_key: Optional[str] = None,
+        y_key: KeyOption = None,
+        num_classes: Optional[int] = None,
+        name: Optional[str] = None,
+        *,
+        side: Optional[str] = None,
+        labels: str = "auto",
+        classes: Optional[Sequence] = None,
+    ) -> FileDomain:
+        raw = read(path, x_key, y_key, side)
+        return to_domain(raw, labels=labels, classes=classes, num_classes=num_classes, name=name)
+
+    load.__name__ = load.__qualname__ = function_name
+    load.__module__ = read.__module__
+    load.__doc__ = doc
+    return load

@@ -8,12 +8,12 @@ Example:
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Optional
 
 import numpy as np
 
-from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
-from tftransfer.data.loaders.keys import KeyOption, read_keyed
+from tftransfer.data.loaders.base import RawData
+from tftransfer.data.loaders.keys import KeyOption, keyed_loader, read_keyed
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
 __all__ = ["load_npz", "read_npz"]
@@ -56,18 +56,7 @@ def read_npz(
         return read_keyed(path, "npz", "key", shapes, archive.__getitem__, x_key, y_key, side)
 
 
-def load_npz(
-    path: PathLike,
-    x_key: Optional[str] = None,
-    y_key: KeyOption = None,
-    num_classes: Optional[int] = None,
-    name: Optional[str] = None,
-    *,
-    side: Optional[str] = None,
-    labels: str = "auto",
-    classes: Optional[Sequence] = None,
-) -> FileDomain:
-    """Reads a domain from a NumPy `.npz` archive.
+load_npz = keyed_loader(read_npz, "load_npz", """Reads a domain from a NumPy `.npz` archive.
 
     Args:
         path, x_key, y_key, side: As for `read_npz`.
@@ -81,6 +70,4 @@ def load_npz(
         FileNotFoundError: If the file does not exist.
         ValueError: If the archive cannot be read, a key is missing, or the data fail the
             checks (shape, labels, non-finite values, a single class).
-    """
-    raw = read_npz(path, x_key, y_key, side)
-    return to_domain(raw, labels=labels, classes=classes, num_classes=num_classes, name=name)
+    """)
