@@ -807,6 +807,15 @@ def task_domains(
     return _TASK_DOMAINS[dataset](name, data_dir, **options)
 
 
+def _transductive_task(dataset: str, name: str, data_dir: Optional[PathLike],
+                       source_val_fraction: float, seed: int, **options) -> TransferTask:
+    """The transductive `TransferTask` of a benchmark task: `task_domains`, then
+    `TransferTask.transductive` (the `*_task` builders' common body)."""
+    source, target = task_domains(dataset, name, data_dir=data_dir, **options)
+    return TransferTask.transductive(name, source, target,
+                                     source_val_fraction=source_val_fraction, seed=seed)
+
+
 def office_caltech_surf_task(
     name: str,
     *,
@@ -835,14 +844,8 @@ def office_caltech_surf_task(
             or the split rejects its input.
         FileNotFoundError: If the data folder or a file is missing.
     """
-    source, target = _parse_task(name, "office_caltech_surf")
-    return TransferTask.transductive(
-        name,
-        load_office_caltech_surf(source, data_dir, preprocess=preprocess),
-        load_office_caltech_surf(target, data_dir, preprocess=preprocess),
-        source_val_fraction=source_val_fraction,
-        seed=seed,
-    )
+    return _transductive_task("office_caltech_surf", name, data_dir, source_val_fraction, seed,
+                              preprocess=preprocess)
 
 
 def mnist_usps_task(
@@ -857,10 +860,8 @@ def mnist_usps_task(
 
     Args:
         name: "M->U" or "U->M".
-        data_dir: The data folder; None uses `default_data_dir()`.
         l2_normalize: See `load_mnist_usps_jda`.
-        source_val_fraction: Fraction of the source held out as `source_val`.
-        seed: Seed of the source split.
+        data_dir, source_val_fraction, seed: As for `office_caltech_surf_task`.
 
     Returns:
         The `TransferTask` (input shape (256,), 10 classes).
@@ -870,14 +871,8 @@ def mnist_usps_task(
             or the split rejects its input.
         FileNotFoundError: If the data folder or the file is missing.
     """
-    source, target = _parse_task(name, "mnist_usps")
-    return TransferTask.transductive(
-        name,
-        load_mnist_usps_jda(source, data_dir, l2_normalize=l2_normalize),
-        load_mnist_usps_jda(target, data_dir, l2_normalize=l2_normalize),
-        source_val_fraction=source_val_fraction,
-        seed=seed,
-    )
+    return _transductive_task("mnist_usps", name, data_dir, source_val_fraction, seed,
+                              l2_normalize=l2_normalize)
 
 
 def decaf_task(
@@ -892,10 +887,8 @@ def decaf_task(
 
     Args:
         name: "D->W" or "W->D".
-        data_dir: The data folder; None uses `default_data_dir()`.
         l2_normalize: See `load_decaf`.
-        source_val_fraction: Fraction of the source held out as `source_val`.
-        seed: Seed of the source split.
+        data_dir, source_val_fraction, seed: As for `office_caltech_surf_task`.
 
     Returns:
         The `TransferTask` (input shape (4096,), 10 classes).
@@ -905,14 +898,8 @@ def decaf_task(
             or the split rejects its input.
         FileNotFoundError: If the data folder or a file is missing.
     """
-    source, target = _parse_task(name, "decaf")
-    return TransferTask.transductive(
-        name,
-        load_decaf(source, data_dir, l2_normalize=l2_normalize),
-        load_decaf(target, data_dir, l2_normalize=l2_normalize),
-        source_val_fraction=source_val_fraction,
-        seed=seed,
-    )
+    return _transductive_task("decaf", name, data_dir, source_val_fraction, seed,
+                              l2_normalize=l2_normalize)
 
 
 def reuters_task(
@@ -934,11 +921,9 @@ def reuters_task(
 
     Args:
         name: One of `REUTERS_TASKS`.
-        data_dir: The data folder; None uses `default_data_dir()`.
         n_terms: See `load_reuters` (default 1000; None keeps the file's d terms).
         l2_normalize: See `load_reuters` (default True, unit-norm rows).
-        source_val_fraction: Fraction of the source held out as `source_val`.
-        seed: Seed of the source split.
+        data_dir, source_val_fraction, seed: As for `office_caltech_surf_task`.
 
     Returns:
         The `TransferTask` (input shape (n_terms,); 2 classes).
@@ -948,12 +933,8 @@ def reuters_task(
             or the split rejects its input.
         FileNotFoundError: If the data folder or the file is missing.
     """
-    source, target = _reuters_domains(
-        name, data_dir, n_terms=n_terms, l2_normalize=l2_normalize
-    )
-    return TransferTask.transductive(
-        name, source, target, source_val_fraction=source_val_fraction, seed=seed
-    )
+    return _transductive_task("reuters", name, data_dir, source_val_fraction, seed,
+                              n_terms=n_terms, l2_normalize=l2_normalize)
 
 
 def newsgroups_task(
@@ -973,11 +954,9 @@ def newsgroups_task(
 
     Args:
         name: One of `NEWSGROUPS_TASKS` ("comp_vs_rec:12->34", ...).
-        data_dir: The data folder; None uses `default_data_dir()`.
         n_terms: See `load_newsgroups` (default 1000; None keeps all 25,804 terms).
         l2_normalize: See `load_newsgroups` (default True).
-        source_val_fraction: Fraction of the source held out as `source_val`.
-        seed: Seed of the source split.
+        data_dir, source_val_fraction, seed: As for `office_caltech_surf_task`.
 
     Returns:
         The `TransferTask` (input shape (n_terms,), 2 classes).
@@ -987,12 +966,8 @@ def newsgroups_task(
             or the split rejects its input.
         FileNotFoundError: If the data folder or a file is missing.
     """
-    source, target = _newsgroups_domains(
-        name, data_dir, n_terms=n_terms, l2_normalize=l2_normalize
-    )
-    return TransferTask.transductive(
-        name, source, target, source_val_fraction=source_val_fraction, seed=seed
-    )
+    return _transductive_task("newsgroups", name, data_dir, source_val_fraction, seed,
+                              n_terms=n_terms, l2_normalize=l2_normalize)
 
 
 def msrc_voc_task(
@@ -1008,10 +983,8 @@ def msrc_voc_task(
 
     Args:
         name: "MSRC->VOC" or "VOC->MSRC".
-        data_dir: The data folder; None uses `default_data_dir()`.
         preprocess: See `load_msrc_voc` (default True: row sums to 1, z-score per domain).
-        source_val_fraction: Fraction of the source held out as `source_val`.
-        seed: Seed of the source split.
+        data_dir, source_val_fraction, seed: As for `office_caltech_surf_task`.
 
     Returns:
         The `TransferTask` (input shape (240,), 6 classes).
@@ -1021,11 +994,5 @@ def msrc_voc_task(
             or the split rejects its input.
         FileNotFoundError: If the data folder or the file is missing.
     """
-    source, target = _parse_task(name, "msrc_voc")
-    return TransferTask.transductive(
-        name,
-        load_msrc_voc(source, data_dir, preprocess=preprocess),
-        load_msrc_voc(target, data_dir, preprocess=preprocess),
-        source_val_fraction=source_val_fraction,
-        seed=seed,
-    )
+    return _transductive_task("msrc_voc", name, data_dir, source_val_fraction, seed,
+                              preprocess=preprocess)
