@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tftransfer.adaptation import MKMMDLoss
-from tftransfer.methods.method import Method
+from tftransfer.methods.method import CONSTANT_TRADE_OFF, Method
 
 
 def dan_losses(num_kernels: int = 5, kernel_multiplier: float = 2.0, estimator: str = "biased",
@@ -25,6 +25,6 @@ DAN = Method.from_losses(
     dan_losses, "dan",
     # Transfer-Learning-Library's dan.py: bottleneck 256, 5 Gaussian kernels a factor 2 apart,
     # trade-off 1 held constant, SGD 0.01 annealed.
-    defaults={"bottleneck_units": 256, "lambda_": 1.0, "lambda_schedule": "constant"},
+    defaults=CONSTANT_TRADE_OFF,
     space={"on_logits": "False|True"},
 )

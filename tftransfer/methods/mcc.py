@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tftransfer.adaptation import ClassConfusionLoss
-from tftransfer.methods.method import Method
+from tftransfer.methods.method import CONSTANT_TRADE_OFF, Method
 
 
 def mcc_losses(temperature: float = 2.5):
@@ -19,11 +19,8 @@ def mcc_losses(temperature: float = 2.5):
     return {"class_confusion": ClassConfusionLoss(temperature=temperature, name="class_confusion")}
 
 
-MCC = Method.from_losses(
-    mcc_losses, "mcc",
-    # Transfer-Learning-Library's mcc.py: bottleneck 256, T = 2.5, trade-off 1 held constant,
-    # SGD annealed (its η0 = 0.005 is for a pretrained backbone: we take the shared Recipe's,
-    # see methods/recipe.py).
-    defaults={"bottleneck_units": 256, "lambda_": 1.0, "lambda_schedule": "constant"},
-    space={"temperature": "1.0:5.0"},
-)
+# Transfer-Learning-Library's mcc.py: bottleneck 256, T = 2.5, trade-off 1 held constant, SGD
+# annealed (its η0 = 0.005 is for a pretrained backbone: we take the shared Recipe's, see
+# methods/recipe.py).
+MCC = Method.from_losses(mcc_losses, "mcc", defaults=CONSTANT_TRADE_OFF,
+                         space={"temperature": "1.0:5.0"})

@@ -19,6 +19,9 @@ TARGET_LABELS = ("none", "few", "all")
 COMMON_SPACE = {"learning_rate": "0.001:0.1:log", "freeze_depth": "backbone"}
 #: Added for every method with adaptation losses.
 ADAPTATION_SPACE = {"lambda_": "0.03:3:log"}
+#: The model defaults of the statistics-matching methods' reference code (DAN, Deep CORAL,
+#: MCC): a 256-d bottleneck and the trade-off λ = 1 held constant.
+CONSTANT_TRADE_OFF = {"bottleneck_units": 256, "lambda_": 1.0, "lambda_schedule": "constant"}
 
 
 def _no_losses() -> dict:
