@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import scipy.io
 import scipy.sparse
+from sklearn.metrics import pairwise_distances
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
@@ -54,6 +55,28 @@ def source_only_scores(source, target):
     one_nn = KNeighborsClassifier(n_neighbors=1).fit(xs, source.y).score(xt, target.y)
     svm = LinearSVC(C=1.0, dual=True, random_state=0).fit(xs, source.y).score(xt, target.y)
     return round(100 * one_nn, 1), round(100 * svm, 1)
+
+
+def one_nn_tie_range(source, target):
+    """The lowest and highest 1-NN target accuracy (%) over every way of breaking ties between
+    equidistant nearest source documents (duplicates are common in these term matrices, and
+    which of them a library returns depends on its version and the CPU's rounding)."""
+    distances = pairwise_distances(scipy.sparse.csr_matrix(target.x, dtype=np.float64),
+                                   scipy.sparse.csr_matrix(source.x, dtype=np.float64))
+    nearest = distances <= distances.min(axis=1, keepdims=True) + 1e-9
+    labels = [set(source.y[row]) for row in nearest]
+    best = np.mean([y in found for y, found in zip(target.y, labels)])
+    worst = np.mean([found == {y} for y, found in zip(target.y, labels)])
+    return round(100 * worst, 1), round(100 * best, 1)
+
+
+def assert_source_only_reproduces(source, target, checked_1nn, checked_svm):
+    """1-NN reproduces `checked_1nn` up to ties (ours and the checked value within the
+    tie range), the linear SVM `checked_svm` exactly."""
+    one_nn, svm = source_only_scores(source, target)
+    low, high = one_nn_tie_range(source, target)
+    assert low <= checked_1nn <= high and low <= one_nn <= high, (one_nn, checked_1nn, low, high)
+    assert svm == checked_svm
 
 
 def unit_rows(x: np.ndarray) -> bool:
@@ -221,14 +244,12 @@ def test_reuters_reproduces_the_checked_baselines():
     checked_svm = PUBLISHED["reuters"]["SVM (checked, data README; all terms)"]
     for task in ("org->people", "people->org", "people->place"):
         source, target = task_domains("reuters", task, n_terms=None)
-        assert source_only_scores(source, target) == (checked_1nn[task], checked_svm[task])
+        assert_source_only_reproduces(source, target, checked_1nn[task], checked_svm[task])
     # The experiment's features (1,000 terms): the measured reference rows.
     rows = PUBLISHED["reuters"]
     source, target = task_domains("reuters", "place->people")
-    assert source_only_scores(source, target) == (
-        rows["1NN (measured, 1,000 terms)"]["place->people"],
-        rows["SVM (measured, 1,000 terms)"]["place->people"],
-    )
+    assert_source_only_reproduces(source, target, rows["1NN (measured, 1,000 terms)"]["place->people"],
+                                  rows["SVM (measured, 1,000 terms)"]["place->people"])
 
 
 # --------------------------------------------------------------------------- 20 Newsgroups
