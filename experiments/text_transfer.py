@@ -34,7 +34,7 @@ Selection: none — every method runs with its defaults; no hyperparameter, epoc
 chosen on target labels. One fixed exception, for speed, decided before any run: TCA is
 solved in the primal (`kernel="primal"`, the linear TCA of the reference code; the default
 dual kernel forms n × n matrices and took ~170 s a fit on 20 Newsgroups' ~7,800 documents).
-MEDA (RBF kernel over the n documents, ~70 s a fit on 20 Newsgroups) runs on Reuters only
+MEDA (RBF kernel over the n documents, 40-140 s a fit on 20 Newsgroups) runs on Reuters only
 by default; `--methods meda,...` runs it on every chosen benchmark.
 
 Seeds: the rows that read a seed (importance weighting by a domain classifier: its folds;
