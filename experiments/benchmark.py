@@ -24,8 +24,8 @@ from tftransfer.data.loaders import default_data_dir
 #: The default rows of a benchmark module: source_only, the deep adaptation methods (and
 #: CDAN+MCC), the classical methods with their papers' heads and the raw-feature 1-NN / linear
 #: SVM baselines, and the target_only ORACLE. Not every transform × head pipeline (`--methods
-#: all` runs every variant): the default run of each benchmark stays under 15 minutes on 2
-#: cores (docs/benchmarks.md, "Benchmark modules: default run times").
+#: all` runs every variant), so that a benchmark's default run aims at 15 minutes on 2 cores
+#: (measured ones: docs/benchmarks.md, "Benchmark modules: default rows and default run times").
 DEFAULT_METHODS = ("source_only", "dann", "dan", "deep_coral", "cdan", "cdan_e", "mdd", "mcc",
                    "cdan_mcc", "jda", "bda", "meda", "easytl", "gfk", "nn1", "svm", "target_only")
 
