@@ -1,7 +1,8 @@
 """`auto`: pick a method without target labels, and fall back to source-only when unsure.
 
-Every candidate (source_only and the unsupervised adaptation methods, each with its default
-settings) is trained on the task; each trained model is scored by validators that never read
+Every candidate (source_only, the unsupervised deep adaptation methods and the classical
+JDA, BDA, MEDA, EasyTL and GFK where they fit the data, each with its default settings) is
+trained on the task; each trained model is scored by validators that never read
 target labels (`tftransfer.selection`); a candidate replaces source_only only when the
 evidence that it is better is strong (`Rule`). Otherwise the answer is source_only: the guard
 against negative transfer.
