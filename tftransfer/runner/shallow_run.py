@@ -11,8 +11,8 @@ import pandas as pd
 from tftransfer import selection, shallow
 from tftransfer.blas import one_blas_thread
 from tftransfer.config import RunConfig
-from tftransfer.shallow.calibration import fit_temperature, scaled_logits
 from tftransfer.selection._outputs import DomainOutputs, ModelOutputs
+from tftransfer.shallow.calibration import fit_temperature, scaled_logits
 
 #: Which side of the map each task split is on.
 _DOMAIN_OF = {"source_train": "source", "source_val": "source", "target_train": "target",
@@ -20,6 +20,7 @@ _DOMAIN_OF = {"source_train": "source", "source_val": "source", "target_train": 
 
 
 def flat_features(x) -> np.ndarray:
+    """Samples as the (n, features) float64 matrix the shallow classifiers take."""
     return np.asarray(x, dtype=np.float64).reshape(len(x), -1)
 
 
@@ -36,7 +37,8 @@ def train_shallow(config: RunConfig, task, estimator=None):
         estimator.set_params(random_state=config.seed)
     start = time.perf_counter()
     with one_blas_thread():
-        estimator.fit(flat_features(task.source_train.x), task.source_train.y, flat_features(task.target_train.x))
+        estimator.fit(flat_features(task.source_train.x), task.source_train.y,
+                      flat_features(task.target_train.x))
     return estimator, time.perf_counter() - start
 
 
