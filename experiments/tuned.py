@@ -56,8 +56,8 @@ def tune_grid(args, configs: List[RunConfig], out) -> Tuple[List[RunConfig], str
     come back unchanged: the caller must stop there, the chief runs the seeds.
 
     Raises:
-        SystemExit: an unknown objective, a bad `--space` or bad KERASTUNER_* variables
-            (the valid values are listed).
+        SystemExit: an unknown objective, a bad `--space`, a tuner the method cannot use
+            or bad KERASTUNER_* variables (the valid values are listed).
     """
     try:
         selection.get(args.objective)
@@ -69,12 +69,20 @@ def tune_grid(args, configs: List[RunConfig], out) -> Tuple[List[RunConfig], str
     groups = {}
     for config in configs:
         groups.setdefault((config.task, config.label), []).append(config)
+    try:  # before any search: not an error after the first hour of trials
+        for group in groups.values():
+            tuning.check_tuner(group[0], args.tuner)
+    except ValueError as error:
+        raise SystemExit(f"error: {error}") from None
     for index, ((task, label), group) in enumerate(groups.items()):
         base = group[0].replace(seed=0)
-        with tuning.oracle_port(index):  # one oracle port per search (see oracle_port)
-            result = tuning.tune(base, objective=args.objective, max_trials=args.max_trials,
-                                 tuner=args.tuner, space=space, directory=Path(out) / "tuning",
-                                 strategy=base.strategy)
+        try:
+            with tuning.oracle_port(index):  # one oracle port per search (see oracle_port)
+                result = tuning.tune(base, objective=args.objective, max_trials=args.max_trials,
+                                     tuner=args.tuner, space=space,
+                                     directory=Path(out) / "tuning", strategy=base.strategy)
+        except ValueError as error:  # e.g. a --space name the method does not take
+            raise SystemExit(f"error: {task} {label}: {error}") from None
         if role == "worker":
             print(f"{task} {label}: trained trials {list(result.tuner.trained_trials)}")
             continue

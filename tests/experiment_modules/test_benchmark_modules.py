@@ -58,3 +58,18 @@ def test_missing_data_dir_is_a_clear_error(tmp_path):
 
     with pytest.raises(SystemExit, match="no data folder"):
         office_caltech_surf.main(["--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path)])
+
+
+@needs_data
+def test_tune_refuses_what_a_method_cannot_search_before_any_trial(tmp_path):
+    from experiments import msrc_voc
+
+    argv = ["--tasks", "MSRC->VOC", "--seeds", "1", "--tune", "--objective", "dev",
+            "--out", str(tmp_path)]
+    # Hyperband for a shallow method: refused before dann's search would run.
+    with pytest.raises(SystemExit, match="error: tuner 'hyperband'.*'jda'.*random, bayes"):
+        msrc_voc.main(["--methods", "dann,jda", "--tuner", "hyperband", *argv])
+    assert not (tmp_path / "tuning").exists()
+    with pytest.raises(SystemExit, match="error: MSRC->VOC jda: Unknown hyperparameters "
+                                         "\\['epochs'\\].*n_components"):
+        msrc_voc.main(["--methods", "jda", "--space", "epochs=1:3", *argv])

@@ -43,7 +43,7 @@ _EXPORTS = {
     "Param": "space", "parse_param": "space", "parse_space": "space", "default_space": "space",
     "config_for": "space", "check_space": "space", "RUN_FIELDS": "space",
     "TransferHyperModel": "hypermodel",
-    "tune": "search", "TuningResult": "search", "trials_frame": "search", "TUNERS": "search",
+    "tune": "search", "check_tuner": "search", "TuningResult": "search", "trials_frame": "search", "TUNERS": "search",
     "oracle_port": "roles", "tuning_role": "roles", "expected_tuning_workers": "roles",
 }
 

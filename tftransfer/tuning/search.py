@@ -100,6 +100,23 @@ class TuningResult:
         return self.tuner.get_best_models(1)[0]
 
 
+def check_tuner(base: RunConfig, tuner: str):
+    """Checks that `tuner` can search `base`'s method; returns `resolve(base)`.
+
+    Raises:
+        ValueError: an unknown name in `base` or an unknown tuner (the valid ones listed), or
+            Hyperband for a shallow method (it shares a budget of epochs; a shallow fit has none).
+    """
+    if tuner not in TUNERS:
+        raise ValueError(f"Unknown tuner {tuner!r}. Valid tuners: {', '.join(TUNERS)}")
+    resolved = resolve(base)  # every name of the base config, with the valid ones listed
+    if resolved.shallow and tuner == "hyperband":
+        raise ValueError(f"tuner 'hyperband' shares a budget of epochs among trials and shallow "
+                         f"method {base.method!r} has no epochs. Valid tuners for it: "
+                         f"{', '.join(_SHALLOW_TUNER_CLASSES)}")
+    return resolved
+
+
 def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tuner: str = "random",
          space: Optional[Mapping[str, Any]] = None, validators: Optional[Sequence[str]] = None,
          project_name: Optional[str] = None, overwrite: bool = False, strategy=None,
@@ -142,8 +159,6 @@ def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tu
         raise ValueError("overwrite=True is not supported in a distributed search (every process "
                          "would delete the shared folder while the others use it); delete "
                          f"{directory} before launching instead")
-    if tuner not in TUNERS:
-        raise ValueError(f"Unknown tuner {tuner!r}. Valid tuners: {', '.join(TUNERS)}")
     if isinstance(max_trials, bool) or not isinstance(max_trials, int) or max_trials < 1:
         raise ValueError(f"max_trials must be an int >= 1, got {max_trials!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -151,11 +166,7 @@ def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tu
     validators = list(validators) if validators is not None else selection.names()
     if objective not in validators:
         validators.append(objective)
-    resolved = resolve(base)  # every name of the base config, with the valid ones listed
-    if resolved.shallow and tuner == "hyperband":
-        raise ValueError(f"tuner 'hyperband' shares a budget of epochs among trials and shallow "
-                         f"method {base.method!r} has no epochs. Valid tuners for it: "
-                         f"{', '.join(_SHALLOW_TUNER_CLASSES)}")
+    resolved = check_tuner(base, tuner)
     task = task if task is not None else load_task(base)
     full_space = default_space(base, task)
     for name, value in (space or {}).items():
