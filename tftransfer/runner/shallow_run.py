@@ -56,6 +56,10 @@ def outputs_of(estimator, task) -> ModelOutputs:
         scores[split] = estimator.predict_scores(x, domain=domain)
         features[split] = (estimator.transform_source(x) if domain == "source"
                            else estimator.transform_target(x))
+    unseen = np.setdiff1d(task.source_val.y, estimator.classes_)
+    if unseen.size:
+        raise ValueError(f"source validation classes {unseen.tolist()} have no source training "
+                         "sample: the shallow classifier cannot score them")
     source_val_labels = np.searchsorted(estimator.classes_, task.source_val.y)
     temperature = fit_temperature(scores["source_val"], source_val_labels)
     outputs = {split: DomainOutputs(split, scaled_logits(scores[split], temperature),
