@@ -13,7 +13,7 @@ from tftransfer._checks import check_bool, check_int, check_non_negative, check_
 # Part of every run's hash. Bump it with any code change that alters what a run of the same
 # config produces (a method's bug fix, a new default): a relaunched sweep then retrains
 # instead of silently reusing results made by the older code.
-RESULTS_VERSION = 4
+RESULTS_VERSION = 5
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,21 @@
-"""Importance weightings by name, as the runner and RunConfig refer to them."""
+"""Importance weightings by name, as the runner and RunConfig refer to them.
 
+Both estimate the density ratio, then flatten it (`flattening.flatten_weights`) so that at
+least half the source samples count: a near-separable pair of domains otherwise leaves a
+few samples carrying the whole loss (docs/benchmarks.md, the defaults report).
+"""
+
+from tftransfer.instance.flattening import flatten_weights
 from tftransfer.instance.weights import domain_classifier_weights, kmm_weights
 
 
 def _kmm(xs, xt, seed: int = 0):
     del seed  # KMM is a deterministic quadratic program
-    return kmm_weights(xs, xt)
+    return flatten_weights(kmm_weights(xs, xt))
 
 
 def _domain_classifier(xs, xt, seed: int = 0):
-    return domain_classifier_weights(xs, xt, seed=seed)
+    return flatten_weights(domain_classifier_weights(xs, xt, seed=seed))
 
 
 #: name -> weights(xs, xt, seed=...) returning one non-negative weight per source sample.

@@ -29,6 +29,9 @@ class ShallowTransform(BaseEstimator):
 
     #: Smallest number of samples per domain that `fit` accepts.
     _min_samples = 2
+    #: Whether the map's outputs live in the input's own coordinates (CORAL re-colours the
+    #: source in place), so that images stay images for a convolutional backbone.
+    keeps_input_space = False
 
     def fit(self, Xs, Xt):
         """Learns the map from source samples `Xs` (n_s, d) and target samples `Xt` (n_t, d).

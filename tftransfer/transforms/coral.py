@@ -60,6 +60,8 @@ class CORAL(ShallowTransform):
         >>> clf.predict(coral.transform_target(Xt))  # the raw target
     """
 
+    keeps_input_space = True
+
     def __init__(self, epsilon: float = 1.0):
         self.epsilon = epsilon
         self._check_params()

@@ -12,7 +12,9 @@ def transform_task(transform, task: TransferTask) -> TransferTask:
 
     Source splits go through `transform_source`, target splits through `transform_target`;
     target test labels are carried along for reporting only (the fit never sees labels).
-    Inputs with several feature dimensions are flattened first.
+    Inputs with several feature dimensions are flattened first; a map that keeps the input
+    space (`keeps_input_space`, CORAL) gives them their shape back, so a convolutional
+    backbone still sees images.
     """
 
     def flat(domain: Domain):
@@ -21,7 +23,10 @@ def transform_task(transform, task: TransferTask) -> TransferTask:
     transform.fit(flat(task.source_train), flat(task.target_train))
 
     def mapped(domain: Domain, fn) -> Domain:
-        return dataclasses.replace(domain, x=fn(flat(domain)))
+        x = fn(flat(domain))
+        if getattr(transform, "keeps_input_space", False):
+            x = x.reshape(domain.x.shape)
+        return dataclasses.replace(domain, x=x)
 
     return dataclasses.replace(
         task,

@@ -1,0 +1,34 @@
+"""transform_task: every split mapped; images stay images under a map that keeps the input space."""
+
+import numpy as np
+
+from tftransfer import transforms
+from tftransfer.data.domains import Domain, TransferTask
+
+
+def _image_task(seed=0):
+    rng = np.random.default_rng(seed)
+    source = Domain("s", rng.normal(size=(60, 4, 4, 1)).astype("float32"), np.arange(60) % 3, 3)
+    target = Domain("t", (1.5 * rng.normal(size=(50, 4, 4, 1)) + 0.5).astype("float32"),
+                    np.arange(50) % 3, 3)
+    return TransferTask.transductive("s->t", source, target, seed=0)
+
+
+def test_coral_keeps_the_image_shape_and_equals_the_flat_map():
+    task = _image_task()
+    mapped = transforms.transform_task(transforms.get("coral"), task)
+    assert mapped.input_shape == task.input_shape == (4, 4, 1)
+    flat = transforms.get("coral").fit(task.source_train.x.reshape(task.source_train.n, -1),
+                                       task.target_train.x.reshape(task.target_train.n, -1))
+    np.testing.assert_array_equal(
+        mapped.source_train.x.reshape(task.source_train.n, -1),
+        flat.transform_source(task.source_train.x.reshape(task.source_train.n, -1)))
+    # CORAL re-colours the source only; the target passes unchanged.
+    np.testing.assert_allclose(mapped.target_test.x, task.target_test.x, rtol=1e-6)
+
+
+def test_a_subspace_map_gives_flat_features():
+    task = _image_task()
+    mapped = transforms.transform_task(transforms.get("sa", n_components=5), task)
+    assert mapped.input_shape == (5,)
+    assert mapped.source_val.x.shape == (task.source_val.n, 5)
