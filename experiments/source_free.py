@@ -36,9 +36,6 @@ from tftransfer.config import RunConfig
 from tftransfer.data.builtin import DEFAULT_DIGITS_TASKS
 from tftransfer.data.benchmarks import MNIST_USPS_TASKS
 from tftransfer.data.loaders import default_data_dir
-from tftransfer.methods.adabn import ADABN
-from tftransfer.methods.shot import SHOT, SHOT_IM
-from tftransfer.methods.tent import TENT
 from tftransfer.reproducibility import set_seed
 from tftransfer.results import summary_table, write_results
 from tftransfer.runner import RunStore, run_grid
@@ -49,7 +46,7 @@ from tftransfer.training import accuracy, steps_per_training_epoch
 from tftransfer.training.source_free import fit_source_free
 
 EXPERIMENT = "source_free"
-SOURCE_FREE = {m.name: m for m in (SHOT, SHOT_IM, TENT, ADABN)}
+SOURCE_FREE = {name: methods.SOURCE_FREE_METHODS.get(name) for name in methods.SOURCE_FREE_METHODS.names()}
 BASELINES = ("source_only", "mcc")
 ONLINE = {"tent_online": "tent", "adabn_online": "adabn"}
 DEFAULT_METHODS = [*BASELINES, *SOURCE_FREE, *ONLINE]

@@ -344,3 +344,53 @@ def test_shot_beats_source_only_on_rotated_blobs(seed):
     before, after = accuracy(baseline, task.target_test, 256), accuracy(shot, task.target_test, 256)
     assert after > before + 0.15, (before, after)
     assert after > 0.95
+
+
+# ------------------------------------------------------------------ which source model
+class _EpochWeights(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.snapshots = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.snapshots.append(self.model.get_weights())
+
+
+def test_best_source_val_keeps_the_epoch_with_the_best_source_validation_accuracy():
+    task = _blobs_task(degrees=0.0, n=60)
+    assert SHOT.defaults["source_selection"] == "best_source_val"
+    runs = {}
+    for selection in ("last", "best_source_val"):
+        model = _model(SHOT, 0, source_selection=selection)
+        snapshots = _EpochWeights()
+        source_free.train_source_model(model, task, epochs=6, batch_size=32, seed=0,
+                                       callbacks=[snapshots])
+        runs[selection] = (model, snapshots.snapshots, model.source_history.history["val_accuracy"])
+    last, best = runs["last"], runs["best_source_val"]
+    np.testing.assert_array_equal(last[2], best[2])  # the same training, epoch by epoch
+    chosen = int(np.argmax(best[2]))  # the first epoch of the highest accuracy
+    for kept, snapshot in zip(best[0].get_weights(), best[1][chosen]):
+        np.testing.assert_array_equal(kept, snapshot)
+    for kept, snapshot in zip(last[0].get_weights(), last[1][-1]):
+        np.testing.assert_array_equal(kept, snapshot)
+
+
+def test_source_selection_is_checked_and_saved():
+    with pytest.raises(ValueError, match="source_selection.*last.*best_source_val"):
+        _model(SHOT, 0, source_selection="best_target")
+    model = _model(SHOT_IM, 0, source_selection="best_source_val")
+    assert model.get_config()["source_selection"] == "best_source_val"
+
+
+def test_source_free_methods_by_name():
+    from tftransfer.methods import SOURCE_FREE_METHODS
+
+    assert SOURCE_FREE_METHODS.names() == ["shot", "shot_im", "tent", "adabn"]
+    task = _blobs_task()
+    source = _source_trained(ADABN, task)
+    by_name = adapt_source_model(source, task.target_train.x, "adabn", batch_size=32)
+    by_object = adapt_source_model(source, task.target_train.x, ADABN, batch_size=32)
+    np.testing.assert_array_equal(by_name.predict(task.target_test.x, verbose=0),
+                                  by_object.predict(task.target_test.x, verbose=0))
+    with pytest.raises(ValueError, match="Valid source-free methods: shot, shot_im, tent, adabn"):
+        adapt_source_model(source, task.target_train.x, "dann")

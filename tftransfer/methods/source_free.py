@@ -29,6 +29,8 @@ SOURCE_FREE_LOSSES = (InformationMaximizationLoss, EntropyLoss, ClassConfusionLo
 
 #: The data protocol of every source-free method (`tftransfer.training.source_free`).
 SOURCE_FREE_PROTOCOL = "source_free"
+#: Which source model a source-free adaptation starts from (`SourceFreeModel.source_selection`).
+SOURCE_SELECTIONS = ("last", "best_source_val")
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,10 @@ class SourceFreeModel(DomainAdaptationModel):
             recipe the model was compiled with, its schedule spanning the adaptation steps.
         statistics_batch_size: Batch size of the final AdaBN pass (None: the whole target set
             in one batch, exact; see `tftransfer.test_time.reestimate_batch_norm`).
+        source_selection: Which source model the adaptation starts from: "last" (the end of
+            the source phase) or "best_source_val" (the epoch with the best accuracy on the
+            labelled source validation split, as SHOT's reference code keeps; honest: no
+            target label is read).
     """
 
     #: Whether the adaptation takes gradient steps (False: BatchNorm statistics only).
@@ -119,7 +125,8 @@ class SourceFreeModel(DomainAdaptationModel):
                  bottleneck_relu: bool = True, pseudo_label_weight: float = 0.0,
                  source_epochs: Optional[int] = None, adaptation_epochs: Optional[int] = None,
                  adaptation_recipe: Optional[Mapping[str, Any]] = None,
-                 statistics_batch_size: Optional[int] = 1024, **kwargs):
+                 statistics_batch_size: Optional[int] = 1024, source_selection: str = "last",
+                 **kwargs):
         owner = type(self).__name__
         relu = check_bool(bottleneck_relu, "bottleneck_relu", owner=owner)
         # The engine's block is made by the engine, in its order (bottleneck, then head), so a
@@ -153,6 +160,8 @@ class SourceFreeModel(DomainAdaptationModel):
             Recipe().updated(self.adaptation_recipe)  # unknown or bad fields fail here
         self.statistics_batch_size = check_int(statistics_batch_size, "statistics_batch_size",
                                                minimum=1, allow_none=True, owner=owner)
+        self.source_selection = check_choice(source_selection, "source_selection",
+                                             SOURCE_SELECTIONS, owner=owner)
         self.adapting = False
         self._pseudo_labels = None
         self.source_history = self.adaptation_history = None
@@ -305,7 +314,8 @@ class SourceFreeModel(DomainAdaptationModel):
                       pseudo_label_weight=self.pseudo_label_weight,
                       source_epochs=self.source_epochs, adaptation_epochs=self.adaptation_epochs,
                       adaptation_recipe=self.adaptation_recipe,
-                      statistics_batch_size=self.statistics_batch_size)
+                      statistics_batch_size=self.statistics_batch_size,
+                      source_selection=self.source_selection)
         return config
 
 

@@ -100,10 +100,30 @@ def train_source_model(model: SourceFreeModel, task: TransferTask, *, epochs: in
                   jit_compile=model.jit_compile)
     data = labelled_dataset(task.source_train.x, task.source_train.y, batch_size=batch_size,
                             shuffle=True, seed=seed, repeat=True, drop_remainder=True)
+    best = BestSourceWeights() if model.source_selection == "best_source_val" else None
     history = training_fit.fit_steps(model, data, steps, task, epochs=epochs, batch_size=batch_size,
-                        callbacks=callbacks, verbose=verbose)
+                        callbacks=[*(callbacks or []), *([best] if best else [])], verbose=verbose)
+    if best is not None and best.weights is not None:
+        model.set_weights(best.weights)
     model.source_history = history
     return history
+
+
+class BestSourceWeights(keras.callbacks.Callback):
+    """The model's weights (BatchNorm statistics included) at the epoch with the highest
+    source validation accuracy; the first such epoch on ties."""
+
+    def __init__(self):
+        super().__init__()
+        self.best, self.epoch, self.weights = -np.inf, None, None
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get("val_accuracy")
+        if value is None:
+            raise ValueError("source_selection='best_source_val' needs the source validation "
+                             "accuracy (`val_accuracy`) in the epoch logs")
+        if value > self.best:
+            self.best, self.epoch, self.weights = value, epoch, self.model.get_weights()
 
 
 def adapt_to_target(model: SourceFreeModel, x_target, *, epochs: int, batch_size: int,
@@ -231,9 +251,9 @@ def adapt_source_model(source_model, x_target, method="shot", *, epochs: int = 1
         The adapted model (a `SourceFreeModel` holding the copy; `adaptation_history`).
     """
     if isinstance(method, str):
-        from tftransfer import methods
+        from tftransfer.methods import SOURCE_FREE_METHODS
 
-        method = methods.get(method)
+        method = SOURCE_FREE_METHODS.get(method)
     from tftransfer.methods.source_free import SourceFreeMethod
 
     if not isinstance(method, SourceFreeMethod):
