@@ -30,7 +30,8 @@ timed call / its wall seconds; then the target accuracy (all target samples, the
 transductive protocol) after warm-up + timed epochs. Contenders:
 
 - tftransfer, default: the runner's setting: TF op determinism on (bit-reproducible), so
-  no XLA (Keras turns it off under determinism), `steps_per_execution=1`; built by
+  no XLA (Keras turns it off under determinism), `steps_per_execution` =
+  `runner.build.steps_per_call` (the largest divisor of an epoch's steps up to 10); built by
   `methods.get("dann")` with the widths above and trained by `Model.fit` on
   `data.paired_dataset`, as `training.fit_task` does;
 - tftransfer, fast: determinism off, XLA (`jit_compile=True`), `steps_per_execution` = one
@@ -39,7 +40,7 @@ transductive protocol) after warm-up + timed epochs. Contenders:
   (`jit_compile` left to Keras: off on a CPU-only machine, `steps_per_execution=1`);
 - PyTorch: a plain eager loop (forward, `backward`, `Adam.step`) over index batches;
 - (only with `--contenders ...,tftransfer_nondet`) tftransfer with determinism off but no
-  XLA and `steps_per_execution=1`: the cost of op determinism alone.
+  XLA and the default's steps per call: the cost of op determinism alone.
 
 Scenario "grid" (whole-grid cost): `--grid-tasks` (default all 12 tasks) × `--grid-seeds`
 (default 3) DANN runs of `--grid-epochs` (default 10) epochs at batch size
@@ -100,13 +101,13 @@ DISCRIMINATOR_UNITS = (64, 64)
 LEARNING_RATE = 1e-3
 ADAM_EPSILON = 1e-7  # Keras' default; PyTorch's is 1e-8
 CONTENDERS = ("tftransfer", "tftransfer_fast", "adapt", "torch")
-# Not run by default: the default mode with determinism off (no XLA, steps_per_execution=1),
+# Not run by default: the default mode with determinism off (no XLA, the same steps per call),
 # to tell the cost of op determinism from that of XLA and steps_per_execution.
 EXTRA_CONTENDERS = ("tftransfer_nondet",)
 LABELS = {
-    "tftransfer": "tftransfer, default (deterministic, no XLA, steps_per_execution=1)",
+    "tftransfer": "tftransfer, default (deterministic, no XLA, runner's steps_per_execution)",
     "tftransfer_fast": "tftransfer, fast (XLA, steps_per_execution=epoch, not deterministic)",
-    "tftransfer_nondet": "tftransfer, not deterministic, no XLA, steps_per_execution=1",
+    "tftransfer_nondet": "tftransfer, not deterministic, no XLA, runner's steps_per_execution",
     "adapt": "ADAPT DANN (Keras fit, its defaults)",
     "torch": "PyTorch eager loop",
     "grid_tftransfer": "tftransfer run_grid, default (deterministic)",
@@ -151,6 +152,7 @@ def tftransfer_trainer(problem, mode: str, device: str, threads: int):
     from tftransfer.data import paired_dataset
     from tftransfer.data.domains import Domain
     from tftransfer.reproducibility import set_seed
+    from tftransfer.runner.build import steps_per_call
     from tftransfer.training import accuracy
 
     check_tf_device(device, threads)
@@ -170,7 +172,7 @@ def tftransfer_trainer(problem, mode: str, device: str, threads: int):
                                     lambda_schedule="constant")
         model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE, epsilon=ADAM_EPSILON),
                       jit_compile=True if fast else "auto",
-                      steps_per_execution=spe if fast else 1)
+                      steps_per_execution=spe if fast else steps_per_call(spe))
         data = paired_dataset(xs, ys, xt, batch_size=bs, seed=seed)
         model.fit(data, epochs=problem["warmup_epochs"], steps_per_epoch=spe, verbose=0)
         warm = time.perf_counter()
