@@ -355,6 +355,9 @@ class _EpochWeights(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.snapshots.append(self.model.get_weights())
 
+    def on_train_end(self, logs=None):
+        self.at_end = self.model.get_weights()  # what a reporting callback sees
+
 
 def test_best_source_val_keeps_the_epoch_with_the_best_source_validation_accuracy():
     task = _blobs_task(degrees=0.0, n=60)
@@ -365,12 +368,15 @@ def test_best_source_val_keeps_the_epoch_with_the_best_source_validation_accurac
         snapshots = _EpochWeights()
         source_free.train_source_model(model, task, epochs=6, batch_size=32, seed=0,
                                        callbacks=[snapshots])
-        runs[selection] = (model, snapshots.snapshots, model.source_history.history["val_accuracy"])
+        runs[selection] = (model, snapshots.snapshots, model.source_history.history["val_accuracy"],
+                           snapshots.at_end)
     last, best = runs["last"], runs["best_source_val"]
     np.testing.assert_array_equal(last[2], best[2])  # the same training, epoch by epoch
     chosen = int(np.argmax(best[2]))  # the first epoch of the highest accuracy
-    for kept, snapshot in zip(best[0].get_weights(), best[1][chosen]):
+    assert chosen < 5, best[2]  # else "last" and "best" would not be told apart here
+    for kept, seen, snapshot in zip(best[0].get_weights(), best[3], best[1][chosen]):
         np.testing.assert_array_equal(kept, snapshot)
+        np.testing.assert_array_equal(seen, snapshot)
     for kept, snapshot in zip(last[0].get_weights(), last[1][-1]):
         np.testing.assert_array_equal(kept, snapshot)
 

@@ -100,18 +100,17 @@ def train_source_model(model: SourceFreeModel, task: TransferTask, *, epochs: in
                   jit_compile=model.jit_compile)
     data = labelled_dataset(task.source_train.x, task.source_train.y, batch_size=batch_size,
                             shuffle=True, seed=seed, repeat=True, drop_remainder=True)
-    best = BestSourceWeights() if model.source_selection == "best_source_val" else None
+    # First among the callbacks: the others' on_train_end already see the kept weights.
+    best = [BestSourceWeights()] if model.source_selection == "best_source_val" else []
     history = training_fit.fit_steps(model, data, steps, task, epochs=epochs, batch_size=batch_size,
-                        callbacks=[*(callbacks or []), *([best] if best else [])], verbose=verbose)
-    if best is not None and best.weights is not None:
-        model.set_weights(best.weights)
+                        callbacks=[*best, *(callbacks or [])], verbose=verbose)
     model.source_history = history
     return history
 
 
 class BestSourceWeights(keras.callbacks.Callback):
-    """The model's weights (BatchNorm statistics included) at the epoch with the highest
-    source validation accuracy; the first such epoch on ties."""
+    """Puts back, when training ends, the model's weights (BatchNorm statistics included) of
+    the epoch with the highest source validation accuracy; the first such epoch on ties."""
 
     def __init__(self):
         super().__init__()
@@ -124,6 +123,10 @@ class BestSourceWeights(keras.callbacks.Callback):
                              "accuracy (`val_accuracy`) in the epoch logs")
         if value > self.best:
             self.best, self.epoch, self.weights = value, epoch, self.model.get_weights()
+
+    def on_train_end(self, logs=None):
+        if self.weights is not None:
+            self.model.set_weights(self.weights)
 
 
 def adapt_to_target(model: SourceFreeModel, x_target, *, epochs: int, batch_size: int,
