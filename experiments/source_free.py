@@ -11,7 +11,8 @@ rows ("(source-free)") train the same backbone on the labelled source with the s
 then DROP the source: the adaptation phase receives the unlabelled target training inputs
 only (`tftransfer.training.source_free.fit_source_free`). Target labels are read only to
 report accuracy; `source_model_target_accuracy` is the source-phase model's target accuracy
-(before adaptation), reported for reference. Selection: none (the model at the end).
+(before adaptation), reported for reference. Selection: none (the model at the end; SHOT's
+source phase keeps its best source-validation epoch, read from source labels only).
 
 The "(test-time, online)" rows are fully test-time adaptation (`tftransfer.test_time.adapt`):
 the source_only model of the same seed is adapted on the target TEST stream itself, batch by
@@ -54,8 +55,10 @@ BENCHMARKS = {
     "digits": ({**DIGITS_BASE, "dataset": "builtin"}, list(DEFAULT_DIGITS_TASKS)),
     "mnist_usps": ({**MNIST_USPS_BASE, "dataset": "mnist_usps"}, list(MNIST_USPS_TASKS)),
 }
-SELECTION = ("none — the model at the end of training; target labels only report accuracy. "
-             "Source-free rows never see a source example after their source phase.")
+SELECTION = ("none — the model at the end of training (SHOT and SHOT-IM adapt the source "
+             "epoch of best source validation accuracy, as their reference code); target labels "
+             "only report accuracy. Source-free rows never see a source example after their "
+             "source phase.")
 
 
 class _SourceModelAccuracy(keras.callbacks.Callback):
