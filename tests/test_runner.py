@@ -51,6 +51,17 @@ def test_a_results_version_bump_retrains_instead_of_reusing_old_results(tmp_path
     assert again["target_accuracy"] == first["target_accuracy"]  # same code, same numbers
 
 
+def test_a_shallow_results_version_bump_changes_only_classical_run_ids(monkeypatch):
+    from tftransfer import config as config_module
+
+    deep, classical = RunConfig(**BASE), RunConfig(**{**BASE, "method": "jda"})
+    ids = deep.run_id(), classical.run_id()
+    monkeypatch.setattr(config_module, "SHALLOW_RESULTS_VERSION",
+                        config_module.SHALLOW_RESULTS_VERSION + 1)
+    assert deep.run_id() == ids[0]
+    assert classical.run_id() != ids[1]
+
+
 def test_a_nan_run_fails_with_a_reason_and_the_grid_goes_on(tmp_path):
     exploding = RunConfig(**{**BASE, "recipe": {"learning_rate": 1e30}, "method": "source_only"})
     fine = RunConfig(**BASE)

@@ -14,6 +14,10 @@ from tftransfer._checks import check_bool, check_int, check_non_negative, check_
 # config produces (a method's bug fix, a new default): a relaunched sweep then retrains
 # instead of silently reusing results made by the older code.
 RESULTS_VERSION = 5
+# Part of the hash of the classical (`tftransfer.shallow`) runs only: bump it with a change that
+# alters only what they produce (e.g. 2: their scores' temperature calibration), so that a
+# relaunch retrains them, in seconds, and keeps every deep run.
+SHALLOW_RESULTS_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,13 @@ class RunConfig:
         return dataclasses.replace(self, **changes)
 
     def run_id(self) -> str:
-        """A stable 12-hex-digit hash of the full configuration and `RESULTS_VERSION`."""
+        """A stable 12-hex-digit hash of the full configuration and `RESULTS_VERSION` (and
+        `SHALLOW_RESULTS_VERSION` for a classical method's run)."""
         keyed = {"results_version": RESULTS_VERSION, "config": self.to_dict()}
+        # Imported here: the estimators pull in scikit-learn and TF, which a config alone does not.
+        from tftransfer.shallow.registry import SHALLOW_METHODS
+
+        if self.method in SHALLOW_METHODS:
+            keyed["shallow_results_version"] = SHALLOW_RESULTS_VERSION
         canonical = json.dumps(keyed, sort_keys=True, separators=(",", ":"))
         return hashlib.sha1(canonical.encode()).hexdigest()[:12]
