@@ -20,8 +20,8 @@ near-saturated tasks) the likelihood grows without bound as T → 0: the maximum
 is 0 and the softmax one-hot, an entropy of 1e-50 that says nothing of the evidence yet wins
 every entropy comparison. The fit therefore uses Laplace's rule of succession: after n
 validation samples the error rate is not known to be below 1 / (n + 2), so the labels are
-smoothed by ε = 1 / (n + 2) (the true class 1 − ε, the rest spread over the classes with a
-finite score):
+smoothed by ε = 1 / (n + 2) (1 − ε on the true class, ε spread evenly over the classes with
+a finite score):
 
     T* = argmin_T  Σ_i [ logsumexp(s_i / T) − (1 − ε) s_{i,y_i} / T − ε mean_c s_{i,c} / T ]
 
@@ -52,7 +52,8 @@ def _smoothed_nll(scores: np.ndarray, labels: np.ndarray, temperature: float) ->
 
 
 def fit_temperature(scores, labels) -> float:
-    """The temperature T minimising the negative log-likelihood of `labels` under softmax(scores / T).
+    """The temperature T minimising the smoothed negative log-likelihood of `labels`
+    under softmax(scores / T).
 
     Args:
         scores: (n, C) class scores, higher = likelier; −inf marks a class a head never saw
