@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Container, Dict, Mapping, Optional, Tuple
 
 from tftransfer._checks import check_bool, check_int, check_non_negative, check_positive
 
@@ -18,6 +18,16 @@ RESULTS_VERSION = 5
 # alters only what they produce (e.g. 2: their scores' temperature calibration), so that a
 # relaunch retrains them, in seconds, and keeps every deep run.
 SHALLOW_RESULTS_VERSION = 2
+# The names that are classical methods, as a container: `tftransfer.shallow.registry` hands
+# its registry over as it is built (a config imports no method code, so cannot look it up).
+_classical_methods: Container[str] = frozenset()
+
+
+def set_classical_methods(names: Container[str]) -> None:
+    """Make run ids of the methods in `names` carry `SHALLOW_RESULTS_VERSION`; called by
+    `tftransfer.shallow.registry` with its live registry (later registrations count too)."""
+    global _classical_methods
+    _classical_methods = names
 
 
 @dataclass(frozen=True)
@@ -149,10 +159,7 @@ class RunConfig:
         """A stable 12-hex-digit hash of the full configuration and `RESULTS_VERSION` (and
         `SHALLOW_RESULTS_VERSION` for a classical method's run)."""
         keyed = {"results_version": RESULTS_VERSION, "config": self.to_dict()}
-        # Imported here: the estimators pull in scikit-learn and TF, which a config alone does not.
-        from tftransfer.shallow.registry import SHALLOW_METHODS
-
-        if self.method in SHALLOW_METHODS:
+        if self.method in _classical_methods:
             keyed["shallow_results_version"] = SHALLOW_RESULTS_VERSION
         canonical = json.dumps(keyed, sort_keys=True, separators=(",", ":"))
         return hashlib.sha1(canonical.encode()).hexdigest()[:12]

@@ -9,6 +9,8 @@ from typing import Optional
 
 import pandas as pd
 
+# The shallow registry marks the classical methods, whose run ids carry their own version.
+import tftransfer.shallow.registry  # noqa: F401
 from tftransfer.config import RunConfig
 from tftransfer.io import write_json_atomic, write_text_atomic
 from tftransfer.runner.record import make_record

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from tftransfer import config
 from tftransfer.registry import Registry
 from tftransfer.shallow.base import ShallowClassifier
 from tftransfer.shallow.bda import BDA
@@ -33,6 +34,8 @@ for _transform in ("coral", "sa", "tca", "gfk"):
             SHALLOW_METHODS.register(
                 f"{_transform}_{_head_name}",
                 functools.partial(TransformThenHead, transform_name=_transform, head=_head))
+# Their runs' ids carry SHALLOW_RESULTS_VERSION.
+config.set_classical_methods(SHALLOW_METHODS)
 
 
 def get(name: str, **options) -> ShallowClassifier:
