@@ -15,11 +15,16 @@ $(STAMP): setup.cfg pyproject.toml
 demo: $(STAMP)
 	$(PY) -m experiments.digits_shift
 
+# Two test processes: each test keeps about one core busy (one BLAS thread, small TF ops), so
+# two halve the suite's wall time on 2 cores. --dist loadscope keeps a module on one process
+# (module fixtures, e.g. the multi-worker cluster, start once). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not slow"
 
 bench: $(STAMP)
 	$(PY) benchmarks/speed_dann.py
