@@ -175,3 +175,17 @@ def test_labelled_dataset_shuffle_repeat_seeded():
     np.testing.assert_array_equal(first, order(1))
     with pytest.raises(ValueError, match=r"`sample_weight` needs labels `y`"):
         labelled_dataset(x, None, batch_size=2, sample_weight=np.ones(10))
+
+
+@pytest.mark.parametrize("make", [
+    lambda x, y: paired_dataset(x, y, x, batch_size=4, seed=0),
+    lambda x, y: labelled_dataset(x, y, batch_size=4),
+    lambda x, y: labelled_dataset(x, y, batch_size=4, shuffle=True, seed=0, repeat=True),
+    lambda x, y: labelled_dataset(x, y, batch_size=4, shuffle=True, seed=0),
+])
+def test_pipelines_prefetch_without_the_autotuner(make):
+    # The autotuner's thread stalled iterator deletion by seconds (pipeline.prefetched).
+    x, y = arrays(10)
+    ds = make(x, y)
+    assert ds.options().autotune.enabled is False
+    assert len(take(ds, 2)) == 2

@@ -82,6 +82,9 @@ class CompiledModels:
         self.hits += 1
         return kept
 
+    def __len__(self) -> int:
+        return len(self._models)
+
     def clear(self) -> None:
         self._models.clear()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 from typing import Tuple
@@ -104,8 +105,14 @@ def _timed_train(config, strategy, verbose, task, reuse_compiled):
     resolved = resolve(config)
     # First: a multi-worker strategy must exist before the process runs any TF op.
     strategy = distribute.resolve_strategy(strategy if strategy is not None else config.strategy)
-    keras.backend.clear_session()
-    set_seed(config.seed, deterministic=config.deterministic)
+    keeps_compiled = reuse_compiled and len(COMPILED) > 0 and strategy is tf.distribute.get_strategy()
+    if keeps_compiled:
+        # `clear_session` and TF's global seed would empty TF's kernel cache, and every kept
+        # function would be instantiated again (`set_seed(tensorflow=False)`).
+        gc.collect()
+    else:
+        keras.backend.clear_session()
+    set_seed(config.seed, deterministic=config.deterministic, tensorflow=not keeps_compiled)
     start = time.perf_counter()
     task = load_task(config, task)
     loaded = time.perf_counter()
@@ -163,7 +170,8 @@ def train_and_evaluate(config: RunConfig, strategy=None, verbose=0, task=None,
 
 
 def _train_and_evaluate_shallow(config: RunConfig, task=None):
-    set_seed(config.seed, deterministic=config.deterministic)
+    # NumPy and scikit-learn only: TF's seed (and its kernel cache) stay as they are.
+    set_seed(config.seed, deterministic=config.deterministic, tensorflow=False)
     start = time.perf_counter()
     task = load_task(config, task)
     loaded = time.perf_counter()

@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from tftransfer._checks import check_int
-from tftransfer.data.pipeline import _reshuffled_batches
+from tftransfer.data.pipeline import _reshuffled_batches, prefetched
 
 __all__ = ["as_documents", "paired_text_dataset", "text_dataset"]
 
@@ -56,14 +56,14 @@ def text_dataset(documents, y=None, *, batch_size: int, shuffle: bool = False,
     docs = as_documents(documents, owner=owner)
     tensors = docs if y is None else (docs, _labels(y, len(docs), "y", owner))
     if shuffle and repeat:
-        return _reshuffled_batches(tensors, len(docs), batch_size, seed or 0,
-                                   drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+        return prefetched(_reshuffled_batches(tensors, len(docs), batch_size, seed or 0,
+                                              drop_remainder=drop_remainder))
     ds = tf.data.Dataset.from_tensor_slices(tensors)
     if shuffle:
         ds = ds.shuffle(len(docs), seed=seed, reshuffle_each_iteration=True)
     elif repeat:
         ds = ds.repeat()
-    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    return prefetched(ds.batch(batch_size, drop_remainder=drop_remainder))
 
 
 def paired_text_dataset(source, source_y, target, target_y=None, *, batch_size: int,
@@ -79,7 +79,7 @@ def paired_text_dataset(source, source_y, target, target_y=None, *, batch_size: 
     target_part = (docs_t,)
     if target_y is not None:
         target_part += (_labels(target_y, len(docs_t), "target_y", owner),)
-    return tf.data.Dataset.zip((
+    return prefetched(tf.data.Dataset.zip((
         _reshuffled_batches(source_part, len(docs_s), batch_size, seed),
         _reshuffled_batches(target_part, len(docs_t), batch_size, seed + 1),
-    )).prefetch(tf.data.AUTOTUNE)
+    )))
