@@ -105,7 +105,8 @@ def _timed_train(config, strategy, verbose, task, reuse_compiled):
     resolved = resolve(config)
     # First: a multi-worker strategy must exist before the process runs any TF op.
     strategy = distribute.resolve_strategy(strategy if strategy is not None else config.strategy)
-    keeps_compiled = reuse_compiled and len(COMPILED) > 0 and strategy is tf.distribute.get_strategy()
+    keeps_compiled = (reuse_compiled and len(COMPILED) > 0
+                      and strategy is tf.distribute.get_strategy())
     if keeps_compiled:
         # `clear_session` and TF's global seed would empty TF's kernel cache, and every kept
         # function would be instantiated again (`set_seed(tensorflow=False)`).
