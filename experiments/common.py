@@ -36,6 +36,10 @@ def common_parser(description: str, default_out: str, default_jobs: int = 1) -> 
                         help=f"runs trained in parallel worker processes (default {default_jobs}); "
                              "results do not depend on it")
     parser.add_argument("--verbose", type=int, default=0, help="Keras fit verbosity")
+    parser.add_argument("--xla", action="store_true",
+                        help="compile the deep runs' steps with XLA (RunConfig.xla): still "
+                             "bit-reproducible on CPU, faster steps once compiled (long runs); "
+                             "numbers differ from the default's in the last bits")
     add_tuning_flags(parser)
     return parser
 
@@ -104,6 +108,8 @@ def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[s
                     fields["validators"] = list(auto.VALIDATORS)
                 config = RunConfig.from_dict(fields)
                 try:
+                    if getattr(args, "xla", False) and not resolve(config).shallow:
+                        config = config.replace(xla=True)
                     resolve(config)
                 except (TypeError, ValueError) as error:
                     raise SystemExit(f"error: {error}") from None

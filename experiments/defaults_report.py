@@ -73,8 +73,9 @@ SELECTION = ("none — every method with its defaults, the model at the end of t
 
 
 def benchmark_configs(benchmark: str, tasks: Sequence[str], method_names: Sequence[str],
-                      seeds: int, data_dir: Path) -> List[RunConfig]:
-    """The runs of one benchmark: its module's BASE for every method, task and seed."""
+                      seeds: int, data_dir: Path, xla: bool = False) -> List[RunConfig]:
+    """The runs of one benchmark: its module's BASE for every method, task and seed (the deep
+    ones XLA-compiled with `xla`, `RunConfig.xla`)."""
     module = importlib.import_module(MODULES[benchmark])
     base = dict(module.BASE)
     base.update(experiment=benchmark, dataset=getattr(module, "DATASET", base.get("dataset")))
@@ -89,6 +90,8 @@ def benchmark_configs(benchmark: str, tasks: Sequence[str], method_names: Sequen
                 fields["validators"] = list(auto.VALIDATORS)
             for seed in range(seeds):
                 config = RunConfig.from_dict({**fields, "seed": seed})
+                if xla and not resolve(config).shallow:
+                    config = config.replace(xla=True)
                 resolve(config)
                 configs.append(config)
     return configs
@@ -179,6 +182,9 @@ def main(argv=None) -> str:
                         help="runs trained in parallel worker processes")
     parser.add_argument("--data-dir", default=None, help="benchmark data folder (default ../shared/data)")
     parser.add_argument("--out", default="results/defaults_report", help="output folder")
+    parser.add_argument("--xla", action="store_true",
+                        help="XLA-compiled deep runs (RunConfig.xla; numbers differ from the "
+                             "default's in the last bits)")
     args = parser.parse_args(argv)
     benchmarks = list(MODULES) if args.benchmarks == "all" else [
         b.strip() for b in args.benchmarks.split(",") if b.strip()]
@@ -196,7 +202,7 @@ def main(argv=None) -> str:
                  DEFAULT_DIGITS_TASKS if benchmark == "digits_shift" else BENCHMARK_TASKS[benchmark])
         try:
             configs += benchmark_configs(benchmark, tasks, method_names, args.seeds,
-                                         data_dir.resolve())
+                                         data_dir.resolve(), xla=args.xla)
         except (TypeError, ValueError) as error:
             raise SystemExit(f"error: {error}") from None
     start = time.perf_counter()

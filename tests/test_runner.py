@@ -62,6 +62,22 @@ def test_a_shallow_results_version_bump_changes_only_classical_run_ids(monkeypat
     assert classical.run_id() != ids[1]
 
 
+def test_the_xla_field_at_its_default_keeps_every_earlier_run_id():
+    import hashlib
+
+    from tftransfer import config as config_module
+
+    config = RunConfig(**BASE)
+    # The payload runs were hashed with before the field existed.
+    before = {k: v for k, v in config.to_dict().items() if k != "xla"}
+    canonical = json.dumps({"results_version": config_module.RESULTS_VERSION, "config": before},
+                           sort_keys=True, separators=(",", ":"))
+    assert config.run_id() == hashlib.sha1(canonical.encode()).hexdigest()[:12]
+    assert config.replace(xla=True).run_id() != config.run_id()
+    with pytest.raises(TypeError, match="xla"):
+        config.replace(xla="yes").validate()
+
+
 def test_a_nan_run_fails_with_a_reason_and_the_grid_goes_on(tmp_path):
     exploding = RunConfig(**{**BASE, "recipe": {"learning_rate": 1e30}, "method": "source_only"})
     fine = RunConfig(**BASE)

@@ -21,6 +21,9 @@ SHALLOW_RESULTS_VERSION = 2
 # The names that are classical methods, as a container: `tftransfer.shallow.registry` hands
 # its registry over as it is built (a config imports no method code, so cannot look it up).
 _classical_methods: Container[str] = frozenset()
+# Fields added after results existed, at the default that reproduces those results: left out
+# of the run id at that value, so every run made before the field existed keeps its id.
+_HASH_NEUTRAL_DEFAULTS = {"xla": False}
 
 
 def set_classical_methods(names: Container[str]) -> None:
@@ -64,7 +67,18 @@ class RunConfig:
         validators: Model-selection validators (`tftransfer.selection.names()`) scored on the
             trained model; the record gets a `score_<name>` column for each (`auto` reads them).
         strategy: tf.distribute strategy name (`tftransfer.distribute.STRATEGIES`).
-        deterministic: Turn on TF op determinism (bit-identical repeats; disables XLA).
+        deterministic: Turn on TF op determinism (bit-identical repeats).
+        xla: Compile the train, test and predict steps with XLA (`jit_compile=True`), also
+            under op determinism, which Keras alone would refuse: on CPU the XLA steps are
+            bit-reproducible across processes and thread counts (measured on MLP networks,
+            docs/benchmarks.md). For long runs: once compiled, a step of the Office-Caltech
+            MLPs is 1.2-1.9 x faster, but compiling costs ~10 s per network and evaluation
+            recompiles for each new batch shape, so a grid of short runs gains little, and
+            dropout's random numbers make MDD's step ~7 x slower. TF has no deterministic XLA
+            kernel for max pooling's gradient (LeNet): such a run fails with a ValueError
+            that says so. One device only; with `deterministic` on a machine with a GPU it is
+            refused (XLA's GPU kernels are not all deterministic). The numbers differ from the
+            default's in the last bits, so the run id includes it.
     """
 
     experiment: str
@@ -88,6 +102,7 @@ class RunConfig:
     validators: Tuple[str, ...] = ()
     strategy: str = "default"
     deterministic: bool = True
+    xla: bool = False
 
     def validate(self) -> "RunConfig":
         """Checks the type and range of every field; raises ValueError/TypeError naming it.
@@ -129,6 +144,7 @@ class RunConfig:
             raise TypeError(f"{owner}: `validators` must be a sequence of names. "
                             f"Received: validators={self.validators!r}")
         check_bool(self.deterministic, "deterministic", owner=owner)
+        check_bool(self.xla, "xla", owner=owner)
         return self
 
     @property
@@ -158,7 +174,9 @@ class RunConfig:
     def run_id(self) -> str:
         """A stable 12-hex-digit hash of the full configuration and `RESULTS_VERSION` (and
         `SHALLOW_RESULTS_VERSION` for a classical method's run)."""
-        keyed = {"results_version": RESULTS_VERSION, "config": self.to_dict()}
+        config = {k: v for k, v in self.to_dict().items()
+                  if k not in _HASH_NEUTRAL_DEFAULTS or v != _HASH_NEUTRAL_DEFAULTS[k]}
+        keyed = {"results_version": RESULTS_VERSION, "config": config}
         if self.method in _classical_methods:
             keyed["shallow_results_version"] = SHALLOW_RESULTS_VERSION
         canonical = json.dumps(keyed, sort_keys=True, separators=(",", ":"))

@@ -303,10 +303,28 @@ class DomainAdaptationModel(keras.Model):
                    else {"accuracy", "acc", "sparse_categorical_accuracy"})
         if metrics and any(m not in allowed for m in metrics):
             raise ValueError(f"metrics may only be {sorted(allowed)} (always reported), got {metrics!r}")
+        # Keras turns `jit_compile=True` off under op determinism, for the GPU's sake; on a
+        # CPU-only machine the XLA steps are bit-reproducible (measured, RunConfig.xla), so
+        # an explicit True is kept there.
+        forced_xla = kwargs.get("jit_compile") is True and not tf.config.list_physical_devices("GPU")
+        if forced_xla:
+            kwargs["jit_compile"] = False  # Keras's own check would warn and refuse
         super().compile(optimizer=optimizer, **kwargs)
+        self._forced_xla = forced_xla
         self.backbone_optimizer = None
         if self.backbone_lr_multiplier not in (0.0, 1.0):
             self.backbone_optimizer = scaled_optimizer(self.optimizer, self.backbone_lr_multiplier)
+
+    @property
+    def jit_compile(self):
+        """Keras's `jit_compile`, True when `compile(jit_compile=True)` was kept on a
+        CPU-only machine under op determinism (`compile`)."""
+        return True if getattr(self, "_forced_xla", False) else keras.Model.jit_compile.fget(self)
+
+    @jit_compile.setter
+    def jit_compile(self, value):
+        self._forced_xla = False
+        keras.Model.jit_compile.fset(self, value)
 
     def get_compile_config(self):
         return {"optimizer": keras.optimizers.serialize(self.optimizer)} if self.compiled else None

@@ -129,6 +129,20 @@ def importance_weights(config: RunConfig, task):
         task.target_train.x.reshape(task.target_train.n, -1), seed=config.seed)
 
 
+def check_xla(config: RunConfig, single_device: bool) -> None:
+    """Refuses `config.xla` where it is not measured to keep a run's promise: under a
+    tf.distribute strategy, and with `deterministic` where a GPU is visible."""
+    if not config.xla:
+        return
+    if not single_device:
+        raise ValueError(f"RunConfig(xla=True) trains on one device; the run uses the "
+                         f"{config.strategy!r} strategy. Set xla=False or strategy='default'")
+    if config.deterministic and tf.config.list_physical_devices("GPU"):
+        raise ValueError("RunConfig(xla=True, deterministic=True) is bit-reproducible on CPU "
+                         "(measured) but not every XLA GPU kernel is deterministic, and a GPU "
+                         "is visible. Set deterministic=False for XLA on the GPU, or xla=False")
+
+
 def build_model(config: RunConfig, task, resolved: ResolvedConfig | None = None):
     """Backbone + method for `config`, compiled with the method's recipe and built.
 
@@ -142,12 +156,14 @@ def build_model(config: RunConfig, task, resolved: ResolvedConfig | None = None)
                             **resolved.method_options)
     epoch_steps = config.steps_per_epoch or steps_per_training_epoch(
         resolved.method.protocol, task, config.batch_size, config.target_labels_per_class, model)
-    # XLA: Keras turns it off under op determinism and under tf.distribute on its own.
+    # XLA: "auto" leaves it to Keras (off on CPU-only machines, under op determinism and
+    # under tf.distribute); `config.xla` asks for it (`check_xla`).
     # Under a tf.distribute strategy, Keras 3.15's multi-step loop fails on models with a
     # tf.cond (a placeholder left unfed): one step per call there.
     single_device = not tf.distribute.has_strategy()
+    check_xla(config, single_device)
     model.compile(optimizer=resolved.recipe.build_optimizer(config.epochs * epoch_steps),
-                  jit_compile="auto",
+                  jit_compile=True if config.xla else "auto",
                   steps_per_execution=steps_per_call(epoch_steps) if single_device else 1)
     model.build((None,) + tuple(task.input_shape))
     return model

@@ -122,7 +122,20 @@ def _timed_train(config, strategy, verbose, task, reuse_compiled):
         if reuse_compiled and strategy is tf.distribute.get_strategy():
             model = COMPILED.take(architecture_key(config, task), model)
         built = time.perf_counter()
-        frame, train_seconds = fit_config(model, config, task, verbose=verbose, resolved=resolved)
+        try:
+            frame, train_seconds = fit_config(model, config, task, verbose=verbose,
+                                              resolved=resolved)
+        except tf.errors.UnimplementedError as error:
+            if not (config.xla and config.deterministic):
+                raise
+            # e.g. max pooling's gradient (LeNet): TF has no deterministic XLA kernel for it.
+            # TF's message: a graph trace, then the reason on a line of its own.
+            lines = [line for line in error.message.splitlines()
+                     if line.strip() and not line.startswith(("\t", " ", "<", "Graph", "Detected"))]
+            raise ValueError(f"RunConfig(xla=True, deterministic=True): TensorFlow cannot compile "
+                             f"this network's step deterministically with XLA: "
+                             f"{lines[0] if lines else error.message.strip()} "
+                             f"Set xla=False, or deterministic=False") from error
     return model, task, frame, {"load_seconds": loaded - start, "build_seconds": built - loaded,
                                 "train_seconds": train_seconds}
 
