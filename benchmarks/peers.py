@@ -40,7 +40,10 @@ transductive protocol) after warm-up + timed epochs. Contenders:
   (`jit_compile` left to Keras: off on a CPU-only machine, `steps_per_execution=1`);
 - PyTorch: a plain eager loop (forward, `backward`, `Adam.step`) over index batches;
 - (only with `--contenders ...,tftransfer_nondet`) tftransfer with determinism off but no
-  XLA and the default's steps per call: the cost of op determinism alone.
+  XLA and the default's steps per call: the cost of op determinism alone;
+- (only with `--contenders ...,tftransfer_xla`) the runner's `--xla` mode
+  (`RunConfig.xla`): op determinism on, XLA kept (`jit_compile=True`), the default's steps
+  per call.
 
 Scenario "grid" (whole-grid cost): `--grid-tasks` (default all 12 tasks) × `--grid-seeds`
 (default 3) DANN runs of `--grid-epochs` (default 10) epochs at batch size
@@ -103,11 +106,12 @@ ADAM_EPSILON = 1e-7  # Keras' default; PyTorch's is 1e-8
 CONTENDERS = ("tftransfer", "tftransfer_fast", "adapt", "torch")
 # Not run by default: the default mode with determinism off (no XLA, the same steps per call),
 # to tell the cost of op determinism from that of XLA and steps_per_execution.
-EXTRA_CONTENDERS = ("tftransfer_nondet",)
+EXTRA_CONTENDERS = ("tftransfer_nondet", "tftransfer_xla")
 LABELS = {
     "tftransfer": "tftransfer, default (deterministic, no XLA, runner's steps_per_execution)",
     "tftransfer_fast": "tftransfer, fast (XLA, steps_per_execution=epoch, not deterministic)",
     "tftransfer_nondet": "tftransfer, not deterministic, no XLA, runner's steps_per_execution",
+    "tftransfer_xla": "tftransfer, --xla (deterministic, XLA, runner's steps_per_execution)",
     "adapt": "ADAPT DANN (Keras fit, its defaults)",
     "torch": "PyTorch eager loop",
     "grid_tftransfer": "tftransfer run_grid, default (deterministic)",
@@ -145,7 +149,7 @@ def check_tf_device(device: str, threads: int = 0) -> None:
 
 
 def tftransfer_trainer(problem, mode: str, device: str, threads: int):
-    """`mode`: "default" (the runner's), "fast" or "nondet" (see the module docstring)."""
+    """`mode`: "default" (the runner's), "fast", "nondet" or "xla" (the module docstring)."""
     import keras
 
     from tftransfer import backbones, methods
@@ -163,7 +167,7 @@ def tftransfer_trainer(problem, mode: str, device: str, threads: int):
 
     def train(seed):
         keras.backend.clear_session()  # as the runner does before every run
-        set_seed(seed, deterministic=mode == "default")
+        set_seed(seed, deterministic=mode in ("default", "xla"))
         start = time.perf_counter()
         fe = backbones.get("mlp", input_shape=xs.shape[1:], units=(UNITS,))
         model = methods.get("dann")(fe, classes, bottleneck_units=0,
@@ -171,7 +175,7 @@ def tftransfer_trainer(problem, mode: str, device: str, threads: int):
                                     discriminator_batch_norm=False, lambda_=problem["lambda_"],
                                     lambda_schedule="constant")
         model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE, epsilon=ADAM_EPSILON),
-                      jit_compile=True if fast else "auto",
+                      jit_compile=True if mode in ("fast", "xla") else "auto",
                       steps_per_execution=spe if fast else steps_per_call(spe))
         data = paired_dataset(xs, ys, xt, batch_size=bs, seed=seed)
         model.fit(data, epochs=problem["warmup_epochs"], steps_per_epoch=spe, verbose=0)
@@ -319,7 +323,8 @@ def torch_trainer(problem, device: str, threads: int):
 
 def make_trainer(name, problem, device, threads):
     if name.startswith("tftransfer"):
-        mode = {"tftransfer": "default", "tftransfer_fast": "fast", "tftransfer_nondet": "nondet"}[name]
+        mode = {"tftransfer": "default", "tftransfer_fast": "fast", "tftransfer_nondet": "nondet",
+                "tftransfer_xla": "xla"}[name]
         return tftransfer_trainer(problem, mode, device, threads)
     if name == "adapt":
         return adapt_trainer(problem, device, threads)
@@ -413,7 +418,7 @@ def throughput(args):
                  [(lambda r: r["samples_per_s"], ",.0f"), (lambda r: r["first_call_s"], ".2f"),
                   (lambda r: 100 * r["accuracy"], ".1f")])
     verdicts = []
-    for ours in ("tftransfer", "tftransfer_fast", "tftransfer_nondet"):
+    for ours in ("tftransfer", "tftransfer_fast", "tftransfer_nondet", "tftransfer_xla"):
         for peer in ("adapt", "torch"):
             if ours in results and peer in results:
                 ratio = _mean(results, ours, "samples_per_s") / _mean(results, peer, "samples_per_s")
@@ -428,7 +433,7 @@ def throughput(args):
                 verdicts.append({"ours": ours, "peer": peer, "ratio": ratio,
                                  "ratios_per_repeat": paired,
                                  "accuracy_equal_or_better": same_or_better})
-    for ours in ("tftransfer", "tftransfer_fast"):
+    for ours in ("tftransfer", "tftransfer_fast", "tftransfer_xla"):
         if ours in results and "adapt" in results:
             v = next(v for v in verdicts if v["ours"] == ours and v["peer"] == "adapt")
             met = v["ratio"] >= 2.0 and v["accuracy_equal_or_better"]
@@ -482,7 +487,7 @@ def grid(args):
                  [(lambda r: r["wall_s"], ".1f"), (lambda r: r["grid_s"], ".1f"),
                   (lambda r: 100 * statistics.mean(r["accuracies"]), ".1f")])
     verdicts = []
-    for ours in ("tftransfer", "tftransfer_fast"):
+    for ours in ("tftransfer", "tftransfer_fast", "tftransfer_xla"):
         if ours in results and "adapt" in results:
             ratio = _mean(results, "adapt", "wall_s") / _mean(results, ours, "wall_s")
             inner = _mean(results, "adapt", "grid_s") / _mean(results, ours, "grid_s")
