@@ -3,9 +3,9 @@
     python benchmarks/xla_determinism.py [--runs office_caltech_surf:A->W:cdan_e,...]
                                          [--threads 1,2,1] [--epochs 2] [--data-dir ../shared/data]
 
-Each run (`benchmark:task:method`, the benchmark module's BASE, `RunConfig(xla=True)`) trains
-in a fresh process per thread count and prints the SHA-1 of its final weights: one hash per
-run means bit-identical. A run TF cannot compile deterministically with XLA (LeNet's max
+Each run (`benchmark:task:method`, as `experiments.defaults_report` builds it, with
+`RunConfig(xla=True)`) trains in a fresh process per thread count and prints the SHA-1 of its
+final weights: one hash per run means bit-identical. A run TF cannot compile deterministically with XLA (LeNet's max
 pooling) prints the runner's ValueError instead.
 """
 
@@ -18,22 +18,18 @@ import sys
 from pathlib import Path
 
 CHILD = r'''
-import hashlib, importlib, sys
+import hashlib, sys
+from pathlib import Path
 import numpy as np
 import tensorflow as tf
 threads, bench, task, method, epochs, data_dir = sys.argv[1:7]
 tf.config.threading.set_intra_op_parallelism_threads(int(threads))
 tf.config.threading.set_inter_op_parallelism_threads(int(threads))
-from tftransfer.config import RunConfig
+from experiments.defaults_report import benchmark_configs
 from tftransfer.runner import train
-module = importlib.import_module("experiments." + bench)
-base = dict(module.BASE)
-base.update(experiment=bench, dataset=getattr(module, "DATASET", base.get("dataset")),
-            data_options={**base.get("data_options", {}), "data_dir": data_dir})
-config = RunConfig.from_dict({**base, "task": task, "method": method, "epochs": int(epochs),
-                              "xla": True})
+config = benchmark_configs(bench, [task], [method], 1, Path(data_dir), xla=True)[0]
 try:
-    model = train(config, reuse_compiled=False)[0]
+    model = train(config.replace(epochs=int(epochs)), reuse_compiled=False)[0]
 except ValueError as error:
     print("ERROR", str(error)[:160])
 else:
@@ -53,8 +49,15 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     root = Path(__file__).resolve().parents[1]
     same = True
+    runs = []
     for run in args.runs.split(","):
-        bench, task, method = run.split(":")
+        # The task may hold a colon itself (20 Newsgroups: "comp_vs_rec:12->34").
+        bench, _, rest = run.partition(":")
+        task, _, method = rest.rpartition(":")
+        if not (bench and task and method):
+            parser.error(f"--runs: {run!r} is not benchmark:task:method")
+        runs.append((run, bench, task, method))
+    for run, bench, task, method in runs:
         outcomes = []
         for threads in args.threads.split(","):
             result = subprocess.run([sys.executable, "-W", "ignore", "-c", CHILD, threads, bench, task,

@@ -84,6 +84,16 @@ def with_auto_candidates(method_names: Sequence[str]) -> List[str]:
     return auto.with_candidates(method_names)
 
 
+def with_xla(config: RunConfig, xla: bool) -> RunConfig:
+    """`config`, resolved (names checked), XLA-compiled (`RunConfig.xla`) when `xla` and it
+    trains a Keras model: the classical methods have no step to compile, so their run ids
+    stay those of the default mode."""
+    if xla and not resolve(config).shallow:
+        config = config.replace(xla=True)
+    resolve(config)
+    return config
+
+
 def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[str],
                 per_method: Callable[[str], Dict]) -> List[RunConfig]:
     """One validated RunConfig per task × method × seed (`per_method` adds/overrides fields).
@@ -106,11 +116,8 @@ def expand_grid(args, base: Dict, tasks: Sequence[str], method_names: Sequence[s
                     fields["target_labels_per_class"] = args.target_labels
                 if wants_auto and method in auto.CANDIDATES:
                     fields["validators"] = list(auto.VALIDATORS)
-                config = RunConfig.from_dict(fields)
                 try:
-                    if getattr(args, "xla", False) and not resolve(config).shallow:
-                        config = config.replace(xla=True)
-                    resolve(config)
+                    config = with_xla(RunConfig.from_dict(fields), getattr(args, "xla", False))
                 except (TypeError, ValueError) as error:
                     raise SystemExit(f"error: {error}") from None
                 configs.append(config)

@@ -32,7 +32,7 @@ from typing import List, Sequence
 import numpy as np
 import pandas as pd
 
-from experiments.common import add_auto_records, parse_methods, with_auto_candidates
+from experiments.common import add_auto_records, parse_methods, with_auto_candidates, with_xla
 from tftransfer import auto, variants
 from tftransfer.config import RunConfig
 from tftransfer.data.builtin import DEFAULT_DIGITS_TASKS
@@ -40,7 +40,7 @@ from tftransfer.data.benchmarks import BENCHMARK_TASKS
 from tftransfer.data.loaders import default_data_dir
 from tftransfer.io import write_text_atomic
 from tftransfer.results import results_frame
-from tftransfer.runner import resolve, run_grid
+from tftransfer.runner import run_grid
 
 #: Benchmark -> its experiment module (which holds BASE: backbone, epochs, batch size).
 MODULES = {"digits_shift": "experiments.digits_shift",
@@ -89,11 +89,7 @@ def benchmark_configs(benchmark: str, tasks: Sequence[str], method_names: Sequen
             if name in auto.CANDIDATES and "auto" in method_names:
                 fields["validators"] = list(auto.VALIDATORS)
             for seed in range(seeds):
-                config = RunConfig.from_dict({**fields, "seed": seed})
-                if xla and not resolve(config).shallow:
-                    config = config.replace(xla=True)
-                resolve(config)
-                configs.append(config)
+                configs.append(with_xla(RunConfig.from_dict({**fields, "seed": seed}), xla))
     return configs
 
 

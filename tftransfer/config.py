@@ -24,6 +24,8 @@ _classical_methods: Container[str] = frozenset()
 # Fields added after results existed, at the default that reproduces those results: left out
 # of the run id at that value, so every run made before the field existed keeps its id.
 _HASH_NEUTRAL_DEFAULTS = {"xla": False}
+# Strategies that always train on several devices or workers ("auto" may pick one device).
+_MULTI_DEVICE_STRATEGIES = ("mirrored", "multi_worker")
 
 
 def set_classical_methods(names: Container[str]) -> None:
@@ -145,6 +147,9 @@ class RunConfig:
                             f"Received: validators={self.validators!r}")
         check_bool(self.deterministic, "deterministic", owner=owner)
         check_bool(self.xla, "xla", owner=owner)
+        if self.xla and self.strategy in _MULTI_DEVICE_STRATEGIES:
+            raise ValueError(f"{owner}: `xla` trains on one device; strategy={self.strategy!r} "
+                             f"does not. Set xla=False or another strategy")
         return self
 
     @property

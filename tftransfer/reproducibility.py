@@ -12,7 +12,8 @@ def set_seed(seed: int, deterministic: bool = True, tensorflow: bool = True) -> 
 
     `keras.utils.set_random_seed` alone leaves runs differing by ~1e-2; with op determinism
     weights are bit-identical across processes. Keras then disables XLA (`jit_compile`),
-    since not every XLA op is deterministic.
+    since not every XLA op is deterministic; `RunConfig.xla` keeps it where that was measured
+    to hold (CPU).
 
     Args:
         seed: An int >= 0.

@@ -50,3 +50,9 @@ def test_a_network_xla_cannot_compile_deterministically_gets_a_clear_error():
                        steps_per_epoch=2, batch_size=16, xla=True)
     with pytest.raises(ValueError, match="MaxPool.*Set xla=False, or deterministic=False"):
         train(config, reuse_compiled=False)
+
+
+def test_a_config_asking_xla_across_replicas_is_refused_at_validation():
+    with pytest.raises(ValueError, match="one device"):
+        BASE.replace(strategy="mirrored").validate()
+    BASE.replace(strategy="auto").validate()  # may be one device: decided when it runs
