@@ -8,7 +8,7 @@ standard preprocessing; Gong et al., CVPR 2012). Unsupervised, transductive prot
 published tables (MEDA, ACM MM 2018, Table 2), which are printed beside ours.
 """
 
-from experiments.benchmark import run_benchmark
+from experiments.benchmark import DEFAULT_METHODS, run_benchmark
 from tftransfer.data.benchmarks import OFFICE_CALTECH_TASKS, PUBLISHED, PUBLISHED_SOURCE
 
 DATASET = "office_caltech_surf"
@@ -17,12 +17,22 @@ DATASET = "office_caltech_surf"
 # fixed iterations per epoch: a small task gets the steps a large one gets).
 BASE = {"epochs": 10, "steps_per_epoch": 50, "batch_size": 32, "backbone": "mlp",
         "backbone_options": {"units": [256]}}
+# All 17 default rows take 21-24 minutes here (612 runs; docs/benchmarks.md): the CDAN-family
+# discriminators read 256 × 10 multilinear features, ~9 s a run, arithmetic-bound on 2 cores.
+# The default keeps CDAN itself and leaves out the rows that add least on this benchmark:
+# CDAN+E and CDAN+MCC (CDAN's variants; MCC alone is above both), DAN and Deep CORAL (within
+# 0.2 points of source_only), and target_only (100 by construction in the transductive
+# protocol, where the target domain is both its training and its test set). `--methods
+# cdan_e,cdan_mcc,dan,deep_coral,target_only` adds them; `--methods all` runs every variant.
+OFFICE_CALTECH_METHODS = tuple(m for m in DEFAULT_METHODS if m not in (
+    "cdan_e", "cdan_mcc", "dan", "deep_coral", "target_only"))
 
 
 def main(argv=None) -> str:
     return run_benchmark(argv, doc=__doc__, experiment=DATASET, dataset=DATASET,
                          tasks=OFFICE_CALTECH_TASKS, base=BASE, published=PUBLISHED[DATASET],
-                         published_source=PUBLISHED_SOURCE[DATASET])
+                         published_source=PUBLISHED_SOURCE[DATASET],
+                         default_methods=OFFICE_CALTECH_METHODS)
 
 
 if __name__ == "__main__":

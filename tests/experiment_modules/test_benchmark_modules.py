@@ -53,6 +53,25 @@ def test_auto_row_with_its_decision(tmp_path):
     assert {c["candidate"] for c in decisions[0]["candidates"]} >= {"source_only", "dann", "mcc"}
 
 
+@needs_data
+def test_office_caltech_default_rows_leave_out_the_slowest_least_informative(monkeypatch, tmp_path):
+    import experiments.benchmark as benchmark
+    from experiments import office_caltech_surf
+
+    seen = []
+    monkeypatch.setattr(benchmark, "run_experiment",
+                        lambda configs, args, **kwargs: seen.extend(configs) or "")
+    office_caltech_surf.main(["--tasks", "W->D", "--seeds", "1", "--out", str(tmp_path)])
+    rows = [config.method for config in seen]
+    assert rows == list(office_caltech_surf.OFFICE_CALTECH_METHODS)
+    assert {"source_only", "dann", "cdan", "mdd", "mcc", "jda", "meda", "nn1", "svm"} <= set(rows)
+    assert not {"cdan_e", "cdan_mcc", "dan", "deep_coral", "target_only"} & set(rows)
+    seen.clear()  # the left-out rows stay one flag away
+    office_caltech_surf.main(["--tasks", "W->D", "--seeds", "1", "--methods", "cdan_e,target_only",
+                              "--out", str(tmp_path)])
+    assert [config.method for config in seen] == ["cdan_e", "target_only"]
+
+
 def test_missing_data_dir_is_a_clear_error(tmp_path):
     from experiments import office_caltech_surf
 
