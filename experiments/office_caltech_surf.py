@@ -5,7 +5,9 @@
 
 800-d SURF bag-of-words, each row divided by its sum then z-scored per domain (the data's
 standard preprocessing; Gong et al., CVPR 2012). Unsupervised, transductive protocol of the
-published tables (MEDA, ACM MM 2018, Table 2), which are printed beside ours.
+published tables (MEDA, ACM MM 2018, Table 2), which are printed beside ours. The default
+rows leave out CDAN+E, CDAN+MCC, DAN, Deep CORAL and target_only (`OFFICE_CALTECH_METHODS`,
+below); `--methods` names them.
 """
 
 from experiments.benchmark import DEFAULT_METHODS, run_benchmark
