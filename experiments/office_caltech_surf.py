@@ -20,7 +20,7 @@ DATASET = "office_caltech_surf"
 BASE = {"epochs": 10, "steps_per_epoch": 50, "batch_size": 32, "backbone": "mlp",
         "backbone_options": {"units": [256]}}
 # All 17 default rows take 21-24 minutes here (612 runs; docs/benchmarks.md): the CDAN-family
-# discriminators read 256 × 10 multilinear features, ~9 s a run, arithmetic-bound on 2 cores.
+# discriminators read 256 × 10 multilinear features, ~9 s a run on 2 cores, twice DANN.
 # The default keeps CDAN itself and leaves out the rows that add least on this benchmark:
 # CDAN+E and CDAN+MCC (CDAN's variants; MCC alone is above both), DAN and Deep CORAL (within
 # 0.2 points of source_only), and target_only (100 by construction in the transductive
