@@ -7,6 +7,7 @@ from typing import Sequence
 import keras
 
 from tftransfer._checks import check_bool, check_dropout, check_units
+from tftransfer.layers import PhiloxDropout
 
 
 def domain_discriminator(hidden_units: Sequence[int] = (1024, 1024), *, batch_norm: bool = True,
@@ -39,6 +40,6 @@ def domain_discriminator(hidden_units: Sequence[int] = (1024, 1024), *, batch_no
             layers.append(keras.layers.BatchNormalization(momentum=0.9, name=f"{name}_bn_{i}"))
         layers.append(keras.layers.ReLU(name=f"{name}_relu_{i}"))
         if dropout:
-            layers.append(keras.layers.Dropout(dropout, name=f"{name}_dropout_{i}"))
+            layers.append(PhiloxDropout(dropout, name=f"{name}_dropout_{i}"))
     layers.append(keras.layers.Dense(outputs, name=f"{name}_logits"))
     return keras.Sequential(layers, name=name)

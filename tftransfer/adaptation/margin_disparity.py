@@ -9,7 +9,7 @@ import tensorflow as tf
 
 from tftransfer._checks import check_dropout, check_positive, check_units
 from tftransfer.adaptation.base import AdaptationLoss
-from tftransfer.layers import GradientReversal
+from tftransfer.layers import GradientReversal, PhiloxDropout
 
 
 @keras.saving.register_keras_serializable(package="tftransfer")
@@ -61,7 +61,7 @@ class MarginDisparityLoss(AdaptationLoss):
             for i, units in enumerate(self.hidden_units):
                 layers += [keras.layers.Dense(units, activation="relu", name=f"adversary_dense_{i}")]
                 if self.dropout:
-                    layers.append(keras.layers.Dropout(self.dropout, name=f"adversary_dropout_{i}"))
+                    layers.append(PhiloxDropout(self.dropout, name=f"adversary_dropout_{i}"))
             layers.append(keras.layers.Dense(int(logits_s_shape[-1]), name="adversary_logits"))
             self.adversary = keras.Sequential(layers, name="adversary")
             self.adversary.build(tuple(features_s_shape))

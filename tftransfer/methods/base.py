@@ -15,6 +15,7 @@ from tftransfer._checks import (check_choice, check_dropout, check_float, check_
 from tftransfer.adaptation import ADAPTATION_LOSSES, AdaptationLoss
 from tftransfer.adaptation import get as get_adaptation_loss
 from tftransfer.backbones.freezing import FreezeDepth, apply_freeze_depth
+from tftransfer.layers import PhiloxDropout
 from tftransfer.optimizers import scaled_optimizer
 from tftransfer.regression.losses import REGRESSION_LOSSES, regression_loss
 from tftransfer.regression.metrics import R2
@@ -66,7 +67,7 @@ def bottleneck_block(units: int, dropout: float = 0.0, name: str = "bottleneck")
               keras.layers.BatchNormalization(momentum=0.9, synchronized=True, name=f"{name}_bn"),
               keras.layers.ReLU(name=f"{name}_relu")]
     if dropout:
-        layers.append(keras.layers.Dropout(dropout, name=f"{name}_dropout"))
+        layers.append(PhiloxDropout(dropout, name=f"{name}_dropout"))
     return keras.Sequential(layers, name=name)
 
 

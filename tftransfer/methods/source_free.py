@@ -17,6 +17,7 @@ from tftransfer._checks import (check_bool, check_choice, check_dropout, check_i
 from tftransfer.adaptation import ClassConfusionLoss, EntropyLoss
 from tftransfer.adaptation.information_maximization import InformationMaximizationLoss
 from tftransfer.backbones.files import symbolic_inputs
+from tftransfer.layers import PhiloxDropout
 from tftransfer.methods.base import DomainAdaptationModel
 from tftransfer.methods.method import Method
 from tftransfer.methods.recipe import Recipe
@@ -60,7 +61,7 @@ def linear_bottleneck(units: int, dropout: float = 0.0,
     layers = [keras.layers.Dense(units, use_bias=False, name=f"{name}_dense"),
               keras.layers.BatchNormalization(momentum=0.9, synchronized=True, name=f"{name}_bn")]
     if dropout:
-        layers.append(keras.layers.Dropout(dropout, name=f"{name}_dropout"))
+        layers.append(PhiloxDropout(dropout, name=f"{name}_dropout"))
     return keras.Sequential(layers, name=name)
 
 
