@@ -93,7 +93,7 @@ def test_shot_network_is_the_papers():
     model = _model(SHOT)
     assert type(model.classifier).__name__ == "WeightNormDense"
     kinds = [type(layer).__name__ for layer in model.bottleneck.layers]
-    assert kinds == ["Dense", "BatchNormalization", "Dropout"]  # no ReLU
+    assert kinds == ["Dense", "BatchNormalization", "PhiloxDropout"]  # no ReLU
     assert model.label_smoothing == 0.1 and model.pseudo_label_weight == 0.3
 
 
