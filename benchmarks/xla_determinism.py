@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tftransfer.data.loaders import default_data_dir
+
 CHILD = r'''
 import hashlib, sys
 from pathlib import Path
@@ -45,8 +47,12 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", default=DEFAULT_RUNS)
     parser.add_argument("--threads", default="1,2,1")
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+    parser.add_argument("--data-dir", default=None,
+                        help="benchmark data folder (default: $TFTRANSFER_DATA_DIR or ../shared/data)")
     args = parser.parse_args(argv)
+    data_dir = args.data_dir or default_data_dir()
+    if data_dir is None:
+        parser.error("no data folder: pass --data-dir or set $TFTRANSFER_DATA_DIR")
     root = Path(__file__).resolve().parents[1]
     same = True
     runs = []
@@ -61,7 +67,7 @@ def main(argv=None) -> int:
         outcomes = []
         for threads in args.threads.split(","):
             result = subprocess.run([sys.executable, "-W", "ignore", "-c", CHILD, threads, bench, task,
-                                     method, str(args.epochs), args.data_dir],
+                                     method, str(args.epochs), str(data_dir)],
                                     capture_output=True, text=True, cwd=root,
                                     env={**os.environ, "PYTHONPATH": str(root)})
             lines = [l for l in result.stdout.splitlines() if l.startswith(("HASH", "ERROR"))]
