@@ -78,8 +78,8 @@ def test_source_heads_and_the_feature_cache(target, saved_classifier, tmp_path):
 
 def test_bad_arguments_raise_clear_errors(target, saved_classifier):
     _, path = saved_classifier
-    with pytest.raises(ValueError, match="Unknown transferability score 'nleep'. Valid"):
-        rank_backbones(["mlp"], target, scores=("nleep",))
+    with pytest.raises(ValueError, match="Unknown transferability score 'sfda'. Valid"):
+        rank_backbones(["mlp"], target, scores=("sfda",))
     with pytest.raises(ValueError, match="Unknown backbone 'resnet'"):
         rank_backbones(["resnet"], target)
     with pytest.raises(ValueError, match="must be labelled"):

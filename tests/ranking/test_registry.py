@@ -10,14 +10,16 @@ from tftransfer import ranking
 
 
 def test_registered_scores_and_what_they_read():
-    assert ranking.names() == ["logme", "leep", "nce", "hscore", "hscore_shrinkage", "gbc"]
-    assert ranking.names(reads="features") == ["logme", "hscore", "hscore_shrinkage", "gbc"]
+    assert ranking.names() == ["logme", "leep", "nce", "hscore", "hscore_shrinkage", "gbc",
+                               "nleep"]
+    assert ranking.names(reads="features") == ["logme", "hscore", "hscore_shrinkage", "gbc",
+                                               "nleep"]
     assert [n for n in ranking.names() if ranking.get(n).needs_source_classifier] == ["leep", "nce"]
 
 
 def test_unknown_score_lists_the_valid_ones():
     with pytest.raises(ValueError, match="Valid transferability scores: logme, leep, nce"):
-        ranking.get("nleep")
+        ranking.get("sfda")
 
 
 def test_nce_reads_the_argmax_of_probabilities(rng):
@@ -28,7 +30,7 @@ def test_nce_reads_the_argmax_of_probabilities(rng):
         ranking.get("leep")(labels=labels, features=p)
 
 
-@pytest.mark.parametrize("module", ["logme", "leep", "nce", "hscore", "gbc"])
+@pytest.mark.parametrize("module", ["logme", "leep", "nce", "hscore", "gbc", "nleep"])
 def test_docstring_examples(module):
     result = doctest.testmod(sys.modules[f"tftransfer.ranking.{module}"], extraglobs={"np": np})
     assert result.attempted > 0 and result.failed == 0

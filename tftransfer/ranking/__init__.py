@@ -11,6 +11,7 @@ examples and returns a float, higher = expected to transfer better:
 | `hscore`           | features                               | Bao et al., ICIP 2019       |
 | `hscore_shrinkage` | features (Ledoit-Wolf shrunk H-score)  | Ibrahim et al., ECML 2022   |
 | `gbc`              | features (Bhattacharyya class overlap) | Pándy et al., CVPR 2022     |
+| `nleep`            | features (LEEP on a Gaussian mixture)  | Li et al., CVPR 2021        |
 
 `rank_backbones(specs, target_domain)` scores any mix of backbone specs
 (`tftransfer.backbones.get`) on a labelled target and returns a pandas table.
@@ -26,10 +27,11 @@ from tftransfer.ranking.hscore import hscore
 from tftransfer.ranking.leep import leep
 from tftransfer.ranking.logme import logme
 from tftransfer.ranking.nce import nce
+from tftransfer.ranking.nleep import nleep
 from tftransfer.ranking.registry import SCORES, Score, get, names
 
 __all__ = ["DEFAULT_SCORES", "SCORES", "Score", "gbc", "get", "hscore", "leep", "logme", "names",
-           "nce", "rank_backbones"]
+           "nce", "nleep", "rank_backbones"]
 
 
 def __getattr__(name):

@@ -12,6 +12,7 @@ from tftransfer.ranking.hscore import hscore
 from tftransfer.ranking.leep import leep
 from tftransfer.ranking.logme import logme
 from tftransfer.ranking.nce import nce
+from tftransfer.ranking.nleep import nleep
 from tftransfer.registry import Registry
 
 FEATURES = "features"
@@ -68,6 +69,7 @@ for _score in (
     Score("hscore_shrinkage", _hscore_shrinkage, FEATURES,
           "Ibrahim et al., ECML PKDD 2022 (H-score with Ledoit-Wolf shrinkage)"),
     Score("gbc", gbc, FEATURES, "Pándy et al., CVPR 2022"),
+    Score("nleep", nleep, FEATURES, "Li et al., CVPR 2021 (N-LEEP: LEEP on a Gaussian mixture)"),
 ):
     SCORES.register(_score.name, _score)
 
