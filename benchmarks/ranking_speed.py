@@ -1,12 +1,13 @@
 """Ranking the zoo on a 2,000-example target: the time of `rank_backbones`, cold and warm.
 
     python benchmarks/ranking_speed.py [--zoo results/zoo] [--examples 2000] [--threads 0]
-                                       [--data-dir ../shared/data]
+                                       [--scores all] [--data-dir ../shared/data]
 
 Target: the first `--examples` images of the USPS test set (2,007), in the zoo's 32x32x3
 format. Backbones: every member of the zoo (`tftransfer.zoo`, built first when missing): 7
-`hub:` exports and the `file:` ResNet-8. Scores: LogME, LEEP, NCE, H-score (the defaults of
-`rank_backbones`), each backbone's own source head for LEEP/NCE.
+`hub:` exports and the `file:` ResNet-8. Scores: `--scores`, comma-separated names or `all`
+(the default: every registered score, `tftransfer.ranking.names()`, N-LEEP's mixture fit
+included), each backbone's own source head for LEEP/NCE.
 
 Two calls, each timed end to end (building every backbone from its spec, the forward passes
 or cache reads, the source heads, the scores):
@@ -33,8 +34,17 @@ def main(argv=None) -> int:
     parser.add_argument("--examples", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=0,
                         help="TensorFlow intra/inter-op threads (0: TensorFlow's default)")
+    parser.add_argument("--scores", default="all",
+                        help="comma-separated score names, or 'all' (every registered score)")
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args(argv)
+    from tftransfer import ranking
+
+    scores = (ranking.names() if args.scores == "all"
+              else [s.strip() for s in args.scores.split(",") if s.strip()])
+    unknown = sorted(set(scores) - set(ranking.names()))
+    if unknown:
+        parser.error(f"unknown scores {unknown}; valid: {', '.join(ranking.names())}, all")
 
     import tensorflow as tf
 
@@ -52,13 +62,13 @@ def main(argv=None) -> int:
     usps = load_usps("test", args.data_dir)
     target = to_zoo_images(usps.subset(range(min(args.examples, usps.n)), name="usps/test"))
     print(f"{len(zoo.members)} backbones, target {target.n} examples {target.feature_shape}, "
-          f"TensorFlow threads: {args.threads or 'default'}")
+          f"TensorFlow threads: {args.threads or 'default'}; scores: {', '.join(scores)}")
     with tempfile.TemporaryDirectory() as cache:
         times = {}
         for run in ("cold", "warm"):
             start = time.perf_counter()
-            table = rank_backbones(zoo.specs(), target, source_heads=zoo.source_heads(),
-                                   cache_dir=cache)
+            table = rank_backbones(zoo.specs(), target, scores=scores,
+                                   source_heads=zoo.source_heads(), cache_dir=cache)
             times[run] = time.perf_counter() - start
             with pd.option_context("display.width", 200, "display.max_columns", 20):
                 print(f"\n{run}: {times[run]:.1f} s")

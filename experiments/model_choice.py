@@ -22,7 +22,8 @@ by default: 200 labelled examples, the few-label regime where the choice of back
 matters), the rest is the test set. Then:
 
 1. Ranking: `tftransfer.ranking.rank_backbones` scores every zoo member on the labelled
-   examples with every registered score (LogME, LEEP, NCE, H-score, shrunk H-score, GBC).
+   examples with every registered score (LogME, LEEP, NCE, H-score, shrunk H-score, GBC,
+   N-LEEP).
    LEEP and NCE read each member's own source head. Scores never see the test examples.
 2. Fine-tuning, one fixed recipe for every backbone (LP-FT, Kumar et al., ICLR 2022):
    a linear probe (scikit-learn multinomial logistic regression, C = 1, on standardised
@@ -64,7 +65,7 @@ import numpy as np
 import pandas as pd
 
 EXPERIMENT = "model_choice"
-SCORES = ("logme", "leep", "nce", "hscore", "hscore_shrinkage", "gbc")
+SCORES = ("logme", "leep", "nce", "hscore", "hscore_shrinkage", "gbc", "nleep")
 LABELLED_PER_CLASS = 20
 FT_LEARNING_RATE = 1e-4
 FT_STEPS = 200
