@@ -4,6 +4,7 @@ see the source data, on the digits shifts and MNIST <-> USPS.
     python -m experiments.source_free [--benchmarks digits,mnist_usps] [--seeds 3]
         [--methods source_only,mcc,shot,shot_im,tent,adabn,tent_online,adabn_online]
         [--out results/source_free] [--data-dir ../shared/data]
+        [--method-options '{"adaptation_epochs": 30}']
 
 Each benchmark uses its experiment module's settings (`experiments.digits_shift.BASE`: MLP
 128-64; `experiments.mnist_usps.BASE`: the project's LeNet, JDA protocol). The source-free
@@ -18,11 +19,16 @@ The "(test-time, online)" rows are fully test-time adaptation (`tftransfer.test_
 the source_only model of the same seed is adapted on the target TEST stream itself, batch by
 batch in the split's order (batch size of the run), and each batch is scored as it is adapted
 on — no target training split, no source data, no second pass.
+
+`--method-options` (a JSON object) overrides options of the source-free rows (not of the
+baselines or the online rows), e.g. SHOT's `adaptation_epochs` or `pseudo_label_weight`; each
+such run has its own run id, so it never reuses a default run's record.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import time
 from pathlib import Path
@@ -139,6 +145,20 @@ def _markdown(table: pd.DataFrame) -> str:
                      + ["| " + " | ".join(r) + " |" for r in rows])
 
 
+def _method_options(parser: argparse.ArgumentParser, text) -> dict:
+    """`--method-options` as a dict ({} when not given); bad JSON is a usage error."""
+    if text is None:
+        return {}
+    try:
+        options = json.loads(text)
+    except json.JSONDecodeError as error:
+        parser.error(f"--method-options must be a JSON object: {error}")
+    if not isinstance(options, dict):
+        parser.error("--method-options must be a JSON object, e.g. '{\"adaptation_epochs\": 30}'. "
+                     f"Received: {text}")
+    return options
+
+
 def main(argv=None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--benchmarks", default="digits,mnist_usps")
@@ -148,13 +168,21 @@ def main(argv=None) -> str:
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--out", default=f"results/{EXPERIMENT}")
     parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--method-options", default=None,
+                        help="JSON object of options for the source-free rows")
     args = parser.parse_args(argv)
+    options = _method_options(parser, args.method_options)
     benchmarks = [b.strip() for b in args.benchmarks.split(",") if b.strip()]
     names = [m.strip() for m in args.methods.split(",") if m.strip()]
     for bad, valid, kind in ((set(benchmarks) - set(BENCHMARKS), BENCHMARKS, "benchmark"),
                              (set(names) - set(DEFAULT_METHODS), DEFAULT_METHODS, "method")):
         if bad:
             raise SystemExit(f"error: unknown {kind} {sorted(bad)}; valid: {', '.join(valid)}")
+    for name in (n for n in names if n in SOURCE_FREE and options):
+        try:
+            _method(name).split_options(options)
+        except ValueError as error:
+            parser.error(f"--method-options: {error}")
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     texts = []
     for benchmark in benchmarks:
@@ -167,7 +195,9 @@ def main(argv=None) -> str:
         if args.epochs is not None:
             fields["epochs"] = args.epochs
         out = Path(args.out) / benchmark
-        configs = [RunConfig.from_dict({**fields, "task": task, "method": name, "seed": seed})
+        configs = [RunConfig.from_dict({**fields, "task": task, "method": name, "seed": seed,
+                                        **({"method_options": options}
+                                           if options and name in SOURCE_FREE else {})})
                    for task in tasks for name in names for seed in range(args.seeds)]
         start = time.perf_counter()
         records = run_grid([c for c in configs if c.method in BASELINES], out, jobs=1)

@@ -39,3 +39,31 @@ def test_source_free_runs_train_the_configs_steps_per_epoch(tmp_path, monkeypatc
     assert seen == [7]
     [baseline] = run_grid([config.replace(method="source_only")], tmp_path / "base", report=None)
     assert record["source_model_target_accuracy"] == baseline["target_accuracy"]
+
+
+def test_method_options_are_checked_before_any_run(capsys):
+    with pytest.raises(SystemExit):
+        source_free.main(["--methods", "shot", "--method-options", '{"bogus": 1}'])
+    assert "Unknown options ['bogus'] for method 'shot'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        source_free.main(["--methods", "shot", "--method-options", "[30]"])
+    assert "--method-options must be a JSON object" in capsys.readouterr().err
+
+
+def test_method_options_reach_the_source_free_rows_only(tmp_path, monkeypatch):
+    seen = {}
+    monkeypatch.setattr(source_free, "run_grid", lambda configs, out, jobs: [])
+    monkeypatch.setattr(source_free, "default_data_dir", lambda: tmp_path)
+
+    def fake_run(config, out):
+        seen[config.method] = dict(config.method_options)
+        return {"target_accuracy": 0.5, "source_model_target_accuracy": 0.5, "status": "done",
+                "method": config.method, "task": config.task, "seed": config.seed}
+
+    monkeypatch.setattr(source_free, "run_source_free", fake_run)
+    monkeypatch.setattr(source_free, "write_results", lambda records, out, **kw: "")
+    monkeypatch.setattr(source_free, "summary_table", lambda frame, column: frame)
+    source_free.main(["--benchmarks", "digits", "--methods", "source_only,shot", "--seeds", "1",
+                      "--tasks", "original->inverted", "--out", str(tmp_path),
+                      "--method-options", '{"adaptation_epochs": 30}'])
+    assert seen == {"shot": {"adaptation_epochs": 30}}
