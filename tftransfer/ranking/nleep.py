@@ -17,8 +17,7 @@ COVARIANCES = ("full", "tied", "diag", "spherical")
 def nleep(features, labels, *, variance_kept: Optional[float] = 0.8,
           components_per_class: int = 5, covariance: str = "full", seed: int = 0,
           num_classes: Optional[int] = None) -> float:
-    r"""N-LEEP (Li, Jia, Sun, Kim, Zhong, Fu, Gong, "Ranking Neural Checkpoints", CVPR 2021,
-    sec. 4.2).
+    r"""N-LEEP (Li et al., "Ranking Neural Checkpoints", CVPR 2021).
 
     LEEP (`tftransfer.ranking.leep`) needs a source classifier's probabilities
     :math:`\theta(x_i)`; N-LEEP replaces them by the posterior of a Gaussian mixture with V
