@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import gc
+import json
 import multiprocessing
 import os
 import time
@@ -12,6 +13,7 @@ from typing import Callable, Iterable, List, Optional
 from tftransfer import distribute
 from tftransfer.blas import limit_threads
 from tftransfer.config import RunConfig
+from tftransfer.runner.build import resolve
 from tftransfer.runner.record import make_record
 from tftransfer.runner.run import run, writes_files
 from tftransfer.runner.store import RunStore
@@ -39,11 +41,13 @@ def run_grid(configs: Iterable[RunConfig], out_dir, strategy=None, verbose=0,
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be an int >= 1, got {jobs!r}")
     progress = Progress(len(configs), report)
+    groups = seed_groups(configs)
+    records: List[Optional[dict]] = [None] * len(configs)
     if jobs == 1 or len(configs) < 2:
-        records = []
-        for config in configs:
-            records.append(run_recorded(config, out_dir, strategy, verbose))
-            progress.update(records[-1])
+        for group in groups:
+            for index in group:
+                records[index] = run_recorded(configs[index], out_dir, strategy, verbose)
+                progress.update(records[index])
         return records
     if strategy is not None:
         raise ValueError("a strategy cannot be combined with jobs > 1; run distributed grids with jobs=1")
@@ -55,15 +59,48 @@ def run_grid(configs: Iterable[RunConfig], out_dir, strategy=None, verbose=0,
                          "use jobs=1")
     threads = max(1, (os.cpu_count() or 1) // jobs)
     context = multiprocessing.get_context("spawn")  # fresh TensorFlow runtime per worker
-    records: List[Optional[dict]] = [None] * len(configs)
     with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                                                 initargs=(threads,)) as pool:
-        futures = {pool.submit(run_recorded, c, str(out_dir), None, verbose): i
-                   for i, c in enumerate(configs)}
+        futures = {pool.submit(run_recorded_group, [configs[i] for i in group], str(out_dir),
+                               verbose): group for group in groups}
         for future in concurrent.futures.as_completed(futures):
-            records[futures[future]] = future.result()
-            progress.update(records[futures[future]])
+            for index, record in zip(futures[future], future.result()):
+                records[index] = record
+                progress.update(record)
     return records
+
+
+def seed_groups(configs: List[RunConfig]) -> List[List[int]]:
+    """Indices of `configs`, the seeds of each shallow configuration together (in one worker,
+    one after the other, so a seed-independent fit is made once: `shallow_run.train_shallow_reusing`);
+    every other run alone. Groups keep the order of their first run."""
+    groups: List[List[int]] = []
+    where = {}
+    for index, config in enumerate(configs):
+        key = _shallow_key(config)
+        if key is None:
+            groups.append([index])
+        elif key in where:
+            groups[where[key]].append(index)
+        else:
+            where[key] = len(groups)
+            groups.append([index])
+    return groups
+
+
+def _shallow_key(config: RunConfig) -> Optional[str]:
+    """The config without its seed when it is a shallow classifier's, else None."""
+    try:
+        if not resolve(config).shallow:
+            return None
+    except Exception:  # a bad config fails in its own run, with its own record
+        return None
+    return json.dumps(config.replace(seed=0).to_dict(), sort_keys=True, default=str)
+
+
+def run_recorded_group(configs: List[RunConfig], out_dir, verbose=0) -> List[dict]:
+    """`run_recorded` for each config, in order, in this process."""
+    return [run_recorded(config, out_dir, None, verbose) for config in configs]
 
 
 class Progress:

@@ -18,7 +18,7 @@ from tftransfer.reproducibility import set_seed
 from tftransfer.runner.build import ResolvedConfig, build_model, importance_weights, load_task, resolve
 from tftransfer.runner.record import make_record
 from tftransfer.runner.reuse import COMPILED, architecture_key
-from tftransfer.runner.shallow_run import empty_history, evaluate_shallow, train_shallow
+from tftransfer.runner.shallow_run import empty_history, evaluate_shallow, train_shallow_reusing
 from tftransfer.runner.store import RunStore
 from tftransfer.training import accuracy, fit_task
 
@@ -189,8 +189,10 @@ def _train_and_evaluate_shallow(config: RunConfig, task=None):
     start = time.perf_counter()
     task = load_task(config, task)
     loaded = time.perf_counter()
-    estimator, seconds = train_shallow(config, task)
+    estimator, seconds, reused = train_shallow_reusing(config, task)
     metrics = evaluate_shallow(estimator, task, config, seconds)
+    if reused is not None:  # train_seconds: what this run spent; the fit is seed `reused`'s
+        metrics["fit_reused_from_seed"] = reused
     return make_record(config, "done", **metrics, load_seconds=loaded - start, build_seconds=0.0,
                        trace_seconds=0.0), empty_history()
 

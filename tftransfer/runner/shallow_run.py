@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
 import math
 import time
 
@@ -40,6 +43,59 @@ def train_shallow(config: RunConfig, task, estimator=None):
         estimator.fit(flat_features(task.source_train.x), task.source_train.y,
                       flat_features(task.target_train.x))
     return estimator, time.perf_counter() - start
+
+
+def seed_reaches_fit(estimator) -> bool:
+    """Whether `config.seed` reaches the estimator's fit (its `random_state`). None of the
+    registered classifiers draws at random otherwise (tests/runner/test_shallow_reuse.py fits
+    each under two global NumPy seeds and gets the same scores), so without a `random_state`
+    every seed of a task fits the same estimator."""
+    return "random_state" in estimator.get_params()
+
+
+def fit_key(config: RunConfig, estimator, task) -> str:
+    """What a shallow fit depends on: the method, its parameters, and the three arrays it
+    reads (source training inputs and labels, target training inputs)."""
+    digest = hashlib.sha256(json.dumps(
+        [config.method, dict(config.method_options),
+         sorted((k, repr(v)) for k, v in estimator.get_params(deep=True).items())],
+        sort_keys=True, default=str).encode())
+    for array in (flat_features(task.source_train.x), np.asarray(task.source_train.y),
+                  flat_features(task.target_train.x)):
+        array = np.ascontiguousarray(array)
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(array.data)
+    return digest.hexdigest()
+
+
+class _LastFit:
+    """The last seed-independent fit of this process, for the next seed of the same task
+    (`run_grid` runs the seeds of a shallow configuration one after the other in one worker).
+    """
+
+    key = None
+    estimator = None
+    seed = None
+
+
+def train_shallow_reusing(config: RunConfig, task):
+    """`train_shallow`, reusing this process's last fit when `config` differs from it only
+    in the seed and the seed does not reach the fit (`seed_reaches_fit`): the same estimator,
+    bit for bit, without fitting it again.
+
+    Returns:
+        (estimator, seconds, seed whose fit was reused or None).
+    """
+    estimator = shallow.get(config.method, **dict(config.method_options))
+    if seed_reaches_fit(estimator):
+        return (*train_shallow(config, task, estimator), None)
+    start = time.perf_counter()
+    key = fit_key(config, estimator, task)
+    if key == _LastFit.key:
+        return copy.deepcopy(_LastFit.estimator), time.perf_counter() - start, _LastFit.seed
+    estimator, seconds = train_shallow(config, task, estimator)
+    _LastFit.key, _LastFit.estimator, _LastFit.seed = key, copy.deepcopy(estimator), config.seed
+    return estimator, seconds, None
 
 
 def outputs_of(estimator, task) -> ModelOutputs:
