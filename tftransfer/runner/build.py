@@ -50,6 +50,13 @@ class ResolvedConfig:
         return "none" if self.shallow else self.method.target_labels
 
 
+def is_shallow(config: RunConfig) -> bool:
+    """Whether `config.method` names a shallow classifier (`tftransfer.shallow`), not a deep
+    method or a composition of deep methods."""
+    return (config.method not in methods.METHODS and "+" not in config.method
+            and config.method in shallow.SHALLOW_METHODS)
+
+
 def resolve(config: RunConfig) -> ResolvedConfig:
     """Checks every name `config` uses and resolves the method's recipe and options.
 
@@ -62,8 +69,7 @@ def resolve(config: RunConfig) -> ResolvedConfig:
             are listed).
     """
     config.validate()
-    if config.method not in methods.METHODS and "+" not in config.method and \
-            config.method in shallow.SHALLOW_METHODS:
+    if is_shallow(config):
         return _resolve_shallow(config)
     method = methods.get(config.method)
     backbones.check_spec(config.backbone)

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, List, Optional
 from tftransfer import distribute
 from tftransfer.blas import limit_threads
 from tftransfer.config import RunConfig
-from tftransfer.runner.build import resolve
+from tftransfer.runner.build import is_shallow
 from tftransfer.runner.record import make_record
 from tftransfer.runner.run import run, writes_files
 from tftransfer.runner.store import RunStore
@@ -90,10 +90,7 @@ def seed_groups(configs: List[RunConfig]) -> List[List[int]]:
 
 def _shallow_key(config: RunConfig) -> Optional[str]:
     """The config without its seed when it is a shallow classifier's, else None."""
-    try:
-        if not resolve(config).shallow:
-            return None
-    except Exception:  # a bad config fails in its own run, with its own record
+    if not is_shallow(config):
         return None
     return json.dumps(config.replace(seed=0).to_dict(), sort_keys=True, default=str)
 
