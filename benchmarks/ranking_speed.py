@@ -43,6 +43,8 @@ def main(argv=None) -> int:
     scores = (ranking.names() if args.scores == "all"
               else [s.strip() for s in args.scores.split(",") if s.strip()])
     unknown = sorted(set(scores) - set(ranking.names()))
+    if not scores:
+        parser.error(f"--scores names no score; valid: {', '.join(ranking.names())}, all")
     if unknown:
         parser.error(f"unknown scores {unknown}; valid: {', '.join(ranking.names())}, all")
 

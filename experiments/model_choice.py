@@ -64,8 +64,11 @@ from typing import Callable, Dict, List, Sequence
 import numpy as np
 import pandas as pd
 
+from tftransfer import ranking
+
 EXPERIMENT = "model_choice"
-SCORES = ("logme", "leep", "nce", "hscore", "hscore_shrinkage", "gbc", "nleep")
+#: Every registered score (`tftransfer.ranking.names()`: NumPy only, cheap to import).
+SCORES = tuple(ranking.names())
 LABELLED_PER_CLASS = 20
 FT_LEARNING_RATE = 1e-4
 FT_STEPS = 200
@@ -281,7 +284,7 @@ def _markdown(frame: pd.DataFrame) -> str:
 def summary_markdown(results, taus, probe_taus, targets, per_class, zoo, command, timing) -> str:
     main = tau_table(taus, targets)
     best = main.loc[main._mean.idxmax()]
-    ranking = results.groupby(["target", "seed"]).ranking_seconds.first()
+    ranking_seconds = results.groupby(["target", "seed"]).ranking_seconds.first()
     lines = [
         "# Model choice: transferability scores against fine-tuned accuracy", "",
         f"Command: `{command}` ({timing}).", "",
@@ -309,8 +312,9 @@ def summary_markdown(results, taus, probe_taus, targets, per_class, zoo, command
         _markdown(accuracy_table(results, "probe_accuracy", targets)), "",
         "## Ranking time", "",
         f"`rank_backbones` over the {results.backbone.nunique()} backbones, {len(SCORES)} scores, "
-        f"one TensorFlow thread, cold feature cache: {ranking.mean():.1f} s on average per target split "
-        f"(min {ranking.min():.1f}, max {ranking.max():.1f}); per-backbone seconds in results.csv. "
+        f"one TensorFlow thread, cold feature cache: {ranking_seconds.mean():.1f} s on average "
+        f"per target split (min {ranking_seconds.min():.1f}, max {ranking_seconds.max():.1f}); "
+        "per-backbone seconds in results.csv. "
         "2,000 examples on 2 cores: `benchmarks/ranking_speed.py`.", "",
     ]
     return "\n".join(lines)
