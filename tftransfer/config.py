@@ -77,9 +77,9 @@ class RunConfig:
             MLPs is 1.2-1.9 x faster, but compiling costs ~10 s per network and evaluation
             recompiles for each new batch shape, so a grid of short runs gains little. TF has
             no deterministic XLA kernel for max pooling's gradient (LeNet): such a run fails
-            with a ValueError that says so. One device only; with `deterministic` on a machine with a GPU it is
-            refused (XLA's GPU kernels are not all deterministic). The numbers differ from the
-            default's in the last bits, so the run id includes it.
+            with a ValueError that says so. One device only; with `deterministic` on a machine
+            with a GPU it is refused (XLA's GPU kernels are not all deterministic). The numbers
+            differ from the default's in the last bits, so the run id includes it.
     """
 
     experiment: str
