@@ -270,7 +270,7 @@ def test_fit_source_free_rejects_target_labels_and_source_weights():
 
 def test_history_has_the_source_then_the_adaptation_epochs():
     task = _blobs_task()
-    model = _model(SHOT)
+    model = _model(SHOT, source_epochs=None, adaptation_epochs=None)  # both phases: the run's
     history = fit_source_free(model, task, epochs=2, batch_size=32, seed=0, steps_per_epoch=5)
     assert history.history["phase"] == ["source", "source", "adaptation", "adaptation"]
     assert int(model.optimizer.iterations.numpy()) == 2 * 5  # the adaptation optimizer's steps
@@ -280,6 +280,21 @@ def test_history_has_the_source_then_the_adaptation_epochs():
     source_only = merge_histories(model.source_history, None)  # AdaBN: no gradient epoch
     assert source_only.history["phase"] == ["source", "source"]
     assert source_only.history["loss"] == model.source_history.history["loss"]
+
+
+def test_shot_runs_the_reference_epochs_whatever_the_run_epochs():
+    from tftransfer.methods.shot import SHOT_ADAPTATION_EPOCHS, SHOT_SOURCE_EPOCHS
+
+    assert (SHOT_SOURCE_EPOCHS, SHOT_ADAPTATION_EPOCHS) == (30, 30)  # `max_epoch` of uda_digit.py
+    task = _blobs_task()
+    model = _model(SHOT_IM)
+    assert model.adaptation_recipe == {"learning_rate": 0.01}
+    history = fit_source_free(model, task, epochs=2, batch_size=32, seed=0, steps_per_epoch=1)
+    assert history.history["phase"] == ["source"] * 30 + ["adaptation"] * 30
+    # The adaptation optimizer: the reference's η0 = 0.01 annealed over its 30 steps, so after
+    # them η = 0.01 (1 + 10)^−0.75.
+    assert int(model.optimizer.iterations.numpy()) == 30
+    np.testing.assert_allclose(float(model.optimizer.learning_rate), 0.01 * 11 ** -0.75, rtol=1e-6)
 
 
 # ------------------------------------------------------------------ from a trained model
@@ -307,7 +322,8 @@ def test_adapt_a_plain_keras_classifier_without_changing_it(tmp_path):
         adapted_probs = keras.ops.softmax(adapted(task.target_test.x)).numpy()
         assert adapted_probs.shape == (task.target_test.n, 3)
     assert _changed(before, source) == []  # the source model is copied, not adapted
-    adapted = adapt_source_model(source, task.target_train.x, SHOT, epochs=0)
+    adapted = adapt_source_model(source, task.target_train.x, SHOT, epochs=0)  # given: it wins
+    assert adapted.adaptation_history is None
     np.testing.assert_allclose(keras.ops.softmax(adapted(task.target_test.x)).numpy(),
                                source.predict(task.target_test.x, verbose=0), atol=1e-5)
 
@@ -334,8 +350,9 @@ def test_adapt_source_model_rejects_a_method_that_is_not_source_free():
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1])
 def test_shot_beats_source_only_on_rotated_blobs(seed):
-    # Measured (10 epochs, 300 per domain): source-only 0.53/0.68/0.81, SHOT 1.00/0.99/1.00,
-    # SHOT-IM 0.98/0.93/1.00 over seeds 0-2.
+    # Measured when SHOT ran the run's 10 epochs in each phase (300 per domain): source-only
+    # 0.53/0.68/0.81, SHOT 1.00/0.99/1.00, SHOT-IM 0.98/0.93/1.00 over seeds 0-2. SHOT now
+    # runs its default 30 + 30 (adaptation η0 = 0.01) and must still clear both bars.
     task = _blobs_task(seed, n=300)
     baseline = _model(SOURCE_ONLY, seed, units=(32, 16), bottleneck_units=16)
     fit_task(baseline, task, protocol="source", epochs=10, batch_size=32, seed=seed)

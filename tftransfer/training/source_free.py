@@ -28,6 +28,9 @@ from tftransfer.test_time.batch_norm import reestimate_batch_norm
 # The module, not the function: fit.py may import this module while it is being imported.
 from tftransfer.training import fit as training_fit
 
+#: `adapt_source_model`'s adaptation epochs for a method without an `adaptation_epochs` default.
+DEFAULT_ADAPTATION_EPOCHS = 10
+
 
 class PseudoLabelRefresh(keras.callbacks.Callback):
     """Recomputes the model's target pseudo-labels at the start of every adaptation epoch,
@@ -233,7 +236,7 @@ def fit_source_free(model: SourceFreeModel, task: TransferTask, *, epochs: int, 
     return merge_histories(source_history, adaptation_history)
 
 
-def adapt_source_model(source_model, x_target, method="shot", *, epochs: int = 10,
+def adapt_source_model(source_model, x_target, method="shot", *, epochs: Optional[int] = None,
                        batch_size: int = 64, seed: int = 0, callbacks=None, verbose=0,
                        **options) -> SourceFreeModel:
     """Adapts a model trained elsewhere to unlabelled target inputs, without source data.
@@ -245,7 +248,9 @@ def adapt_source_model(source_model, x_target, method="shot", *, epochs: int = 1
         x_target: Unlabelled target inputs (n, ...).
         method: A source-free `Method` or its registered name ("shot", "shot_im", "tent",
             "adabn").
-        epochs: Adaptation epochs (the method's `adaptation_epochs` default wins, e.g. TENT's 1).
+        epochs: Adaptation epochs (passes over `x_target`); None: the method's
+            `adaptation_epochs` default (SHOT's 30, TENT's 1), else
+            `DEFAULT_ADAPTATION_EPOCHS`. A value given here wins over the method's default.
         batch_size: Adaptation batch size.
         seed: Seed of the target batch order.
         **options: The method's options (e.g. `pseudo_label_weight`, `adaptation_recipe`).
@@ -261,14 +266,17 @@ def adapt_source_model(source_model, x_target, method="shot", *, epochs: int = 1
 
     if not isinstance(method, SourceFreeMethod):
         raise ValueError(f"`method` must be a source-free method. Received: {method!r}")
+    if epochs is not None:
+        options["adaptation_epochs"] = check_int(epochs, "epochs", minimum=0)
     knobs, model_args = method.split_options(options)
     model = method.model_class.from_source_model(as_model(source_model),
                                                  losses=method.build_losses(**knobs),
                                                  **model_args)
     x_target = _check_target(x_target)
     steps = one_pass_steps(x_target.shape[0], 0, batch_size)
-    model.compile(optimizer=method.recipe.build_optimizer(max(1, epochs) * steps))
-    adaptation_epochs = epochs if model.adaptation_epochs is None else model.adaptation_epochs
+    adaptation_epochs = (DEFAULT_ADAPTATION_EPOCHS if model.adaptation_epochs is None
+                         else model.adaptation_epochs)
+    model.compile(optimizer=method.recipe.build_optimizer(max(1, adaptation_epochs) * steps))
     adapt_to_target(model, x_target, epochs=adaptation_epochs, batch_size=batch_size, seed=seed,
                     callbacks=callbacks, verbose=verbose)
     return model
