@@ -282,10 +282,12 @@ def test_history_has_the_source_then_the_adaptation_epochs():
     assert source_only.history["loss"] == model.source_history.history["loss"]
 
 
-def test_shot_runs_the_reference_epochs_whatever_the_run_epochs():
+def test_shot_and_shot_im_run_the_reference_epochs_whatever_the_run_epochs():
     from tftransfer.methods.shot import SHOT_ADAPTATION_EPOCHS, SHOT_SOURCE_EPOCHS
 
     assert (SHOT_SOURCE_EPOCHS, SHOT_ADAPTATION_EPOCHS) == (30, 30)  # `max_epoch` of uda_digit.py
+    for method in (SHOT, SHOT_IM):
+        assert method.defaults["source_epochs"] == method.defaults["adaptation_epochs"] == 30
     task = _blobs_task()
     model = _model(SHOT_IM)
     assert model.adaptation_recipe == {"learning_rate": 0.01}
