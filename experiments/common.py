@@ -34,8 +34,8 @@ def common_parser(description: str, default_out: str, default_jobs: int = 1) -> 
                              "method (tables then say so); default: the experiment's protocol")
     parser.add_argument("--jobs", type=int, default=default_jobs,
                         help=f"runs trained in parallel worker processes (default {default_jobs}); "
-                             "dense and shallow results do not depend on it; a CNN's can, "
-                             "by the thread count (see runner.run_grid)")
+                             "results can differ in the last digits with it, through the "
+                             "thread count (measured on a CNN; see runner.run_grid)")
     parser.add_argument("--verbose", type=int, default=0, help="Keras fit verbosity")
     parser.add_argument("--xla", action="store_true",
                         help="compile the deep runs' steps with XLA (RunConfig.xla): still "

@@ -204,8 +204,8 @@ def run_all(configs: Sequence[RunConfig], task, options: RunOptions, jobs: int =
         task: The task they all train on (in this process).
         options: What to write.
         jobs: Worker processes (spawned: a fresh TensorFlow each, an equal share of the CPU
-            threads); runs are seeded and independent. A convolutional run's record can
-            depend on it (thread count sets oneDNN's summation order: `runner.run_grid`).
+            threads); runs are seeded and independent. A record can depend on it (the
+            thread count sets kernels' summation order; measured on a CNN: `runner.run_grid`).
         on_record: Called with each record as it finishes (progress lines).
         callbacks_for: Extra Keras callbacks of a run (jobs=1: the live status line).
     """

@@ -32,11 +32,12 @@ def run_grid(configs: Iterable[RunConfig], out_dir, strategy=None, verbose=0,
             run's result, the estimated time left); None for silence.
         jobs: Worker processes. Runs are independent (each seeds itself and owns its run
             directory); with `jobs > 1` each worker gets an equal share of the CPU threads,
-            and `strategy` must be left unset. Records do not depend on `jobs` for dense and
-            shallow models; a convolutional run's can, because oneDNN's convolutions sum in
-            an order set by the thread count, and training amplifies the last-bit
-            differences (measured: MCC, LeNet, MNIST→USPS seed 0 on 2 cores, 95.1 % with
-            jobs=1, 94.9 % with jobs=2). A given `jobs` on a given machine repeats bit for bit.
+            and `strategy` must be left unset. Records can depend on `jobs` through that
+            thread count, which sets the summation order of multi-threaded kernels, and
+            training amplifies last-bit differences: measured on a CNN (MCC, LeNet,
+            MNIST→USPS seed 0, 2 cores) 95.1 % with jobs=1, 94.9 % with jobs=2; a small MLP's
+            records are the same (tests/test_runner.py). A given `jobs` on a given machine
+            repeats bit for bit.
 
     Returns:
         One record per config, in the order of `configs`.
