@@ -32,8 +32,9 @@ DANN = Method.from_losses(
     # (Dense-BN-ReLU) before the head, a discriminator with BatchNorm, trade-off 1; the
     # reversed gradient ramps with Ganin's λ_p while the discriminator's does not.
     # Deviation: the discriminator is 256-256, not 1024-1024. On our CPUs the 1024-wide one
-    # made each DANN step 4 × slower for no accuracy (Office-Caltech SURF, 12 tasks:
-    # 41.2 % with 1024, 41.1 % with 256; docs/benchmarks.md).
+    # makes a run 2.5 × slower for a tie: on the defaults report's tasks, 3 seeds, the mean Δ
+    # vs source_only over the 7 benchmarks is +6.1 with 1024 and +6.0 with 256 (Office-Caltech
+    # −0.1 / −1.2, digits +5.0 / +6.4, MSRC/VOC −2.4 / −2.1; docs/benchmarks.md).
     # Deviation: trade-off λ = 0.3, not 1. Chosen leave-one-benchmark-out among {1, 0.3,
     # 0.1} on the defaults report's tasks: 0.3 wins on the other six benchmarks whichever is
     # held out (seed 0, Δ vs source_only with λ = 1 / 0.3: digits +11.8 / +11.2, Office-Caltech
