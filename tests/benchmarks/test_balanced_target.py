@@ -1,0 +1,60 @@
+"""benchmarks/balanced_target.py: the ORACLE subsample has the source's class proportions."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tftransfer.data.domains import Domain, TransferTask
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "balanced_target.py"
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("balanced_target", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _task(transductive=True):
+    rng = np.random.default_rng(0)
+    ys = np.repeat([0, 1, 2], [50, 30, 20])  # source proportions 0.5 / 0.3 / 0.2
+    yt = np.repeat([0, 1, 2], [10, 60, 40])  # the target's differ
+    xs, xt = rng.normal(size=(100, 3)), rng.normal(size=(110, 3))
+    target_test = Domain("t", xt if transductive else xt + 1, yt, num_classes=3)
+    return TransferTask("s->t", Domain("s", xs[:80], ys[:80], num_classes=3),
+                        Domain("s", xs[80:], ys[80:], num_classes=3),
+                        Domain("t", xt, None, num_classes=3), target_test, 3)
+
+
+def test_balanced_target_has_the_source_proportions_and_keeps_the_samples_paired():
+    script = _script()
+    task = _task()
+    balanced = script.balanced_target(task)
+    counts = np.bincount(balanced.target_test.y, minlength=3)
+    # The rarest target class relative to the source (class 0: 10 / 0.5) sets the size: 20.
+    assert counts.tolist() == [10, 6, 4]
+    np.testing.assert_array_equal(balanced.target_train.x, balanced.target_test.x)
+    assert balanced.target_train.y is None
+    rows = {tuple(r) for r in task.target_test.x}
+    assert all(tuple(r) in rows for r in balanced.target_test.x)
+    assert balanced.source_train is task.source_train
+    # The same seed gives the same subsample.
+    np.testing.assert_array_equal(script.balanced_target(task).target_test.x, balanced.target_test.x)
+
+
+def test_inductive_tasks_are_refused():
+    with pytest.raises(ValueError, match="transductive"):
+        _script().balanced_target(_task(transductive=False))
+
+
+def test_delta_table_is_against_source_only_per_target():
+    frame = pd.DataFrame({"task": "a->b", "target": ["as is", "as is", "balanced (ORACLE)", "balanced (ORACLE)"],
+                          "method": ["source_only", "dann"] * 2, "seed": 0,
+                          "accuracy": [60.0, 55.0, 64.0, 66.0]})
+    table = _script().delta_table(frame)
+    assert table.loc[("a->b", "as is"), "dann"] == -5.0
+    assert table.loc[("a->b", "balanced (ORACLE)"), "dann"] == 2.0
