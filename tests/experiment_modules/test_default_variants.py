@@ -39,3 +39,26 @@ def test_bad_variants_are_rejected(tmp_path):
         with pytest.raises(SystemExit):
             default_variants.main(["--method", method, "--variants", variants,
                                    "--benchmarks", "digits_shift", "--out", str(tmp_path)])
+
+
+def test_task_set_without_tasks_is_refused(tmp_path):
+    # digits_shift's every task is in the report: it has no held-out task.
+    with pytest.raises(SystemExit):
+        default_variants.main(["--method", "dann", "--variants", '[{"lambda_": 1}]',
+                               "--benchmarks", "digits_shift", "--task-set", "held_out",
+                               "--out", str(tmp_path)])
+
+
+def test_held_out_task_set_runs_the_left_out_tasks(tmp_path, monkeypatch):
+    seen = {}
+
+    def fake_variant_configs(method, variants, benchmarks, tasks, seeds, data_dir):
+        seen.update(tasks)
+        raise ValueError("stop before training")
+
+    monkeypatch.setattr(default_variants, "variant_configs", fake_variant_configs)
+    with pytest.raises(SystemExit):
+        default_variants.main(["--method", "dann", "--variants", '[{"lambda_": 1}]',
+                               "--benchmarks", "office_caltech_surf,msrc_voc",
+                               "--task-set", "held_out", "--out", str(tmp_path)])
+    assert seen == {"office_caltech_surf": ["C->W", "C->D", "A->C", "W->A", "D->A", "D->W"]}
