@@ -1,5 +1,8 @@
 """Tiny seeded tasks shared by the tests."""
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy.stats import multivariate_normal, norm
@@ -14,6 +17,15 @@ needs_data = pytest.mark.skipif(
     reason=f"benchmark data folder not found (default_data_dir() -> {DATA}); set "
     "$TFTRANSFER_DATA_DIR or provide ../shared/data",
 )
+
+
+def benchmark_script(name: str):
+    """benchmarks/NAME.py (a script, not a package) loaded as a module."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def tiny_task(n=64, features=8, num_classes=3, shift=1.5, seed=0, name="src->tgt"):

@@ -1,22 +1,15 @@
 """benchmarks/balanced_target.py: the ORACLE subsample has the source's class proportions."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import benchmark_script
 from tftransfer.data.domains import Domain, TransferTask
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "balanced_target.py"
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("balanced_target", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_script("balanced_target")
 
 
 def _task(transductive=True):

@@ -1,20 +1,14 @@
 """benchmarks/peers.py: the accuracy rule, the command line, and (with the `bench` extra
 installed: adapt, torch) that every contender learns the same small problem."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-PEERS = Path(__file__).resolve().parents[2] / "benchmarks" / "peers.py"
+from helpers import benchmark_script
 
 
 def _peers():
-    spec = importlib.util.spec_from_file_location("peers", PEERS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_script("peers")
 
 
 def test_accuracy_rule_allows_two_standard_errors():

@@ -4,11 +4,8 @@ import pandas as pd
 import pytest
 
 from experiments import defaults_report
+from helpers import needs_data
 from tftransfer.data.benchmarks import BENCHMARK_TASKS
-from tftransfer.data.loaders import default_data_dir
-
-needs_data = pytest.mark.skipif(default_data_dir() is None,
-                                reason="benchmark data folder (../shared/data) not present")
 
 
 @pytest.mark.parametrize("benchmark", sorted(defaults_report.MODULES))
