@@ -67,6 +67,48 @@ def test_the_default_rule_takes_the_lowest_entropy_unless_the_source_suffers():
     assert auto.decide({"source_only": base, "dan": {**base, "score_entropy": -1.2}}).pick == "source_only"
 
 
+
+BY_FAMILY = dataclasses.replace(auto.DEFAULT_RULE, across_families=True)
+
+
+def test_by_family_the_better_source_fit_decides_between_the_deep_and_classical_picks():
+    base = {"source_val_accuracy": 0.80, "score_entropy": -1.0}
+    scores = {
+        "source_only": base,
+        # The deep pick: trained to be confident on the target (entropy -0.01).
+        "mcc": {**base, "score_entropy": -0.01},
+        # Calibrated on the source: less confident, but a better source fit.
+        "meda": {**base, "score_entropy": -0.5, "source_val_accuracy": 0.85},
+        "jda": {**base, "score_entropy": -0.7, "source_val_accuracy": 0.90},
+    }
+    # One decision over everyone: entropy ranks mcc first.
+    assert auto.decide(scores, dataclasses.replace(BY_FAMILY, across_families=False)).pick == "mcc"
+    decision = auto.decide(scores, BY_FAMILY)
+    # meda leads its family on entropy; its source fit (85 %) is not below mcc's (80 %).
+    assert decision.pick == "meda"
+    assert "85.0 % for meda, 80.0 % for mcc" in decision.reason
+    assert decision.table["family"].to_dict() == {
+        "source_only": "deep", "mcc": "deep", "meda": "classical", "jda": "classical"}
+    # A worse source fit than the deep pick's keeps the deep pick.
+    lower = {**scores, "meda": {**scores["meda"], "source_val_accuracy": 0.79},
+             "jda": {**scores["jda"], "source_val_accuracy": 0.79}}
+    assert auto.decide(lower, BY_FAMILY).pick == "mcc"
+
+
+def test_by_family_a_classical_family_that_falls_back_leaves_the_deep_pick():
+    base = {"source_val_accuracy": 0.80, "score_entropy": -1.0}
+    scores = {"source_only": base, "dan": {**base, "score_entropy": -0.6},
+              # Less confident than source_only: fails the classical family's rule.
+              "meda": {**base, "score_entropy": -1.2, "source_val_accuracy": 0.99}}
+    decision = auto.decide(scores, BY_FAMILY)
+    assert decision.pick == "dan" and "classical: no candidate passed" in decision.reason
+    # Only source_only and classical candidates: one family, one decision.
+    only = {"source_only": base, "meda": {**base, "score_entropy": -0.5}}
+    assert auto.decide(only, BY_FAMILY).pick == "meda"
+    assert "family" not in auto.decide(only, BY_FAMILY).table
+    with pytest.raises(TypeError, match="across_families must be a bool"):
+        auto.Rule(across_families="yes")
+
 SMALL = {"epochs": 12, "batch_size": 32}
 # The digits rotated by 30 degrees: source_only reaches ~27% of the target, DAN ~64%
 # (measured at these settings), and the validators see it.

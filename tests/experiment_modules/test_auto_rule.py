@@ -31,13 +31,16 @@ def _records(benchmarks=("a", "b", "c")) -> pd.DataFrame:
 
 def test_rule_families():
     base = auto_rule.candidate_rules()
-    assert len(base) == 25 * 3  # subsets of 1-3 of 5 validators × 3 source drops
+    # Subsets of 1-3 of 5 validators × 3 source drops, over all candidates or by family.
+    assert len(base) == 25 * 3 * 2
     assert all(tuple(r.rank_by) == tuple(r.evidence) for r in base)
+    assert sum(r.across_families for r in base) == 75
     extended = auto_rule.candidate_rules("any")
-    assert len(extended) == 25 * 3 * (6 + 15)  # ranked on 1 or 2 of 6 scores
+    assert len(extended) == 25 * 3 * (6 + 15) * 2  # ranked on 1 or 2 of 6 scores
     names = [auto_rule.rule_name(r) for r in extended]
     assert len(set(names)) == len(names)
-    assert "entropy / drop 5" in names and "entropy / drop 5 / rank source_val" in names
+    assert {"entropy / drop 5", "entropy / drop 5 / rank source_val",
+            "entropy / drop 5 / by family"} <= set(names)
     with pytest.raises(ValueError, match="evidence, any"):
         auto_rule.candidate_rules("all")
 
@@ -57,9 +60,22 @@ def test_ranking_by_source_validation_picks_what_the_validators_miss():
     assert scores["entropy / drop 5 / rank source_val"].loc["c", "gap_to_oracle"] == pytest.approx(0.0)
 
 
+def test_by_family_the_classical_pick_needs_a_source_validation_accuracy_not_lower():
+    frame = _records(benchmarks=("a",))
+    by_family = auto.Rule(evidence=("entropy",), max_source_drop=0.05, rank_by=("entropy",),
+                          across_families=True)
+    # meda leads the classical family and fits the source better than mcc, the deep pick.
+    assert set(auto_rule.replay(frame, by_family)["pick"]) == {"meda"}
+    lower = frame.assign(source_val_accuracy=frame["source_val_accuracy"].where(
+        frame["method"] != "meda", 0.79))
+    assert set(auto_rule.replay(lower, by_family)["pick"]) == {"mcc"}
+
+
 def test_main_chooses_leave_one_out_and_writes_its_table(tmp_path):
     _records().to_csv(tmp_path / "results.csv", index=False)
     text = auto_rule.main(["--results", str(tmp_path)])
-    # Every base rule ranks on its evidence, where mcc leads: +5 points, 15 under the ORACLE.
-    assert "| a | " in text and "+5.0 | 15.0 | mcc 2 |" in text
+    # Ranked on the validators, mcc leads (+5 points); by family, meda's better source fit
+    # wins (+20, the ORACLE): the leave-one-out choice is a by-family rule in every fold.
+    assert text.count("/ by family | +20.0 | 0.0 | meda 2 |") == 3
+    assert "(the default): **" in text and "/ by family**" in text
     assert (tmp_path / "auto_rule.md").read_text() == text
