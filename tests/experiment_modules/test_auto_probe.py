@@ -32,8 +32,8 @@ def test_rules_pick_as_specified(tmp_path):
     rows = {line.split(" | ")[0].strip("| "): line.split(" | ")[1].strip(" |")
             for line in text.splitlines() if line.startswith("| ") and " | " in line}
     # The entropy rule trusts the most confident candidate: MCC, wrong everywhere (-50 points).
-    assert rows["entropy / drop 5 (default)"] == "-50.0"
+    assert rows["entropy / drop 5 (previous default)"] == "-50.0"
     # EnsV follows the majority, which is right (+50); the ORACLE reads the labels (+50).
     assert rows["EnsV"] == "+50.0"
     assert rows["ORACLE pick per task"] == "+50.0"
-    assert "entropy / drop 5 (default): mcc 1" in text and "EnsV: mcc" not in text
+    assert "entropy / drop 5 (previous default): mcc 1" in text and "EnsV: mcc" not in text
