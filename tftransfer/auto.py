@@ -38,7 +38,7 @@ Example:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, List, Mapping, Optional, Sequence
 
 import numpy as np
@@ -149,7 +149,8 @@ def decide(scores: Mapping[str, Mapping[str, float]], rule: Rule = DEFAULT_RULE)
     deep = [name for name in scores if name not in SHALLOW_CANDIDATES]
     if not (rule.across_families and classical and len(deep) > 1):
         return _decide_one_family(scores, rule)
-    decisions = {family: _decide_one_family({n: scores[n] for n in names}, rule)
+    within = replace(rule, across_families=False)  # its reasons name the within-family rule
+    decisions = {family: _decide_one_family({n: scores[n] for n in names}, within)
                  for family, names in (("deep", deep), ("classical", [BASELINE, *classical]))}
     table = pd.concat([decisions["deep"].table.assign(family="deep"),
                        decisions["classical"].table.drop(index=BASELINE).assign(family="classical")])
