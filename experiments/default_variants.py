@@ -57,6 +57,21 @@ def delta_table(frame: pd.DataFrame) -> pd.DataFrame:
     return means.drop(columns="source_only").sub(means["source_only"], axis=0)
 
 
+def delta_spread(frame: pd.DataFrame) -> pd.DataFrame:
+    """Benchmark × variant: the std over seeds (ddof 0, as the defaults report) of the
+    benchmark-average Δ, the Δ taken seed by seed."""
+    per_seed = 100 * frame.groupby(["experiment", "seed", "variant"])["target_accuracy"].mean().unstack("variant")
+    deltas = per_seed.drop(columns="source_only").sub(per_seed["source_only"], axis=0)
+    return deltas.groupby(level="experiment").std(ddof=0)
+
+
+def with_spread(deltas: pd.DataFrame, spread: pd.DataFrame) -> pd.DataFrame:
+    """The cells "mean ± std" (points, one decimal)."""
+    spread = spread.reindex(index=deltas.index, columns=deltas.columns)
+    return deltas.round(1).astype(str).combine(
+        spread.round(1).astype(str), lambda mean, std: mean + " ± " + std)
+
+
 def leave_one_out(deltas: pd.DataFrame) -> pd.DataFrame:
     """Per held-out benchmark: the variant best on the others, and its Δ there."""
     rows = []
@@ -110,12 +125,15 @@ def main(argv=None) -> str:
     failed = frame[frame["status"] != "done"]
     if len(failed):
         print(f"{len(failed)} runs failed; the table leaves them out")
-    deltas = delta_table(frame[frame["status"] == "done"])
+    done = frame[frame["status"] == "done"]
+    deltas = delta_table(done)
+    shown = with_spread(deltas, delta_spread(done)) if args.seeds > 1 else deltas.round(1)
     labels = {f"v{i}": json.dumps(v, sort_keys=True) for i, v in enumerate(variants)}
     lines = [f"## {args.method}: option variants against source_only", "",
-             f"Δ target accuracy (points) of each benchmark's average, mean over {args.seeds} "
+             f"Δ target accuracy (points) of each benchmark's average, mean"
+             f"{' ± std (Δ taken seed by seed)' if args.seeds > 1 else ''} over {args.seeds} "
              "seed(s). Variants: " + "; ".join(f"{k} = `{v}`" for k, v in labels.items()), "",
-             markdown_table(deltas.round(1)), ""]
+             markdown_table(shown), ""]
     if len(deltas) > 1:
         held_out = leave_one_out(deltas).round(1).set_index("held out")
         lines += ["Leave one benchmark out:", "", markdown_table(held_out),

@@ -62,3 +62,17 @@ def test_held_out_task_set_runs_the_left_out_tasks(tmp_path, monkeypatch):
                                "--benchmarks", "office_caltech_surf,msrc_voc",
                                "--task-set", "held_out", "--out", str(tmp_path)])
     assert seen == {"office_caltech_surf": ["C->W", "C->D", "A->C", "W->A", "D->A", "D->W"]}
+
+
+def test_spread_is_over_seeds_of_the_seed_by_seed_delta():
+    rows = []
+    # Benchmark "a": source_only 50 / 60 on seeds 0 / 1, the variant 54 / 62: Δ 4 and 2.
+    for seed, base, variant in ((0, 0.50, 0.54), (1, 0.60, 0.62)):
+        rows += [{"experiment": "a", "seed": seed, "variant": "source_only", "target_accuracy": base},
+                 {"experiment": "a", "seed": seed, "variant": "v0", "target_accuracy": variant}]
+    frame = pd.DataFrame(rows)
+    assert default_variants.delta_table(frame).loc["a", "v0"] == pytest.approx(3.0)
+    spread = default_variants.delta_spread(frame)
+    assert spread.loc["a", "v0"] == pytest.approx(1.0)  # std of (4, 2), ddof 0
+    shown = default_variants.with_spread(default_variants.delta_table(frame), spread)
+    assert shown.loc["a", "v0"] == "3.0 ± 1.0"
