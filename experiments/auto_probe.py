@@ -5,7 +5,8 @@
 auto's rule until 2026-12-04 (entropy / drop 5 over all candidates at once) stayed 5-7 points
 under the best method on digits and Office-Caltech, where MEDA wins: MCC minimises the target
 entropy by design. (The default now compares entropy within the deep and the classical
-candidates and the two picks by source validation accuracy, `auto.Rule.across_families`.) This probe trains every auto candidate with its defaults on the defaults report's tasks
+candidates and the two picks by source validation accuracy, `auto.Rule.across_families`.)
+This probe trains every auto candidate with its defaults on the defaults report's tasks
 (`experiments.defaults_report.REPORT_TASKS`, one seed), keeps each candidate's logits on the
 source validation split and the target, and replays rules that need more than the stored
 scores:

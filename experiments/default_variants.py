@@ -9,8 +9,9 @@ Each variant is the method's defaults with some options replaced (a `"recipe"` k
 variant replaces recipe fields, e.g. `{"recipe": {"learning_rate": 0.004}}`); every variant
 and source_only run on the defaults report's tasks (`experiments.defaults_report.REPORT_TASKS`,
 the same data-dependent settings; `--task-set held_out` runs the tasks the report leaves out
-instead, to judge a choice made on the report's tasks on tasks it never saw). The table is each benchmark's average Δ against source_only
-(points, mean over seeds). Then, leave one benchmark out: for each benchmark the variant with
+instead, to judge a choice made on the report's tasks on tasks it never saw). The table is
+each benchmark's average Δ against source_only (points, mean ± std over seeds, the Δ taken
+seed by seed). Then, leave one benchmark out: for each benchmark the variant with
 the best mean Δ on the OTHER benchmarks is chosen and its Δ on the held-out one reported; the
 default is the variant chosen on all benchmarks. Target labels only score the runs.
 """

@@ -25,7 +25,7 @@ benchmark, within 0.5 points of the best candidate chosen with target labels on 
 2.1 (digits) and 1.8 (Office-Caltech) under it on the other two.
 Entropy alone rewards a collapsed model (confident and wrong); the source-validation guard is
 what catches that — an adversarial collapse shows on the labelled source first. Other rules
-(`Rule(evidence=("dev", "reverse_validation"))`, the previous default, demanded agreement of
+(`Rule(evidence=("dev", "reverse_validation"))`, an earlier default, demanded agreement of
 two validators that fail differently) are one argument away.
 
 Example:
