@@ -45,9 +45,9 @@ def test_inductive_tasks_are_refused():
 
 
 def test_delta_table_is_against_source_only_per_target():
-    frame = pd.DataFrame({"task": "a->b", "target": ["as is", "as is", "balanced (ORACLE)", "balanced (ORACLE)"],
-                          "method": ["source_only", "dann"] * 2, "seed": 0,
-                          "accuracy": [60.0, 55.0, 64.0, 66.0]})
+    targets = ["as is", "as is", "balanced (ORACLE)", "balanced (ORACLE)"]
+    frame = pd.DataFrame({"task": "a->b", "target": targets, "method": ["source_only", "dann"] * 2,
+                          "seed": 0, "accuracy": [60.0, 55.0, 64.0, 66.0]})
     table = _script().delta_table(frame)
     assert table.loc[("a->b", "as is"), "dann"] == -5.0
     assert table.loc[("a->b", "balanced (ORACLE)"), "dann"] == 2.0

@@ -8,12 +8,12 @@ from tftransfer import auto
 
 
 def _records(benchmarks=("a", "b", "c")) -> pd.DataFrame:
-    """Candidate runs where only ranking by source validation accuracy finds the best method.
+    """Candidate runs where only the source validation accuracy finds the best method.
 
-    source_only scores 0 on every validator. "mcc" beats it on every validator, has the
-    best validator scores and source_only's source validation accuracy, but "meda" (second on every validator, best source validation
-    accuracy) is 15 points better on the target; every other candidate is below source_only
-    on every validator, so no rule lets it pass.
+    source_only scores 0 on every validator. "mcc" beats it on every validator, has the best
+    validator scores and source_only's source validation accuracy, but "meda" (second on
+    every validator, the best source validation accuracy) is 15 points better on the target;
+    every other candidate is below source_only on every validator, so no rule lets it pass.
     """
     rows = []
     for benchmark in benchmarks:
