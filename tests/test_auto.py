@@ -198,3 +198,22 @@ def test_auto_fit_scores_a_classical_candidate_on_calibrated_probabilities():
     failed = auto.fit(moons, candidates=("source_only", "jda"), seed=0, epochs=1, batch_size=64)
     assert failed.records["jda"]["status"] == "failed" and "n_components" in failed.records["jda"]["error"]
     assert failed.decision.pick == "source_only" and "jda" not in failed.decision.table.index
+
+
+@pytest.mark.slow
+def test_auto_fit_decides_by_family_end_to_end():
+    task = load_task(TASK)
+    result = auto.fit(task, candidates=("source_only", "dan", "mcc", "jda", "meda"), seed=0,
+                      epochs=3, batch_size=64)
+    table = result.decision.table
+    assert set(table["family"]) == {"deep", "classical"}
+    assert table.loc[["jda", "meda"], "family"].eq("classical").all()
+    # The pick follows the rule: the classical family's pick wins iff its source fit is not lower.
+    deep = auto.decide({m: result.records[m] for m in ("source_only", "dan", "mcc")},
+                       dataclasses.replace(auto.DEFAULT_RULE, across_families=False)).pick
+    classical = auto.decide({m: result.records[m] for m in ("source_only", "jda", "meda")},
+                            dataclasses.replace(auto.DEFAULT_RULE, across_families=False)).pick
+    sv = {m: result.records[m]["source_val_accuracy"] for m in result.records}
+    expected = classical if classical != "source_only" and sv[classical] >= sv[deep] else deep
+    assert result.decision.pick == expected
+    assert result.decision.reason.startswith(("deep:", "classical:"))
