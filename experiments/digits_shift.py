@@ -16,7 +16,7 @@ import os
 
 from experiments.common import common_parser, expand_grid, parse_list, parse_methods, run_experiment
 from tftransfer import methods, variants
-from tftransfer.data.builtin import DEFAULT_DIGITS_TASKS, task_names
+from tftransfer.data.builtin import DEFAULT_DIGITS_TASKS, REVERSED_DIGITS_TASKS, task_names
 
 EXPERIMENT = "digits_shift"
 FINETUNE_LABELS_PER_CLASS = 5
@@ -41,7 +41,7 @@ def main(argv=None) -> str:
     parser = common_parser(__doc__.splitlines()[0], f"results/{EXPERIMENT}",
                            default_jobs=min(2, os.cpu_count() or 1))
     args = parser.parse_args(argv)
-    valid_tasks = [t for t in task_names() if not t.startswith("moons")]
+    valid_tasks = [t for t in task_names() if not t.startswith("moons")] + list(REVERSED_DIGITS_TASKS)
     tasks = parse_list(args.tasks, valid_tasks, "task", DEFAULT_DIGITS_TASKS)
     method_names = parse_methods(args.methods, DEFAULT_METHODS)
     configs = expand_grid(args, BASE, tasks, method_names, per_method)

@@ -42,10 +42,10 @@ def test_bad_variants_are_rejected(tmp_path):
 
 
 def test_task_set_without_tasks_is_refused(tmp_path):
-    # digits_shift's every task is in the report: it has no held-out task.
+    # decaf's every task is in the report: it has no held-out task.
     with pytest.raises(SystemExit):
         default_variants.main(["--method", "dann", "--variants", '[{"lambda_": 1}]',
-                               "--benchmarks", "digits_shift", "--task-set", "held_out",
+                               "--benchmarks", "decaf", "--task-set", "held_out",
                                "--out", str(tmp_path)])
 
 

@@ -22,7 +22,9 @@ def test_held_out_tasks_are_those_no_default_was_chosen_on():
         "C->W", "C->D", "A->C", "W->A", "D->A", "D->W")
     assert len(defaults_report.tasks_of("reuters", "held_out")) == 3
     assert len(defaults_report.tasks_of("newsgroups", "held_out")) == 3
-    for benchmark in ("digits_shift", "mnist_usps", "decaf", "msrc_voc"):
+    assert defaults_report.tasks_of("digits_shift", "held_out") == (
+        "inverted->original", "rotated->original", "noisy->original", "blurred->original")
+    for benchmark in ("mnist_usps", "decaf", "msrc_voc"):
         assert defaults_report.tasks_of(benchmark, "held_out") == ()
     assert defaults_report.tasks_of("decaf", "all") == BENCHMARK_TASKS["decaf"]
     with pytest.raises(ValueError, match="report, held_out, all"):
@@ -31,7 +33,7 @@ def test_held_out_tasks_are_those_no_default_was_chosen_on():
 
 def test_a_task_set_without_tasks_is_refused(tmp_path):
     with pytest.raises(SystemExit, match="no held_out task"):
-        defaults_report.main(["--benchmarks", "digits_shift", "--tasks", "held_out",
+        defaults_report.main(["--benchmarks", "decaf,mnist_usps", "--tasks", "held_out",
                               "--out", str(tmp_path)])
 
 

@@ -73,6 +73,7 @@ from tftransfer.registry import Registry
 
 __all__ = [
     "DEFAULT_DIGITS_TASKS",
+    "REVERSED_DIGITS_TASKS",
     "DIGITS_DATA_SEED",
     "DOMAINS",
     "CUBIC_DEFAULT_SAMPLES",
@@ -110,6 +111,11 @@ DEFAULT_DIGITS_TASKS: Tuple[str, ...] = (
     "original->noisy",
     "original->blurred",
 )
+REVERSED_DIGITS_TASKS: Tuple[str, ...] = tuple(
+    "->".join(reversed(task.split("->"))) for task in DEFAULT_DIGITS_TASKS)
+"""The default digits tasks with source and target swapped ("inverted->original", ...): a
+shifted source, the original digits as target (`experiments.defaults_report --tasks
+held_out` judges the defaults on them: none was chosen there)."""
 _STANDARD_TASKS: Tuple[str, ...] = DEFAULT_DIGITS_TASKS + ("moons->moons_rotated",)
 
 REGRESSION_TASKS: Tuple[str, ...] = ("cubic->cubic_shifted",)
