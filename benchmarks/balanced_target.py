@@ -24,6 +24,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from experiments.common import parse_methods  # noqa: E402
 from experiments.defaults_report import MODULES, benchmark_configs, tasks_of  # noqa: E402
 from tftransfer.data import datasets  # noqa: E402
 from tftransfer.data.domains import Domain, TransferTask  # noqa: E402
@@ -49,6 +50,10 @@ def balanced_target(task: TransferTask, seed: int = 0) -> TransferTask:
     y = task.target_test.y
     counts = np.bincount(y, minlength=task.num_classes)
     present = proportions > 0
+    missing = np.flatnonzero(present & (counts == 0))
+    if missing.size:
+        raise ValueError(f"{task.name}: the target has no sample of source classes "
+                         f"{missing.tolist()}: no subsample can have the source's proportions")
     size = int(np.floor(np.min(counts[present] / proportions[present])))
     rng = np.random.default_rng(seed)
     keep = np.sort(np.concatenate([
@@ -64,11 +69,12 @@ def balanced_target(task: TransferTask, seed: int = 0) -> TransferTask:
 def run(benchmark: str, tasks, methods, seeds: int, data_dir: Path) -> pd.DataFrame:
     rows = []
     for name in tasks:
-        balanced = None
-        for config in benchmark_configs(benchmark, [name], methods, seeds, data_dir):
-            config = config.replace(validators=())
-            task = datasets.get(config.dataset)(config.task, **dict(config.data_options))
-            balanced = balanced or balanced_target(task)
+        configs = [c.replace(validators=()) for c in
+                   benchmark_configs(benchmark, [name], methods, seeds, data_dir)]
+        first = configs[0]  # every config of a task reads the same data
+        task = datasets.get(first.dataset)(first.task, **dict(first.data_options))
+        balanced = balanced_target(task)
+        for config in configs:
             for target, variant in ((task, "as is"), (balanced, "balanced (ORACLE)")):
                 record, _ = train_and_evaluate(config, task=target)
                 rows.append({"task": name, "method": config.method, "seed": config.seed,
@@ -92,14 +98,23 @@ def main(argv=None) -> str:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args(argv)
-    methods = [m for m in args.methods.split(",") if m]
-    if "source_only" not in methods:
-        methods.insert(0, "source_only")
+    methods = [m for m in parse_methods(args.methods, []) if m != "source_only"]
+    if not methods or "auto" in methods:
+        parser.error("--methods: one or more methods to compare with source_only (not auto)")
+    valid = tasks_of(args.benchmark, "all")
     tasks = args.tasks.split(",") if args.tasks else tasks_of(args.benchmark, "report")
+    unknown = [t for t in tasks if t not in valid]
+    if unknown:
+        parser.error(f"unknown tasks {unknown} of {args.benchmark}. Valid: {', '.join(valid)}")
+    if args.seeds < 1:
+        parser.error(f"--seeds must be >= 1. Received: {args.seeds}")
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     if data_dir is None:
         parser.error("no data folder; pass --data-dir or set $TFTRANSFER_DATA_DIR")
-    frame = run(args.benchmark, tasks, methods, args.seeds, data_dir.resolve())
+    try:
+        frame = run(args.benchmark, tasks, ["source_only", *methods], args.seeds, data_dir.resolve())
+    except ValueError as error:  # an inductive benchmark, a class the target lacks
+        parser.error(str(error))
     table = delta_table(frame)
     table.index = [f"{task}, {target}" for task, target in table.index]
     table.index.name = "task, target"

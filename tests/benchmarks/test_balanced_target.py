@@ -51,3 +51,24 @@ def test_delta_table_is_against_source_only_per_target():
     table = _script().delta_table(frame)
     assert table.loc[("a->b", "as is"), "dann"] == -5.0
     assert table.loc[("a->b", "balanced (ORACLE)"), "dann"] == 2.0
+
+
+def test_a_target_without_a_source_class_is_a_clear_error():
+    task = _task()
+    y = task.target_test.y.copy()
+    y[y == 2] = 1  # the target loses class 2
+    target = Domain("t", task.target_test.x, y, num_classes=3)
+    lacking = TransferTask("s->t", task.source_train, task.source_val, task.target_train, target, 3)
+    with pytest.raises(ValueError, match=r"no sample of source classes \[2\]"):
+        _script().balanced_target(lacking)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--tasks", "foo"], "unknown tasks"),
+    (["--methods", "source_only"], "one or more methods"),
+    (["--seeds", "0"], "--seeds must be >= 1"),
+])
+def test_bad_arguments_are_one_line_errors(argv, message, capsys):
+    with pytest.raises(SystemExit):
+        _script().main(argv)
+    assert message in capsys.readouterr().err
