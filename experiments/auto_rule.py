@@ -134,7 +134,11 @@ def main(argv=None) -> str:
                              "the validators (3,150 rules, about 15 minutes)")
     args = parser.parse_args(argv)
     candidate_set = CANDIDATE_SETS[args.candidates]
-    frame = pd.read_csv(Path(args.results) / "results.csv", dtype={"run_id": str})
+    results = Path(args.results) / "results.csv"
+    if not results.is_file():
+        parser.error(f"no {results}: --results must be a defaults-report folder "
+                     "(python -m experiments.defaults_report --out FOLDER)")
+    frame = pd.read_csv(results, dtype={"run_id": str})
     frame = frame[frame["status"].fillna("done") == "done"] if "status" in frame else frame
     rules = {rule_name(r): r for r in candidate_rules(args.rank_by)}
     oracle = oracle_best(frame, candidate_set)

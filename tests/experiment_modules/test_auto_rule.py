@@ -79,3 +79,9 @@ def test_main_chooses_leave_one_out_and_writes_its_table(tmp_path):
     assert text.count("/ by family | +20.0 | 0.0 | meda 2 |") == 3
     assert "(the default): **" in text and "/ by family**" in text
     assert (tmp_path / "auto_rule.md").read_text() == text
+
+
+def test_a_folder_without_results_is_a_one_line_error(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        auto_rule.main(["--results", str(tmp_path)])
+    assert "must be a defaults-report folder" in capsys.readouterr().err
