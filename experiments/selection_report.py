@@ -32,8 +32,7 @@ from scipy.stats import spearmanr
 
 from experiments import mnist_usps, office_caltech_surf
 from experiments.common import parse_list
-from experiments.variants import variant_fields
-from tftransfer import selection, tuning
+from tftransfer import selection, tuning, variants
 from tftransfer.config import RunConfig
 from tftransfer.data.loaders import default_data_dir
 from tftransfer.io import write_text_atomic
@@ -105,13 +104,13 @@ def main(argv=None) -> str:
     parser.add_argument("--tuner", default="random", choices=tuning.TUNERS)
     parser.add_argument("--seed", type=int, default=0, help="seed of the runs and of the sampler")
     args = parser.parse_args(argv)
-    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
-    if data_dir is None or not data_dir.is_dir():
-        raise SystemExit(f"error: no data folder (got {args.data_dir!r}); pass --data-dir")
     datasets = parse_list(args.datasets, list(DATASETS), "dataset", list(DATASETS))
     method_names = parse_list(args.methods, list(METHODS), "method", ["dann", "finetune"])
     all_tasks = [t for d in datasets for t in DATASETS[d][1]]
     wanted = parse_list(args.tasks, all_tasks, "task", all_tasks)
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    if data_dir is None or not data_dir.is_dir():
+        raise SystemExit(f"error: no data folder (got {args.data_dir!r}); pass --data-dir")
     validators = selection.names()
     out = Path(args.out)
     start = time.perf_counter()
@@ -122,7 +121,7 @@ def main(argv=None) -> str:
                 "data_options": {"data_dir": str(data_dir.resolve())}}
         for task in [t for t in tasks if t in wanted]:
             for method in method_names:
-                fields = {**base, **variant_fields(method, base), "task": task, "seed": args.seed}
+                fields = {**base, **variants.fields(method), "task": task, "seed": args.seed}
                 config = RunConfig.from_dict(fields).validate()
                 result = tuning.tune(config, objective="source_val", max_trials=args.max_trials,
                                      tuner=args.tuner, validators=validators, seed=args.seed,
