@@ -76,11 +76,28 @@ def test_parse_param_and_default_space():
     with pytest.raises(ValueError, match="NAME=SPEC"):
         tuning.parse_space(["lambda_"])
     space = tuning.default_space(BASE)
-    assert space["freeze_depth"] == tuning.Param("int", 0, 1)  # one Dense group in the MLP
     assert space["lambda_"].log and space["learning_rate"].log
     assert "lambda_" not in tuning.default_space(BASE.replace(method="source_only"))
     finetune = tuning.default_space(BASE.replace(method="finetune", target_labels_per_class=2))
     assert {"l2sp_alpha", "backbone_lr_multiplier"} <= set(finetune)
+
+
+def test_freeze_depth_is_searched_only_where_trained_weights_are_kept(tmp_path):
+    # A backbone trained from scratch is trained whole: freezing it freezes random weights.
+    assert "freeze_depth" not in tuning.default_space(BASE)
+    assert "freeze_depth" not in tuning.default_space(BASE.replace(method="source_only"))
+    # The fine-tuner pretrains its backbone on the source: its one Dense group, 0 = frozen.
+    finetune = tuning.default_space(BASE.replace(method="finetune", target_labels_per_class=2))
+    assert finetune["freeze_depth"] == tuning.Param("int", 0, 1)
+    # A pretrained file backbone (two Dense groups under its cut classifier), any method.
+    inputs = keras.Input((2,))
+    hidden = keras.layers.Dense(4, activation="relu")(keras.layers.Dense(8, activation="relu")(inputs))
+    path = tmp_path / "pretrained.keras"
+    keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(hidden)).save(path)
+    for method in ("dann", "source_only"):
+        space = tuning.default_space(BASE.replace(method=method, backbone=f"file:{path}",
+                                                  backbone_options={}))
+        assert space["freeze_depth"] == tuning.Param("int", 0, 2)
 
 
 SHALLOW_BASE = RunConfig(experiment="test", task="moons->moons_rotated", method="jda")
