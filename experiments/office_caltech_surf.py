@@ -19,8 +19,9 @@ DATASET = "office_caltech_surf"
 # fixed iterations per epoch: a small task gets the steps a large one gets).
 BASE = {"epochs": 10, "steps_per_epoch": 50, "batch_size": 32, "backbone": "mlp",
         "backbone_options": {"units": [256]}}
-# All 17 default rows take 21-24 minutes here (612 runs; docs/benchmarks.md): the CDAN-family
-# discriminators read 256 × 10 multilinear features, ~9 s a run on 2 cores, twice DANN.
+# All 17 rows (612 runs) take 5 min 40 s on a 2-core machine where these 12 take 3 min 02 s
+# (docs/benchmarks.md): the CDAN-family discriminators read 256 × 10 multilinear features,
+# 2.5 s a run there, over twice DANN, and the three CDAN rows are 47 % of the work.
 # The default keeps CDAN itself and leaves out the rows that add least on this benchmark:
 # CDAN+E and CDAN+MCC (CDAN's variants; MCC alone is above both), DAN and Deep CORAL (within
 # 0.2 points of source_only), and target_only (100 by construction in the transductive
