@@ -131,3 +131,35 @@ def test_shallow_searches_refuse_epochs_hyperband_and_unknown_options(tmp_path):
         tuning.tune(SHALLOW_BASE, objective="dev", directory=tmp_path, tuner="hyperband")
     pipeline = SHALLOW_BASE.replace(method="tca_svm")
     assert set(tuning.default_space(pipeline)) == {"head_C", "n_components"}
+
+
+@pytest.mark.slow
+def test_a_fresh_search_starts_with_the_defaults(tmp_path):
+    from tftransfer.runner import train_and_evaluate
+
+    result = tuning.tune(BASE, objective="source_val", max_trials=2, directory=tmp_path / "a")
+    first = result.trials.iloc[0]
+    assert (first["learning_rate"], first["lambda_"]) == (0.03, 0.3)  # the recipe's η0, DANN's λ
+    assert result.trials.iloc[1]["learning_rate"] != 0.03  # then sampled
+    metrics, _ = train_and_evaluate(BASE)  # the defaults' trial is the plain run
+    assert first["target_accuracy"] == pytest.approx(metrics["target_accuracy"], abs=1e-6)
+    assert first["source_val"] == pytest.approx(metrics["source_val_accuracy"], abs=1e-6)
+    # A space without the defaults samples from its first trial.
+    narrow = tuning.tune(BASE, objective="source_val", max_trials=1, directory=tmp_path / "b",
+                         space={"learning_rate": "0.001:0.01:log"})
+    assert 0.001 <= narrow.trials.iloc[0]["learning_rate"] <= 0.01
+
+
+def test_default_values_are_the_configs_own_or_none_outside_the_space():
+    assert tuning.default_values(BASE, tuning.default_space(BASE)) == {"learning_rate": 0.03,
+                                                                       "lambda_": 0.3}
+    own = BASE.replace(method_options={"lambda_": 1.5}, recipe={"learning_rate": 0.01})
+    assert tuning.default_values(own, tuning.default_space(own)) == {"learning_rate": 0.01,
+                                                                     "lambda_": 1.5}
+    # The fine-tuner's default L2-SP α is 0, outside its log-scale dimension: no such trial.
+    finetune = BASE.replace(method="finetune", target_labels_per_class=2)
+    assert tuning.default_values(finetune, tuning.default_space(finetune)) is None
+    jda = SHALLOW_BASE
+    assert tuning.default_values(jda, tuning.default_space(jda)) == {
+        "n_components": 30, "lam": 1.0, "kernel": "primal"}
+

@@ -15,10 +15,12 @@ Example:
     >>> result.best_config.method_options, result.trials.head()
 
 Search spaces: `default_space(config)` gives, for every method, the learning rate
-(log-uniform), the freeze depth (an int from 0 to the backbone's number of layer groups),
-λ (log-uniform; methods with an adaptation loss) and the method's own knobs. Any entry can be
-replaced or fixed with `space=` (`Param` objects or the strings of `parse_param`:
-"0.01:10:log", "1:4", "a|b|c", "0.5").
+(log-uniform), the freeze depth (an int from 0 to the backbone's number of layer groups, for a
+pretrained backbone), λ (log-uniform; methods with an adaptation loss) and the method's own
+knobs. Any entry can be replaced or fixed with `space=` (`Param` objects or the strings of
+`parse_param`: "0.01:10:log", "1:4", "a|b|c", "0.5"). A fresh random or Bayesian search's
+first trial is the configuration's own values (`default_values`: the method's defaults where
+the config does not set them), when the space contains them.
 
 Resuming: with `overwrite=False` (the default) a relaunched search reloads the tuner's
 folder and runs no finished trial again. A trial whose loss becomes NaN/inf, or that raises,
@@ -41,6 +43,7 @@ import importlib
 # `tftransfer.tuning.roles` do not import KerasTuner or TensorFlow.
 _EXPORTS = {
     "Param": "space", "parse_param": "space", "parse_space": "space", "default_space": "space",
+    "default_values": "space",
     "config_for": "space", "check_space": "space", "RUN_FIELDS": "space",
     "TransferHyperModel": "hypermodel",
     "tune": "search", "check_tuner": "search", "TuningResult": "search", "trials_frame": "search", "TUNERS": "search",

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from typing import Any, Dict, Mapping, Optional, Sequence
 
 from tftransfer import backbones, methods, shallow, variants
 from tftransfer.backbones.freezing import resolve_freeze_depth
 from tftransfer.config import RunConfig
 from tftransfer.methods import Recipe
-from tftransfer.runner import load_task
+from tftransfer.runner import load_task, resolve
 
 #: Hyperparameters that are `RunConfig` fields; recipe fields go to `RunConfig.recipe`, every
 #: other one is a method option.
@@ -43,6 +44,16 @@ class Param:
                 raise ValueError(f"a log-scale Param needs low > 0, got {self.low!r}")
         elif not self.values or (self.kind == "fixed" and len(self.values) != 1):
             raise ValueError(f"{self.kind} Param needs {'one value' if self.kind == 'fixed' else 'values'}")
+
+    def contains(self, value) -> bool:
+        """Whether `value` is one this dimension can take."""
+        if self.kind in ("choice", "fixed"):
+            return any(value == v and type(value) is type(v) for v in self.values)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        if self.kind == "int" and int(value) != value:
+            return False
+        return self.low <= value <= self.high
 
     def declare(self, hp: kt.HyperParameters, name: str):
         """Declares the dimension on `hp` and returns this trial's value."""
@@ -138,6 +149,58 @@ def default_space(config: RunConfig, task=None) -> Dict[str, Param]:
         else:
             space[name] = parse_param(spec)
     return space
+
+
+def default_values(config: RunConfig, space: Mapping[str, Param]) -> Optional[Dict[str, Any]]:
+    """`config`'s own value of every dimension of `space` — its options or recipe where it sets
+    them, else the method's defaults — or None when one of them is unknown or outside its
+    dimension (a space that leaves the defaults out).
+
+    `tune` makes it the first trial of a fresh search, so that the defaults are always
+    among the configurations the validator chooses from.
+    """
+    resolved = resolve(config)
+    estimator = shallow.get(config.method, **dict(config.method_options)) if resolved.shallow else None
+    values = {}
+    for name, param in space.items():
+        if name in RUN_FIELDS:
+            value = getattr(config, name)
+        elif estimator is not None:
+            value = estimator.get_params().get(name, _UNKNOWN)
+        elif name in Recipe.fields():
+            value = getattr(resolved.recipe, name)
+        else:
+            value = _method_default(resolved, name)
+        if name == "freeze_depth" and param.kind == "int":
+            # None / "all": every group trainable; "none": none.
+            value = {None: param.high, "all": param.high, "none": 0}.get(value, value)
+        if isinstance(value, tuple):
+            value = list(value)
+        if value is _UNKNOWN or not param.contains(value):
+            return None
+        values[name] = value
+    return values
+
+
+_UNKNOWN = object()
+
+
+def _method_default(resolved, name: str):
+    """A deep method's option: set by the config, else the method's knob or model default,
+    else the model class's argument default."""
+    method = resolved.method
+    if name in resolved.config.method_options:
+        return resolved.config.method_options[name]
+    if name in method.knobs():
+        return method.knobs()[name]
+    if name in method.defaults:
+        return method.defaults[name]
+    for klass in method.model_class.__mro__:
+        if "__init__" in vars(klass):
+            parameter = inspect.signature(klass.__init__).parameters.get(name)
+            if parameter is not None and parameter.default is not inspect.Parameter.empty:
+                return parameter.default
+    return _UNKNOWN
 
 
 def config_for(base: RunConfig, values: Mapping[str, Any]) -> RunConfig:
