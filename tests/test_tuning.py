@@ -156,6 +156,8 @@ def test_default_values_are_the_configs_own_or_none_outside_the_space():
     own = BASE.replace(method_options={"lambda_": 1.5}, recipe={"learning_rate": 0.01})
     assert tuning.default_values(own, tuning.default_space(own)) == {"learning_rate": 0.01,
                                                                      "lambda_": 1.5}
+    fixed = {**tuning.default_space(BASE), "lambda_": tuning.parse_param("0.5")}
+    assert tuning.default_values(BASE, fixed) == {"learning_rate": 0.03, "lambda_": 0.5}
     # The fine-tuner's default L2-SP α is 0, outside its log-scale dimension: no such trial.
     finetune = BASE.replace(method="finetune", target_labels_per_class=2)
     assert tuning.default_values(finetune, tuning.default_space(finetune)) is None

@@ -151,10 +151,14 @@ def default_space(config: RunConfig, task=None) -> Dict[str, Param]:
     return space
 
 
+#: An option whose default value cannot be found.
+_UNKNOWN = object()
+
+
 def default_values(config: RunConfig, space: Mapping[str, Param]) -> Optional[Dict[str, Any]]:
     """`config`'s own value of every dimension of `space` — its options or recipe where it sets
-    them, else the method's defaults — or None when one of them is unknown or outside its
-    dimension (a space that leaves the defaults out).
+    them, else the method's defaults; a fixed dimension's value — or None when one of them is
+    unknown or outside its dimension (a space that leaves the defaults out).
 
     `tune` makes it the first trial of a fresh search, so that the defaults are always
     among the configurations the validator chooses from.
@@ -163,7 +167,9 @@ def default_values(config: RunConfig, space: Mapping[str, Param]) -> Optional[Di
     estimator = shallow.get(config.method, **dict(config.method_options)) if resolved.shallow else None
     values = {}
     for name, param in space.items():
-        if name in RUN_FIELDS:
+        if param.kind == "fixed":
+            value = param.values[0]
+        elif name in RUN_FIELDS:
             value = getattr(config, name)
         elif estimator is not None:
             value = estimator.get_params().get(name, _UNKNOWN)
@@ -174,15 +180,10 @@ def default_values(config: RunConfig, space: Mapping[str, Param]) -> Optional[Di
         if name == "freeze_depth" and param.kind == "int":
             # None / "all": every group trainable; "none": none.
             value = {None: param.high, "all": param.high, "none": 0}.get(value, value)
-        if isinstance(value, tuple):
-            value = list(value)
         if value is _UNKNOWN or not param.contains(value):
             return None
         values[name] = value
     return values
-
-
-_UNKNOWN = object()
 
 
 def _method_default(resolved, name: str):
