@@ -144,6 +144,9 @@ def test_a_fresh_search_starts_with_the_defaults(tmp_path):
     metrics, _ = train_and_evaluate(BASE)  # the defaults' trial is the plain run
     assert first["target_accuracy"] == pytest.approx(metrics["target_accuracy"], abs=1e-6)
     assert first["source_val"] == pytest.approx(metrics["source_val_accuracy"], abs=1e-6)
+    bayes = tuning.tune(BASE, objective="source_val", max_trials=1, tuner="bayes",
+                        directory=tmp_path / "c")
+    assert (bayes.trials.iloc[0]["learning_rate"], bayes.trials.iloc[0]["lambda_"]) == (0.03, 0.3)
     # A space without the defaults samples from its first trial.
     narrow = tuning.tune(BASE, objective="source_val", max_trials=1, directory=tmp_path / "b",
                          space={"learning_rate": "0.001:0.01:log"})
