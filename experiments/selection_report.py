@@ -104,6 +104,9 @@ def main(argv=None) -> str:
     parser.add_argument("--tuner", default="random", choices=tuning.TUNERS)
     parser.add_argument("--seed", type=int, default=0, help="seed of the runs and of the sampler")
     args = parser.parse_args(argv)
+    if args.max_trials < 1 or args.seed < 0:
+        parser.error(f"--max-trials must be >= 1 and --seed >= 0. Received: {args.max_trials}, "
+                     f"{args.seed}")
     datasets = parse_list(args.datasets, list(DATASETS), "dataset", list(DATASETS))
     method_names = parse_list(args.methods, list(METHODS), "method", ["dann", "finetune"])
     all_tasks = [t for d in datasets for t in DATASETS[d][1]]

@@ -13,6 +13,12 @@ def test_unknown_method_lists_the_valid_ones(tmp_path):
         selection_report.main(["--methods", "danm", "--out", str(tmp_path)])
 
 
+def test_no_trials_is_a_one_line_error(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        selection_report.main(["--max-trials", "0", "--out", str(tmp_path)])
+    assert "--max-trials must be >= 1" in capsys.readouterr().err
+
+
 @needs_data
 @pytest.mark.slow
 def test_a_search_reports_each_validators_pick_against_the_oracle(tmp_path):
