@@ -51,7 +51,7 @@ def parse_list(value: str | None, valid: Sequence[str], kind: str, default: Sequ
         return list(default)
     if value == "all":
         return list(valid)
-    items = [v.strip() for v in value.split(",") if v.strip()]
+    items = list(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))  # once each
     unknown = [v for v in items if v not in valid]
     if unknown or not items:
         raise SystemExit(f"error: unknown {kind} {unknown or value!r}; valid {kind}s: {', '.join(valid)}")

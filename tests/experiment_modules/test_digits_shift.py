@@ -22,6 +22,12 @@ def test_quick_mode_end_to_end_and_relaunch(tmp_path, capsys):
     assert capsys.readouterr().out.count("(cached)") == 4
 
 
+def test_a_name_given_twice_counts_once():
+    from experiments.common import parse_list
+
+    assert parse_list("a,b,a", ["a", "b"], "task", []) == ["a", "b"]
+
+
 def test_unknown_names_are_rejected(tmp_path):
     with pytest.raises(SystemExit, match="Unknown method.*Valid methods"):
         digits_shift.main(["--methods", "dann,magic", "--out", str(tmp_path)])
