@@ -147,6 +147,12 @@ def test_a_fresh_search_starts_with_the_defaults(tmp_path):
     bayes = tuning.tune(BASE, objective="source_val", max_trials=1, tuner="bayes",
                         directory=tmp_path / "c")
     assert (bayes.trials.iloc[0]["learning_rate"], bayes.trials.iloc[0]["lambda_"]) == (0.03, 0.3)
+    # Hyperband too, at its first bracket's budget (3 epochs, factor 3: 1 epoch).
+    hyperband = tuning.tune(BASE.replace(epochs=3), objective="source_val", tuner="hyperband",
+                            directory=tmp_path / "d")
+    values = hyperband.tuner.oracle.get_trial(hyperband.trials.iloc[0]["trial_id"]).hyperparameters.values
+    assert (values["learning_rate"], values["lambda_"], values["tuner/epochs"]) == (0.03, 0.3, 1)
+    assert len(hyperband.trials) > 1
     # A space without the defaults samples from its first trial.
     narrow = tuning.tune(BASE, objective="source_val", max_trials=1, directory=tmp_path / "b",
                          space={"learning_rate": "0.001:0.01:log"})

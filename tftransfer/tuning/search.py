@@ -75,14 +75,20 @@ class _DefaultsFirst:
     configuration's own values, `space.default_values`), the later ones are sampled as the
     oracle samples them. A search thus always weighs the defaults against what it draws:
     six random draws can all miss the defaults' region (DANN's η0 = 0.03 on 0.001–0.1, log).
+
+    It replaces the first random draw, which every KerasTuner oracle makes for its first
+    trial: random search, Bayesian optimisation's initial points, and Hyperband's first
+    bracket — whose bookkeeping (budget, rounds) stays the oracle's, so there the defaults
+    start at that bracket's budget and go on to the next round only if they rank among its
+    best.
     """
 
     first_values: Optional[Dict[str, Any]] = None
 
-    def populate_space(self, trial_id):
+    def _random_values(self):
         if not self.trials and self.first_values is not None:
-            return {"status": "RUNNING", "values": dict(self.first_values)}
-        return super().populate_space(trial_id)
+            return dict(self.first_values)
+        return super()._random_values()
 
 
 def _defaults_first(oracle, values: Dict[str, Any]) -> None:
@@ -151,10 +157,11 @@ def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tu
         objective: A validator name (`tftransfer.selection.names()`); `target_oracle` is
             allowed and marks the result as oracle.
         directory: Folder of the tuner's state (trials, checkpoints) and `trials.csv`.
-        max_trials: Trials of random / Bayesian search; the first trial of a fresh one is
-            `base`'s own values (the method's defaults where `base` does not set them) when
-            the space contains them (`space.default_values`). Hyperband sizes its brackets from
-            `base.epochs` (factor 3, one iteration) and ignores it.
+        max_trials: Trials of random / Bayesian search. Hyperband sizes its brackets from
+            `base.epochs` (factor 3, one iteration) and ignores it. With every tuner the first
+            trial of a fresh search is `base`'s own values (the method's defaults where
+            `base` does not set them) when the space contains them
+            (`space.default_values`); Hyperband trains it at its first bracket's budget.
         tuner: "random", "bayes" or "hyperband".
         space: Overrides of `default_space(base)`: {name: Param or spec string}.
         validators: Validators computed for every trial (default: all, oracle included in
@@ -215,7 +222,7 @@ def tune(base: RunConfig, *, objective: str, directory, max_trials: int = 10, tu
                                        hyperband_iterations=1, **common)
     else:
         search = tuner_classes[tuner](hypermodel, max_trials=max_trials, **common)
-    first = default_values(base, full_space) if tuner != "hyperband" else None
+    first = default_values(base, full_space)
     if first is not None and role != "worker":  # a worker's oracle is the chief's, remote
         _defaults_first(search.oracle, first)
     if role == "chief":
