@@ -109,7 +109,7 @@ def test_by_family_a_classical_family_that_falls_back_leaves_the_deep_pick():
     with pytest.raises(TypeError, match="across_families must be a bool"):
         auto.Rule(across_families="yes")
 
-SMALL = {"epochs": 12, "batch_size": 32}
+SMALL = {"epochs": 12, "steps_per_epoch": 1, "batch_size": 32}  # 12 passes
 # The digits rotated by 30 degrees: source_only reaches ~27% of the target, DAN ~64%
 # (measured at these settings), and the validators see it.
 TASK = "original->rotated"
@@ -186,7 +186,8 @@ def test_a_decision_needs_the_deep_candidates_and_takes_the_classical_ones_that_
 @pytest.mark.slow
 def test_auto_fit_scores_a_classical_candidate_on_calibrated_probabilities():
     task = load_task(TASK)  # 64 features: JDA's 30-d subspace fits
-    result = auto.fit(task, candidates=("source_only", "jda"), seed=0, epochs=3, batch_size=64)
+    result = auto.fit(task, candidates=("source_only", "jda"), seed=0, epochs=3,
+                      steps_per_epoch=1, batch_size=64)
     jda = result.records["jda"]
     # Temperature-scaled scores: an entropy between a one-hot's (0) and a uniform one's.
     assert -np.log(task.num_classes) < jda["score_entropy"] < -1e-3, jda["score_entropy"]
@@ -195,7 +196,8 @@ def test_auto_fit_scores_a_classical_candidate_on_calibrated_probabilities():
         assert hasattr(result.model, "predict_scores")
     # A classical candidate that cannot run is recorded as failed and left out of the pick.
     moons = load_task("moons->moons_rotated")
-    failed = auto.fit(moons, candidates=("source_only", "jda"), seed=0, epochs=1, batch_size=64)
+    failed = auto.fit(moons, candidates=("source_only", "jda"), seed=0, epochs=1,
+                      steps_per_epoch=1, batch_size=64)
     assert failed.records["jda"]["status"] == "failed" and "n_components" in failed.records["jda"]["error"]
     assert failed.decision.pick == "source_only" and "jda" not in failed.decision.table.index
 
@@ -204,7 +206,7 @@ def test_auto_fit_scores_a_classical_candidate_on_calibrated_probabilities():
 def test_auto_fit_decides_by_family_end_to_end():
     task = load_task(TASK)
     result = auto.fit(task, candidates=("source_only", "dan", "mcc", "jda", "meda"), seed=0,
-                      epochs=3, batch_size=64)
+                      epochs=3, steps_per_epoch=1, batch_size=64)
     table = result.decision.table
     assert set(table["family"]) == {"deep", "classical"}
     assert table.loc[["jda", "meda"], "family"].eq("classical").all()

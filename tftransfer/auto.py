@@ -46,6 +46,7 @@ import pandas as pd
 
 from tftransfer._checks import check_float
 from tftransfer.config import RunConfig
+from tftransfer.data.pipeline import steps_per_epoch_at_least
 
 #: The baseline auto falls back to.
 BASELINE = "source_only"
@@ -324,7 +325,8 @@ class AutoResult:
 
 
 def fit(task, *, candidates: Optional[Sequence[str]] = None, rule: Rule = DEFAULT_RULE,
-        seed: int = 0, epochs: int = 20, batch_size: int = 64, backbone: str = "mlp",
+        seed: int = 0, epochs: int = 10, steps_per_epoch: int = 50, batch_size: int = 32,
+        backbone: str = "mlp",
         backbone_options: Optional[Mapping] = None,
         candidate_options: Optional[Mapping[str, Mapping]] = None, verbose: int = 0) -> AutoResult:
     """Trains every candidate on `task` (a `TransferTask`), scores them honestly and picks.
@@ -339,6 +341,10 @@ def fit(task, *, candidates: Optional[Sequence[str]] = None, rule: Rule = DEFAUL
         rule: The decision rule.
         seed, epochs, batch_size, backbone, backbone_options: The runs' settings (the
             data-dependent part; every candidate keeps its own defaults otherwise).
+        steps_per_epoch: Optimizer steps per epoch: this many, or one pass over the larger
+            domain where that is more (`steps_per_epoch_at_least`; 1: one pass).
+            The defaults, 10 epochs of 50 steps of 32, are the budget every candidate's
+            defaults were chosen with.
         candidate_options: {candidate: method options} replacing some defaults (e.g. to see
             what auto does when a candidate is made to hurt).
         verbose: Keras fit verbosity.
@@ -356,6 +362,8 @@ def fit(task, *, candidates: Optional[Sequence[str]] = None, rule: Rule = DEFAUL
                                     int(np.prod(task.input_shape)))
     base = RunConfig(experiment="auto", task=task.name if "->" in task.name else "source->target",
                      method=BASELINE, seed=seed, epochs=epochs, batch_size=batch_size,
+                     steps_per_epoch=steps_per_epoch_at_least(
+                         steps_per_epoch, task.source_train.n, task.target_train.n, batch_size),
                      backbone=backbone, backbone_options=dict(backbone_options or {}))
     records, models = {}, {}
     for config in candidate_configs(base, candidates):

@@ -1,6 +1,7 @@
 """`tftransfer run`: files -> runs, results, predictions, report, TensorBoard; resuming."""
 
 import contextlib
+import dataclasses
 import io
 import json
 
@@ -11,7 +12,9 @@ import pytest
 from tftransfer.cli import main
 from tftransfer.cli import training
 
-FAST = ["--epochs", "2", "--batch-size", "32", "--backbone-option", "units=[16]"]
+# One pass over the larger domain per epoch (the default budget is 50 steps an epoch).
+FAST = ["--epochs", "2", "--batch-size", "32", "--steps-per-epoch", "1",
+        "--backbone-option", "units=[16]"]
 
 
 def blobs(rng, n, shift=0.0, names=("cat", "dog", "eel")):
@@ -179,7 +182,7 @@ def test_auto_trains_the_candidates_and_adds_its_row(files, tmp_path, capsys, mo
     monkeypatch.setattr(auto, "CANDIDATES", ("source_only", "dann", "mcc"))
     argv = ["run", "--source", str(files / "shop.csv"), "--target", str(files / "street.csv"),
             "--methods", "auto", "--out", str(tmp_path), "--no-report", "--epochs", "1",
-            "--batch-size", "64", "--backbone-option", "units=[8]"]
+            "--steps-per-epoch", "1", "--batch-size", "64", "--backbone-option", "units=[8]"]
     assert main(argv) == 0, capsys.readouterr().err
     results = pd.read_csv(tmp_path / "results.csv")
     assert set(results["method"]) == set(auto.CANDIDATES) | {"auto"}
@@ -190,3 +193,26 @@ def test_auto_trains_the_candidates_and_adds_its_row(files, tmp_path, capsys, mo
     assert decisions[0]["pick"] == row["auto_pick"]
     assert len(decisions[0]["candidates"]) == len(auto.CANDIDATES)
     assert f"auto (seed 0): {row['auto_pick']}" in capsys.readouterr().out
+
+
+def test_the_default_budget_is_fifty_steps_an_epoch_or_one_pass_if_longer(files):
+    from tftransfer.cli import inputs
+    from tftransfer.cli.parser import parse
+    from tftransfer.cli.run import build_configs
+
+    argv = ["run", "--source", str(files / "shop.csv"), "--target", str(files / "street.csv"),
+            "--methods", "source_only"]
+    task, options = inputs.load_files_task(inputs.data_options(files / "shop.csv",
+                                                               files / "street.csv"))
+    config, = build_configs(task, options, ["source_only"], parse(argv))
+    assert (config.epochs, config.steps_per_epoch, config.batch_size) == (10, 50, 32)
+    # A source of 60 rows is 2 batches of 32: one pass is less than 50 steps. Larger data
+    # gets at least one pass an epoch.
+    source = task.source_train
+    big = dataclasses.replace(task, source_train=dataclasses.replace(
+        source, x=np.repeat(source.x, 30, 0), y=np.repeat(source.y, 30)))
+    config, = build_configs(big, options, ["source_only"], parse(argv))
+    assert config.steps_per_epoch == -(-big.source_train.n // 32) > 50
+    config, = build_configs(task, options, ["source_only"],
+                            parse(argv + ["--steps-per-epoch", "1", "--epochs", "20"]))
+    assert (config.epochs, config.steps_per_epoch) == (20, 2)

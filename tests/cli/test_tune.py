@@ -19,7 +19,7 @@ def test_tune_searches_then_trains_the_selected_configuration(tmp_path, capsys):
         frame.assign(label=np.where(y, "yes", "no")).to_csv(tmp_path / f"{name}.csv", index=False)
     out = tmp_path / "out"
     status = main(["tune", "--source", str(tmp_path / "a.csv"), "--target", str(tmp_path / "b.csv"),
-                   "--methods", "dann", "--max-trials", "2", "--epochs", "1",
+                   "--methods", "dann", "--max-trials", "2", "--epochs", "1", "--steps-per-epoch", "1",
                    "--backbone-option", "units=[8]", "--space", "lambda_=0.1:1:log",
                    "--out", str(out), "--no-report"])
     printed = capsys.readouterr().out

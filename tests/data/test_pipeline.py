@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tftransfer.data import labelled_dataset, paired_dataset, steps_per_epoch
+from tftransfer.data import (labelled_dataset, paired_dataset, steps_per_epoch,
+                             steps_per_epoch_at_least)
 
 
 def arrays(n, features=3, offset=0):
@@ -141,6 +142,14 @@ def test_steps_per_epoch():
         steps_per_epoch(5, -1, 4)
     with pytest.raises(ValueError, match=r"`n_source` must be an int >= 1. Received: n_source=0"):
         steps_per_epoch(0, 5, 4)
+
+
+def test_steps_per_epoch_at_least_a_minimum_or_one_pass():
+    assert steps_per_epoch_at_least(50, 958, 295, 32) == 50  # 30 steps a pass
+    assert steps_per_epoch_at_least(50, 2000, 1800, 32) == 63  # a pass is longer
+    assert steps_per_epoch_at_least(1, 60, 45, 32) == 2  # 1: one pass
+    with pytest.raises(ValueError, match=r"`minimum` must be an int >= 1"):
+        steps_per_epoch_at_least(0, 60, 45, 32)
 
 
 def test_labelled_dataset_variants():

@@ -23,6 +23,7 @@ from tftransfer.cli.output import Output, duration
 from tftransfer.cli.progress import EpochStatus, RunProgress
 from tftransfer.cli.training import PREDICTIONS_FILE, RunOptions, run_all
 from tftransfer.config import RunConfig
+from tftransfer.data import pipeline
 from tftransfer.io import write_json_atomic, write_text_atomic
 from tftransfer.report import build_report, input_sample, save_sample, task_slug
 from tftransfer.report.folder import SAMPLES_DIR, TASK_FILE
@@ -73,6 +74,8 @@ def build_configs(task, data_options: dict, names: Sequence[str], args) -> List[
     transfer with them when the target has no labels)."""
     configs = []
     n_features = int(np.prod(task.input_shape))
+    steps = pipeline.steps_per_epoch_at_least(args.steps_per_epoch, task.source_train.n,
+                                              task.target_train.n, args.batch_size)
     for name in method_list(names, task.source_train.n + task.target_train.n, n_features):
         fields = variants.fields(name)
         target_labels = target_labels_of(name)
@@ -84,7 +87,8 @@ def build_configs(task, data_options: dict, names: Sequence[str], args) -> List[
         for seed in range(args.seeds):
             config = RunConfig(
                 experiment=EXPERIMENT, task=task.name, dataset=inputs.DATASET, seed=seed,
-                epochs=args.epochs, batch_size=args.batch_size, backbone=args.backbone,
+                epochs=args.epochs, steps_per_epoch=steps, batch_size=args.batch_size,
+                backbone=args.backbone,
                 backbone_options=dict(args.backbone_option), data_options=dict(data_options),
                 validators=tuple(auto.VALIDATORS) if target_labels == "none" else (),
                 **fields)
@@ -230,7 +234,8 @@ def execute(configs: List[RunConfig], task, options: dict, args, output: Output,
     labels = list(dict.fromkeys(c.label for c in configs))
     seeds = len({c.seed for c in configs})
     output.line(f"{len(configs)} runs ({', '.join(labels)} x {seeds} seed(s), "
-                f"{configs[0].epochs} epochs){f', {cached} already done' if cached else ''}; "
+                f"{configs[0].epochs} epochs of {configs[0].steps_per_epoch} steps of "
+                f"{configs[0].batch_size}){f', {cached} already done' if cached else ''}; "
                 f"results in {out}")
     progress = RunProgress(len(configs), output)
     callbacks_for = None

@@ -55,6 +55,7 @@ _EXPORTS = {
     "paired_dataset": "tftransfer.data.pipeline",
     "reuters_task": "tftransfer.data.benchmarks",
     "steps_per_epoch": "tftransfer.data.pipeline",
+    "steps_per_epoch_at_least": "tftransfer.data.pipeline",
     "surf_preprocess": "tftransfer.data.benchmarks",
     "task_domains": "tftransfer.data.benchmarks",
     "task_names": "tftransfer.data.builtin",

@@ -28,7 +28,8 @@ import tensorflow as tf
 
 from tftransfer._checks import as_labels, as_samples, check_int, check_same_features
 
-__all__ = ["paired_dataset", "labelled_dataset", "steps_per_epoch", "prefetched"]
+__all__ = ["paired_dataset", "labelled_dataset", "steps_per_epoch", "steps_per_epoch_at_least",
+           "prefetched"]
 
 
 def _as_labels(y, n: int, name: str, owner: str) -> np.ndarray:
@@ -193,6 +194,16 @@ def steps_per_epoch(n_source: int, n_target: int, batch_size: int) -> int:
     n_target = check_int(n_target, "n_target", minimum=0, owner="steps_per_epoch")
     batch_size = check_int(batch_size, "batch_size", minimum=1, owner="steps_per_epoch")
     return math.ceil(max(n_source, n_target) / batch_size)
+
+
+def steps_per_epoch_at_least(minimum: int, n_source: int, n_target: int, batch_size: int) -> int:
+    """`minimum` steps, or one pass over the larger domain (`steps_per_epoch`) where that is
+    more: the budget of the command line and `auto.fit` (50 steps of 32 by default, the
+    benchmark modules' budget that every method's defaults were chosen with, so a small
+    dataset is not left with a handful of steps; a large one still gets whole passes).
+    """
+    minimum = check_int(minimum, "minimum", minimum=1, owner="steps_per_epoch_at_least")
+    return max(minimum, steps_per_epoch(n_source, n_target, batch_size))
 
 
 def labelled_dataset(
