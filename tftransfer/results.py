@@ -69,7 +69,8 @@ def summary_markdown(frame: pd.DataFrame, title: str, selection: str,
         table = summary_table(frame)
         n_seeds = frame.groupby(["method", "task"])["seed"].nunique()
         lines.append(f"Target test accuracy (%), mean ± std over {n_seeds.min()}"
-                     f"{'' if n_seeds.min() == n_seeds.max() else '-' + str(n_seeds.max())} seeds.")
+                     f"{'' if n_seeds.min() == n_seeds.max() else '-' + str(n_seeds.max())} "
+                     f"seed{'' if n_seeds.max() == 1 else 's'}.")
         lines.append("")
         lines.append(markdown_table(table))
         seconds = frame.groupby("method")["train_seconds"].mean()
