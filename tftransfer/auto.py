@@ -30,7 +30,7 @@ two validators that fail differently) are one argument away.
 
 Example:
     >>> from tftransfer import auto
-    >>> result = auto.fit(task, epochs=20, backbone="mlp")
+    >>> result = auto.fit(task)  # 10 epochs of max(50, one pass) steps of 32
     >>> result.decision.pick, result.decision.reason
     >>> result.decision.table          # every candidate's scores, pass/fail and why
 """
