@@ -18,9 +18,10 @@ Search spaces: `default_space(config)` gives, for every method, the learning rat
 (log-uniform), the freeze depth (an int from 0 to the backbone's number of layer groups, for a
 pretrained backbone), λ (log-uniform; methods with an adaptation loss) and the method's own
 knobs. Any entry can be replaced or fixed with `space=` (`Param` objects or the strings of
-`parse_param`: "0.01:10:log", "1:4", "a|b|c", "0.5"). A fresh random or Bayesian search's
-first trial is the configuration's own values (`default_values`: the method's defaults where
-the config does not set them), when the space contains them.
+`parse_param`: "0.01:10:log", "1:4", "a|b|c", "0.5"). A fresh search's first trial (random,
+Bayesian, or Hyperband's first bracket at its budget) is the configuration's own values
+(`default_values`: the method's defaults where the config does not set them), when the space
+contains them.
 
 Resuming: with `overwrite=False` (the default) a relaunched search reloads the tuner's
 folder and runs no finished trial again. A trial whose loss becomes NaN/inf, or that raises,
