@@ -62,6 +62,18 @@ def test_a_shallow_results_version_bump_changes_only_classical_run_ids(monkeypat
     assert classical.run_id() != ids[1]
 
 
+def test_a_method_results_version_changes_only_that_methods_run_ids(monkeypatch):
+    from tftransfer import config as config_module
+
+    dann, mdd = RunConfig(**BASE), RunConfig(**{**BASE, "method": "mdd"})
+    ids = dann.run_id(), mdd.run_id()
+    versions = dict(config_module.METHOD_RESULTS_VERSIONS)
+    monkeypatch.setattr(config_module, "METHOD_RESULTS_VERSIONS",
+                        {**versions, "mdd": versions.get("mdd", 1) + 1})
+    assert dann.run_id() == ids[0]
+    assert mdd.run_id() != ids[1]
+
+
 def test_the_xla_field_at_its_default_keeps_every_earlier_run_id():
     import hashlib
 

@@ -18,6 +18,10 @@ RESULTS_VERSION = 5
 # alters only what they produce (e.g. 2: their scores' temperature calibration), so that a
 # relaunch retrains them, in seconds, and keeps every deep run.
 SHALLOW_RESULTS_VERSION = 2
+# Part of the hash of one method's runs only: bump a method's entry with a change of its own
+# defaults, so that a relaunch retrains its runs (and recomputes auto's decisions that read
+# them) and keeps every other run. mdd 2: its bottleneck 1024 -> 256 units (2026-12-05).
+METHOD_RESULTS_VERSIONS = {"mdd": 2}
 # The names that are classical methods, as a container: `tftransfer.shallow.registry` hands
 # its registry over as it is built (a config imports no method code, so cannot look it up).
 _classical_methods: Container[str] = frozenset()
@@ -177,11 +181,14 @@ class RunConfig:
 
     def run_id(self) -> str:
         """A stable 12-hex-digit hash of the full configuration and `RESULTS_VERSION` (and
-        `SHALLOW_RESULTS_VERSION` for a classical method's run)."""
+        `SHALLOW_RESULTS_VERSION` for a classical method's run, the method's entry of
+        `METHOD_RESULTS_VERSIONS` where it has one)."""
         config = {k: v for k, v in self.to_dict().items()
                   if k not in _HASH_NEUTRAL_DEFAULTS or v != _HASH_NEUTRAL_DEFAULTS[k]}
         keyed = {"results_version": RESULTS_VERSION, "config": config}
         if self.method in _classical_methods:
             keyed["shallow_results_version"] = SHALLOW_RESULTS_VERSION
+        if self.method in METHOD_RESULTS_VERSIONS:
+            keyed["method_results_version"] = METHOD_RESULTS_VERSIONS[self.method]
         canonical = json.dumps(keyed, sort_keys=True, separators=(",", ":"))
         return hashlib.sha1(canonical.encode()).hexdigest()[:12]

@@ -124,7 +124,7 @@ def _add_model_flags(parser) -> None:
     # The budget every method's defaults were chosen with (the benchmark modules'). On raw
     # user files (8 tasks of 6 benchmarks, 3 seeds; benchmarks/files_budget.py,
     # docs/benchmarks.md) 20 passes of 64 left every deep method 1.2-3.5 points lower on
-    # average, and auto 1.1, for the same compute.
+    # average, and auto 0.9, for the same compute.
     group.add_argument("--epochs", type=positive_int, default=10,
                        help="epochs per run (default: 10)")
     group.add_argument("--steps-per-epoch", type=positive_int, default=50, metavar="N",
