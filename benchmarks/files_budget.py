@@ -108,8 +108,10 @@ def main(argv=None) -> pd.DataFrame:
             parser.error(f"unknown {unknown}; valid: {', '.join(valid)}")
     if args.seeds < 1:
         parser.error("--seeds must be >= 1")
-    data_dir = args.data_dir or default_data_dir()
-    domains = raw_domains(data_dir)
+    try:
+        domains = raw_domains(args.data_dir or default_data_dir())
+    except (FileNotFoundError, ValueError) as error:  # a missing folder or file: one line
+        parser.error(str(error))
     out = Path(args.out)
     rows = []
     for source, target in TASKS:

@@ -37,6 +37,7 @@ def test_input_variants_standardise_with_the_stated_statistics():
     (["--budgets", "short"], "unknown ['short']; valid: default, passes"),
     (["--inputs", "minmax"], "valid: raw, domain_z, pooled_z, source_z"),
     (["--seeds", "0"], "--seeds must be >= 1"),
+    (["--data-dir", "/no/such/folder"], "does not exist"),
 ])
 def test_unknown_names_are_usage_errors(argv, fragment, capsys):
     with pytest.raises(SystemExit) as stop:
