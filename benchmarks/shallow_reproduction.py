@@ -25,7 +25,8 @@ raw features), svc and logreg -> none (libsvm SVC(kernel="linear") C = 1 and
 LogisticRegression C = 1 on the raw features: other honest source-only baselines),
 tca -> TCA (JDA's first iteration = the reference `TCA.py` protocol: primal, k = 30,
 λ = 1, unit-norm samples, 1-NN), gfk -> GFK (k = 20, 1-NN), jda -> JDA (primal, k = 30,
-λ = 1, T = 10, 1-NN), bda -> none (μ estimated, otherwise JDA's settings), coral_svm ->
+λ = 1, T = 10, 1-NN: the paper's head, not the registry's logistic-regression default),
+bda -> none (μ estimated, otherwise JDA's settings), coral_svm ->
 CORAL (CORAL ε = 1 then LinearSVC C = 1), easytl -> none in `PUBLISHED` (EasyTL paper:
 CORAL + intra-domain programming), meda -> MEDA (d = 20, λ = 10, ρ = 1, η = 0.1, p = 10,
 T = 10, RBF).
@@ -62,10 +63,10 @@ METHODS: Dict[str, Tuple[str, Callable]] = {
     "svm": ("SVM", lambda: shallow.get("svm")),
     "svc": (None, lambda: shallow.get("svc")),
     "logreg": (None, lambda: shallow.get("logreg")),
-    "tca": ("TCA", lambda: shallow.get("jda", n_iter=1)),
+    "tca": ("TCA", lambda: shallow.get("jda", n_iter=1, head="1nn")),
     "gfk": ("GFK", lambda: shallow.get("gfk")),
-    "jda": ("JDA", lambda: shallow.get("jda")),
-    "bda": (None, lambda: shallow.get("bda")),
+    "jda": ("JDA", lambda: shallow.get("jda", head="1nn")),
+    "bda": (None, lambda: shallow.get("bda", head="1nn")),
     "coral_svm": ("CORAL", lambda: shallow.get("coral_svm")),
     "easytl": (None, lambda: shallow.get("easytl")),
     "meda": ("MEDA", lambda: shallow.get("meda")),

@@ -39,7 +39,9 @@ class BDA(JDA):
 
     Args:
         n_components, kernel, lam, gamma, n_iter, head, head_C: As `JDA` (the same
-            reference defaults: k = 100, primal, λ = 1, T = 10, 1-NN).
+            defaults: k = 30, primal, λ = 1, T = 10, and JDA's logistic-regression head
+            instead of the reference's 1-NN, chosen the same way: leave one benchmark out,
+            all 7 folds, mean Δ vs source_only +2.3 with 1-NN, +4.8 with logreg).
         mu: μ, a number in [0, 1], or "auto" (default) for the A-distance estimate.
         class_weighted: W-BDA's class-prior weights α_c (True) or α_c = 1 (False).
 
