@@ -21,8 +21,8 @@ SHALLOW_RESULTS_VERSION = 2
 # Part of the hash of one method's runs only: bump a method's entry with a change of its own
 # defaults, so that a relaunch retrains its runs (and recomputes auto's decisions that read
 # them) and keeps every other run. mdd 2: its bottleneck 1024 -> 256 units (2026-12-05); jda,
-# bda 2: a logistic-regression head instead of 1-NN (2026-12-05).
-METHOD_RESULTS_VERSIONS = {"mdd": 2, "jda": 2, "bda": 2}
+# bda 2: a logistic-regression head instead of 1-NN; deep_coral 2: λ 1 -> 30 (2026-12-05).
+METHOD_RESULTS_VERSIONS = {"mdd": 2, "jda": 2, "bda": 2, "deep_coral": 2}
 # The names that are classical methods, as a container: `tftransfer.shallow.registry` hands
 # its registry over as it is built (a config imports no method code, so cannot look it up).
 _classical_methods: Container[str] = frozenset()

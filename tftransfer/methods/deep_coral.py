@@ -19,8 +19,17 @@ def deep_coral_losses(on_logits: bool = False):
     return {"coral": CORALLoss(on_logits=on_logits, name="coral")}
 
 
-# The paper's ℓ_CORAL = ||C_S − C_T||²_F / (4 d²) is small (~1e-3 on these features); the
-# paper sets λ so that the two losses end on a par, which depends on the data. We keep λ = 1
-# with the shared recipe and search λ over a wide range.
-DEEP_CORAL = Method.from_losses(deep_coral_losses, "deep_coral", defaults=CONSTANT_TRADE_OFF,
+# The paper's ℓ_CORAL = ||C_S − C_T||²_F / (4 d²) is small on a 256-d bottleneck (~2e-3 at the
+# end of an Office-Caltech run, against a classification loss of ~7e-3; the paper aligned the
+# 31-d fc8 outputs, where the 1/(4 d²) factor is 68 × larger) and the paper sets λ so that the
+# two losses end on a par, which depends on the data. Deviation from the reference code's λ = 1:
+# λ = 30, chosen leave one benchmark out on the defaults report's tasks among {1, 3, 10, 30,
+# 100} (`python -m experiments.default_variants --method deep_coral`, 3 seeds; 30 in 6 of 7
+# folds, 100 with MNIST/USPS held out): Δ vs source_only with λ 1 / 30 — MNIST/USPS +12.6 /
+# +20.4, digits +4.4 / +7.4, 20 Newsgroups −0.3 / +3.8, Reuters +0.2 / +1.1, DeCAF +0.1 /
+# +0.2, Office-Caltech +0.1 / +0.1, MSRC/VOC −1.5 / −1.9 (mean +2.2 / +4.4); on the held-out
+# tasks +1.3 / +3.4 (reversed digits), −0.4 / +2.3 (20 Newsgroups), −0.1 / +0.4 (Reuters),
+# −0.5 / −0.7 (Office-Caltech); docs/benchmarks.md.
+DEEP_CORAL = Method.from_losses(deep_coral_losses, "deep_coral",
+                                defaults={**CONSTANT_TRADE_OFF, "lambda_": 30.0},
                                 space={"lambda_": "0.1:1000:log"})
