@@ -8,7 +8,6 @@ def test_the_jda_family_rows_use_the_papers_1nn_head_not_the_registry_default():
     shallow_reproduction = benchmark_script("shallow_reproduction")
     assert shallow.get("jda").head == "logreg"  # the registry's default since 2026-12-05
     for name in ("tca", "jda", "bda", "gfk"):
-        published, make = shallow_reproduction.METHODS[name]
-        estimator = make()
-        assert estimator.head == "1nn", name
+        _, make = shallow_reproduction.METHODS[name]
+        assert make().head == "1nn", name
     assert shallow_reproduction.METHODS["tca"][1]().n_iter == 1
