@@ -74,6 +74,17 @@ def test_a_method_results_version_changes_only_that_methods_run_ids(monkeypatch)
     assert mdd.run_id() != ids[1]
 
 
+def test_a_composition_carries_its_parts_method_results_versions(monkeypatch):
+    from tftransfer import config as config_module
+
+    composed = RunConfig(**{**BASE, "method": "dann+mcc"})
+    before = composed.run_id()
+    versions = dict(config_module.METHOD_RESULTS_VERSIONS)
+    monkeypatch.setattr(config_module, "METHOD_RESULTS_VERSIONS",
+                        {**versions, "mcc": versions.get("mcc", 1) + 1})
+    assert composed.run_id() != before
+
+
 def test_the_xla_field_at_its_default_keeps_every_earlier_run_id():
     import hashlib
 

@@ -21,8 +21,9 @@ SHALLOW_RESULTS_VERSION = 2
 # Part of the hash of one method's runs only: bump a method's entry with a change of its own
 # defaults, so that a relaunch retrains its runs (and recomputes auto's decisions that read
 # them) and keeps every other run. mdd 2: its bottleneck 1024 -> 256 units (2026-12-05); jda,
-# bda 2: a logistic-regression head instead of 1-NN; deep_coral 2: λ 1 -> 30 (2026-12-05).
-METHOD_RESULTS_VERSIONS = {"mdd": 2, "jda": 2, "bda": 2, "deep_coral": 2}
+# bda 2: a logistic-regression head instead of 1-NN; deep_coral 2: λ 1 -> 30 (2026-12-05);
+# mcc, cdan_mcc 2: MCC's temperature 2.5 -> 3. A composition "a+b" carries its parts' entries.
+METHOD_RESULTS_VERSIONS = {"mdd": 2, "jda": 2, "bda": 2, "deep_coral": 2, "mcc": 2, "cdan_mcc": 2}
 # The names that are classical methods, as a container: `tftransfer.shallow.registry` hands
 # its registry over as it is built (a config imports no method code, so cannot look it up).
 _classical_methods: Container[str] = frozenset()
@@ -183,7 +184,7 @@ class RunConfig:
     def run_id(self) -> str:
         """A stable 12-hex-digit hash of the full configuration and `RESULTS_VERSION` (and
         `SHALLOW_RESULTS_VERSION` for a classical method's run, the method's entry of
-        `METHOD_RESULTS_VERSIONS` where it has one)."""
+        `METHOD_RESULTS_VERSIONS` where it has one, a composition's parts' entries)."""
         config = {k: v for k, v in self.to_dict().items()
                   if k not in _HASH_NEUTRAL_DEFAULTS or v != _HASH_NEUTRAL_DEFAULTS[k]}
         keyed = {"results_version": RESULTS_VERSION, "config": config}
@@ -191,5 +192,10 @@ class RunConfig:
             keyed["shallow_results_version"] = SHALLOW_RESULTS_VERSION
         if self.method in METHOD_RESULTS_VERSIONS:
             keyed["method_results_version"] = METHOD_RESULTS_VERSIONS[self.method]
+        elif "+" in self.method:
+            parts = {part.strip(): METHOD_RESULTS_VERSIONS[part.strip()]
+                     for part in self.method.split("+") if part.strip() in METHOD_RESULTS_VERSIONS}
+            if parts:
+                keyed["method_results_versions"] = parts
         canonical = json.dumps(keyed, sort_keys=True, separators=(",", ":"))
         return hashlib.sha1(canonical.encode()).hexdigest()[:12]

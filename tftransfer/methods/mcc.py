@@ -6,7 +6,7 @@ from tftransfer.adaptation import ClassConfusionLoss
 from tftransfer.methods.method import CONSTANT_TRADE_OFF, Method
 
 
-def mcc_losses(temperature: float = 2.5):
+def mcc_losses(temperature: float = 3.0):
     """Minimum Class Confusion (Jin et al., ECCV 2020): penalise the confusion between classes
     in the target predictions.
 
@@ -21,6 +21,8 @@ def mcc_losses(temperature: float = 2.5):
 
 # Transfer-Learning-Library's mcc.py: bottleneck 256, T = 2.5, trade-off 1 held constant, SGD
 # annealed (its η0 = 0.005 is for a pretrained backbone: we take the shared Recipe's, see
-# methods/recipe.py).
+# methods/recipe.py). T = 3 rather than 2.5: chosen leaving each of our 7 benchmarks out in
+# turn (in all 7 folds) and ahead on all 4 held-out tasks (docs/benchmarks.md, "How each
+# default was chosen").
 MCC = Method.from_losses(mcc_losses, "mcc", defaults=CONSTANT_TRADE_OFF,
                          space={"temperature": "1.0:5.0"})
