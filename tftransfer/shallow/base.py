@@ -8,6 +8,9 @@ from sklearn.base import BaseEstimator
 from tftransfer._checks import as_2d_float, as_labels, check_choice, check_same_features
 
 DOMAINS = ("source", "target")
+#: A classifier's `standardize` option: "domain" z-scores each domain's features with its own
+#: statistics before anything else (new samples with their domain's), "none" keeps them.
+STANDARDIZATIONS = ("domain", "none")
 
 
 def l2_normalize_rows(x: np.ndarray) -> np.ndarray:
@@ -50,7 +53,9 @@ class ShallowClassifier(BaseEstimator):
     0..n_classes_-1), `_scores(x, domain)` and `_embed(x, domain)`, and re-check their
     constructor arguments in `_check_params` (they may have been changed by
     `set_params`). `get_params` / `set_params` / `sklearn.base.clone` come from
-    `sklearn.base.BaseEstimator`.
+    `sklearn.base.BaseEstimator`. A subclass with a `standardize` option (`STANDARDIZATIONS`)
+    gets its inputs z-scored per domain here, before `_fit`, `_scores` and `_embed` see them
+    (`scaling_`: {"source": (mean, std), "target": (mean, std)}, else None).
     """
 
     #: The default search space of `tftransfer.tuning` ({option: spec string}, the language
@@ -93,6 +98,10 @@ class ShallowClassifier(BaseEstimator):
                              f"Received: only class {classes[0]}")
         self.classes_ = classes
         self.n_classes_ = len(classes)
+        self.scaling_ = None
+        if getattr(self, "standardize", "none") == "domain":
+            self.scaling_ = {"source": _mean_std(xs), "target": _mean_std(xt)}
+            xs, xt = self._standardized(xs, "source"), self._standardized(xt, "target")
         self._fit(xs, np.searchsorted(classes, y), xt)
         self.n_features_in_ = xs.shape[1]
         return self
@@ -150,4 +159,18 @@ class ShallowClassifier(BaseEstimator):
         if x.shape[1] != self.n_features_in_:
             raise ValueError(f"{owner}: `X` must have the {self.n_features_in_} features the "
                              f"model was fitted on. Received: X of shape {x.shape}")
-        return x
+        return self._standardized(x, domain)
+
+    def _standardized(self, x: np.ndarray, domain: str) -> np.ndarray:
+        scaling = getattr(self, "scaling_", None)
+        if scaling is None:
+            return x
+        mean, std = scaling[domain]
+        return (x - mean) / std
+
+
+def _mean_std(x: np.ndarray):
+    """Per-feature mean and population standard deviation (1 where a feature is constant, as
+    MATLAB's `zscore`)."""
+    std = x.std(axis=0)
+    return x.mean(axis=0), np.where(std > 0, std, 1.0)

@@ -38,7 +38,7 @@ class BDA(JDA):
     (M ← (1 − μ) M_prev + μ N); the paper's (and its Python version's) M₀ is used here.
 
     Args:
-        n_components, kernel, lam, gamma, n_iter, head, head_C: As `JDA` (the same
+        n_components, kernel, lam, gamma, n_iter, head, head_C, standardize: As `JDA` (the same
             defaults: k = 30, primal, λ = 1, T = 10, and JDA's logistic-regression head
             instead of the reference's 1-NN, chosen the same way: leave one benchmark out,
             all 7 folds, mean Δ vs source_only +2.3 with 1-NN, +4.8 with logreg).

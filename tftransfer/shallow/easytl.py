@@ -8,12 +8,11 @@ from scipy.optimize import linprog
 from sklearn.metrics.pairwise import pairwise_distances
 
 from tftransfer import _checks
-from tftransfer.shallow.base import ShallowClassifier
+from tftransfer.shallow.base import STANDARDIZATIONS, ShallowClassifier
 from tftransfer.transforms.coral import CORAL
 
 ALIGNMENTS = ("coral", "raw")
 DISTANCES = ("euclidean", "sqeuclidean", "cosine")
-STANDARDIZATIONS = ("domain", "none")
 
 
 def intra_domain_programming(distances: np.ndarray) -> np.ndarray:
@@ -90,7 +89,7 @@ class EasyTL(ShallowClassifier):
         target_assignment_: M of the fitted target samples, (n_t, C).
         coral_: The fitted `CORAL` map (intra_align="coral"), else None.
         scaling_: {"source": (mean, std), "target": (mean, std)} with
-            standardize="domain", else None.
+            standardize="domain", else None (`ShallowClassifier` applies it).
 
     Example:
         >>> EasyTL().fit(Xs, ys, Xt).predict(Xt)
@@ -112,28 +111,15 @@ class EasyTL(ShallowClassifier):
         _checks.check_choice(self.standardize, "standardize", STANDARDIZATIONS, owner="EasyTL")
 
     def _fit(self, xs: np.ndarray, y: np.ndarray, xt: np.ndarray) -> None:
-        self.scaling_ = None
-        if self.standardize == "domain":
-            self.scaling_ = {"source": _mean_std(xs), "target": _mean_std(xt)}
-        xs, xt = self._standardized(xs, "source"), self._standardized(xt, "target")
         self.coral_ = CORAL(epsilon=1.0).fit(xs, xt) if self.intra_align == "coral" else None
-        aligned = self._recoloured(xs, "source")
+        aligned = self._aligned(xs, "source")
         self.centres_ = np.stack([aligned[y == c].mean(axis=0) for c in range(self.n_classes_)])
         self.target_assignment_ = intra_domain_programming(self._distances(xt))
 
-    def _standardized(self, x: np.ndarray, domain: str) -> np.ndarray:
-        if self.scaling_ is None:
-            return x
-        mean, std = self.scaling_[domain]
-        return (x - mean) / std
-
-    def _recoloured(self, x: np.ndarray, domain: str) -> np.ndarray:
+    def _aligned(self, x: np.ndarray, domain: str) -> np.ndarray:
         if self.coral_ is None or domain == "target":
             return x
         return x @ self.coral_.matrix_
-
-    def _aligned(self, x: np.ndarray, domain: str) -> np.ndarray:
-        return self._recoloured(self._standardized(x, domain), domain)
 
     def _distances(self, x_aligned: np.ndarray) -> np.ndarray:
         return pairwise_distances(x_aligned, self.centres_, metric=self.distance)
@@ -144,8 +130,3 @@ class EasyTL(ShallowClassifier):
     def _scores(self, x: np.ndarray, domain: str) -> np.ndarray:
         return intra_domain_programming(self._distances(self._aligned(x, domain)))
 
-
-def _mean_std(x: np.ndarray):
-    """Per-feature mean and population standard deviation (1 where a feature is constant)."""
-    std = x.std(axis=0)
-    return x.mean(axis=0), np.where(std > 0, std, 1.0)

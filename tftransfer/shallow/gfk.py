@@ -6,7 +6,7 @@ import numpy as np
 
 from tftransfer import _checks
 from tftransfer._params import checked_params
-from tftransfer.shallow.base import ShallowClassifier
+from tftransfer.shallow.base import STANDARDIZATIONS, ShallowClassifier
 from tftransfer.shallow.heads import HEADS, make_head
 from tftransfer.transforms.gfk import GFK
 
@@ -29,6 +29,9 @@ class GFKClassifier(ShallowClassifier):
         n_components: k, the subspace dimension (see `GFK`).
         head: "1nn" (the paper), "svm", "svc" or "logreg" (`tftransfer.shallow.heads`).
         head_C: C of the "svm" / "logreg" heads, a number > 0.
+        standardize: "none" (default: the features as given) or "domain" (each domain z-scored
+            first, `ShallowClassifier`). Measured leave one benchmark out and not chosen
+            (docs/benchmarks.md, "How each default was chosen": pixels lose).
 
     Attributes (after `fit`):
         gfk_: The fitted `GFK` transform.
@@ -42,8 +45,11 @@ class GFKClassifier(ShallowClassifier):
     n_components: int = 20
     head: str = "1nn"
     head_C: float = 1.0
+    standardize: str = "none"
 
     def _check_params(self) -> None:
+        _checks.check_choice(self.standardize, "standardize", STANDARDIZATIONS,
+                             owner="GFKClassifier")
         _checks.check_int(self.n_components, "n_components", minimum=1, owner="GFKClassifier")
         _checks.check_choice(self.head, "head", HEADS, owner="GFKClassifier")
         _checks.check_positive(self.head_C, "head_C", owner="GFKClassifier")

@@ -10,7 +10,7 @@ from sklearn.metrics.pairwise import rbf_kernel
 
 from tftransfer import _checks
 from tftransfer._params import checked_params
-from tftransfer.shallow.base import ShallowClassifier, l2_normalize_rows
+from tftransfer.shallow.base import STANDARDIZATIONS, ShallowClassifier, l2_normalize_rows
 from tftransfer.shallow.heads import HEADS, make_head
 from tftransfer.shallow.mmd import joint_mmd_factors
 from tftransfer.transforms.tca import _unit_columns
@@ -106,6 +106,9 @@ class JDA(ShallowClassifier):
         head: The classifier on the embedding: "logreg" (default), "1nn" (the paper),
             "svm", "svc" (`tftransfer.shallow.heads`); it also makes the pseudo-labels.
         head_C: C of the "svm" / "logreg" heads, a number > 0.
+        standardize: "none" (default: the features as given) or "domain" (each domain z-scored
+            first, `ShallowClassifier`). Measured leave one benchmark out and not chosen
+            (docs/benchmarks.md, "How each default was chosen": pixels lose).
 
     Attributes (after `fit`):
         components_: A, (d, k) for the primal, (n, k) for the kernels.
@@ -136,9 +139,11 @@ class JDA(ShallowClassifier):
     n_iter: int = 10
     head: str = "logreg"
     head_C: float = 1.0
+    standardize: str = "none"
 
     def _check_params(self) -> None:
         owner = type(self).__name__
+        _checks.check_choice(self.standardize, "standardize", STANDARDIZATIONS, owner=owner)
         _checks.check_int(self.n_components, "n_components", minimum=1, owner=owner)
         _checks.check_choice(self.kernel, "kernel", KERNELS, owner=owner)
         _checks.check_positive(self.lam, "lam", owner=owner)

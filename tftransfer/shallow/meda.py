@@ -14,7 +14,7 @@ from sklearn.neighbors import NearestNeighbors
 from tftransfer import _checks
 from tftransfer._params import checked_params
 from tftransfer.shallow.balance import check_mu, estimate_balance
-from tftransfer.shallow.base import ShallowClassifier, l2_normalize_rows
+from tftransfer.shallow.base import STANDARDIZATIONS, ShallowClassifier, l2_normalize_rows
 from tftransfer.shallow.heads import NearestNeighborHead
 from tftransfer.shallow.mmd import joint_mmd_factors
 from tftransfer.transforms.gfk import GFK
@@ -103,6 +103,9 @@ class MEDA(ShallowClassifier):
         n_iter: T, the maximum number of iterations, an int >= 1.
         mu: "auto" (default: the A-distance estimate of the paper) or a fixed number in
             [0, 1] (e.g. for a search that does not rely on the estimate).
+        standardize: "none" (default: the features as given) or "domain" (each domain z-scored
+            first, `ShallowClassifier`). Measured leave one benchmark out and not chosen
+            (docs/benchmarks.md, "How each default was chosen": pixels lose).
 
     Attributes (after `fit`):
         gfk_: The fitted `GFK` transform of step 1.
@@ -129,10 +132,12 @@ class MEDA(ShallowClassifier):
     kernel: str = "rbf"
     gamma: Optional[float] = None
     n_iter: int = 10
+    standardize: str = "none"
     mu: Union[float, str] = "auto"
 
     def _check_params(self) -> None:
         _checks.check_int(self.n_components, "n_components", minimum=1, owner="MEDA")
+        _checks.check_choice(self.standardize, "standardize", STANDARDIZATIONS, owner="MEDA")
         _checks.check_non_negative(self.lam, "lam", owner="MEDA")
         _checks.check_non_negative(self.rho, "rho", owner="MEDA")
         _checks.check_positive(self.eta, "eta", owner="MEDA")
