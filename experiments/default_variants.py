@@ -6,7 +6,9 @@
         [--out results/default_variants]
 
 Each variant is the method's defaults with some options replaced (a `"recipe"` key inside a
-variant replaces recipe fields, e.g. `{"recipe": {"learning_rate": 0.004}}`); every variant
+variant replaces recipe fields, e.g. `{"recipe": {"learning_rate": 0.004}}`, and a
+`"transform_options"` key a pipeline's transform options, e.g. `--method coral --variants
+'[{}, {"transform_options": {"standardize": "none"}}]'`); every variant
 and source_only run on the defaults report's tasks (`experiments.defaults_report.REPORT_TASKS`,
 the same data-dependent settings; `--task-set held_out` runs the tasks the report leaves out
 instead, to judge a choice made on the report's tasks on tasks it never saw). The table is
@@ -42,10 +44,13 @@ def variant_configs(method: str, variants: Sequence[Dict], benchmarks: Sequence[
             pairs.append((config.replace(validators=()), "source_only"))
         for config in benchmark_configs(benchmark, tasks[benchmark], [method], seeds, data_dir):
             for i, variant in enumerate(variants):
-                options = {k: v for k, v in variant.items() if k != "recipe"}
+                options = {k: v for k, v in variant.items()
+                           if k not in ("recipe", "transform_options")}
                 changed = config.replace(
                     method_options={**dict(config.method_options), **options},
                     recipe={**dict(config.recipe), **variant.get("recipe", {})},
+                    transform_options={**dict(config.transform_options or {}),
+                                       **variant.get("transform_options", {})},
                     validators=())
                 resolve(changed)  # an unknown option fails here, before any run
                 pairs.append((changed, f"v{i}"))

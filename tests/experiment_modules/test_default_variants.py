@@ -76,3 +76,15 @@ def test_spread_is_over_seeds_of_the_seed_by_seed_delta():
     assert spread.loc["a", "v0"] == pytest.approx(1.0)  # std of (4, 2), ddof 0
     shown = default_variants.with_spread(default_variants.delta_table(frame), spread)
     assert shown.loc["a", "v0"] == "3.0 ± 1.0"
+
+
+def test_a_variant_can_set_a_pipelines_transform_options(tmp_path):
+    pairs = default_variants.variant_configs(
+        "coral", [{}, {"transform_options": {"standardize": "none"}}], ["digits_shift"],
+        {"digits_shift": ["original->rotated"]}, 1, tmp_path)
+    configs = {label: config for config, label in pairs}
+    assert configs["v0"].transform == "coral"
+    assert dict(configs["v0"].transform_options) == {"standardize": "domain"}  # the default
+    assert dict(configs["v1"].transform_options) == {"standardize": "none"}
+    assert dict(configs["v1"].method_options) == dict(configs["v0"].method_options)
+    assert configs["v1"].run_id() != configs["v0"].run_id()

@@ -6,11 +6,9 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from tftransfer._checks import as_2d_float, as_labels, check_choice, check_same_features
+from tftransfer.transforms.base import STANDARDIZATIONS, mean_and_std  # noqa: F401 (re-exported)
 
 DOMAINS = ("source", "target")
-#: A classifier's `standardize` option: "domain" z-scores each domain's features with its own
-#: statistics before anything else (new samples with their domain's), "none" keeps them.
-STANDARDIZATIONS = ("domain", "none")
 
 
 def l2_normalize_rows(x: np.ndarray) -> np.ndarray:
@@ -100,7 +98,7 @@ class ShallowClassifier(BaseEstimator):
         self.n_classes_ = len(classes)
         self.scaling_ = None
         if getattr(self, "standardize", "none") == "domain":
-            self.scaling_ = {"source": _mean_std(xs), "target": _mean_std(xt)}
+            self.scaling_ = {"source": mean_and_std(xs), "target": mean_and_std(xt)}
             xs, xt = self._standardized(xs, "source"), self._standardized(xt, "target")
         self._fit(xs, np.searchsorted(classes, y), xt)
         self.n_features_in_ = xs.shape[1]
@@ -167,10 +165,3 @@ class ShallowClassifier(BaseEstimator):
             return x
         mean, std = scaling[domain]
         return (x - mean) / std
-
-
-def _mean_std(x: np.ndarray):
-    """Per-feature mean and population standard deviation (1 where a feature is constant, as
-    MATLAB's `zscore`)."""
-    std = x.std(axis=0)
-    return x.mean(axis=0), np.where(std > 0, std, 1.0)

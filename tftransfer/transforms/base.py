@@ -10,6 +10,16 @@ from sklearn.base import BaseEstimator
 from tftransfer._checks import as_2d_float, check_choice, check_fitted_features, check_same_features
 
 DOMAINS = ("source", "target")
+#: A `standardize` option's values: "domain" z-scores each domain's features with its own
+#: statistics before the method sees them (new samples with their domain's); "none" does not.
+STANDARDIZATIONS = ("domain", "none")
+
+
+def mean_and_std(x: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Per-feature mean and population std of `x` (n, d); 1 where a feature is constant, as
+    MATLAB's `zscore`, so that standardising leaves it centred rather than NaN."""
+    std = x.std(axis=0)
+    return x.mean(axis=0), np.where(std > 0, std, 1.0)
 
 
 class ShallowTransform(BaseEstimator):

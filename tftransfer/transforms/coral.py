@@ -7,7 +7,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 from tftransfer._checks import check_choice, check_positive
-from tftransfer.transforms.base import DOMAINS, ShallowTransform
+from tftransfer.transforms.base import DOMAINS, STANDARDIZATIONS, ShallowTransform, mean_and_std
 
 
 def symmetric_matrix_power(matrix: np.ndarray, power: float) -> np.ndarray:
@@ -37,15 +37,19 @@ class CORAL(ShallowTransform):
     so that cov(X_S*) = C_T − ε C_T^{1/2} C_S^{-1} C_T^{1/2}, which tends to cov(X_T)
     as ε → 0. The target is left unchanged (`transform_target` is the identity). The
     matrix square roots are symmetric ones computed with `eigh`; covariances use the
-    unbiased 1/(n − 1) normalisation, as MATLAB's `cov` in the paper. As in the paper
-    (and in ADAPT and skada), the data are not centred: the map is purely linear, so
-    a classifier trained on X_S* with its labels is applied to raw target samples.
-    Standardise features beforehand if their scales differ by orders of magnitude,
-    since ε = 1 is meant for unit-scale features.
+    unbiased 1/(n − 1) normalisation, as MATLAB's `cov` in the paper. As in the paper's
+    Algorithm 1 (and in ADAPT and skada), the map itself does not centre: it is purely
+    linear, so a classifier trained on X_S* with its labels is applied to raw target
+    samples. The paper's experiments first normalise each domain to zero mean and unit
+    variance; `standardize="domain"` does that here (each domain with its own mean and
+    population std, new samples with their domain's), so the target is then z-scored too.
+    ε = 1 is meant for unit-scale features.
 
     Args:
         epsilon: Ridge ε added to both covariances, a finite real > 0 (the paper
             uses 1, "λ = 1").
+        standardize: "none" (the features as given) or "domain" (each domain z-scored
+            first).
 
     Attributes (after `fit`):
         matrix_: The (d, d) source map C_S^{-1/2} C_T^{1/2}.
@@ -62,26 +66,42 @@ class CORAL(ShallowTransform):
 
     keeps_input_space = True
 
-    def __init__(self, epsilon: float = 1.0):
+    def __init__(self, epsilon: float = 1.0, standardize: str = "none"):
         self.epsilon = epsilon
+        self.standardize = standardize
         self._check_params()
 
     def _check_params(self) -> None:
         check_positive(self.epsilon, "epsilon", owner="CORAL")
+        check_choice(self.standardize, "standardize", STANDARDIZATIONS, owner="CORAL")
 
     def _fit(self, xs: np.ndarray, xt: np.ndarray) -> None:
+        self.scaling_ = None
+        if self.standardize == "domain":
+            self.scaling_ = {"source": mean_and_std(xs), "target": mean_and_std(xt)}
+            xs, xt = self._standardized(xs, "source"), self._standardized(xt, "target")
         eye = np.eye(xs.shape[1])
         c_s = np.cov(xs, rowvar=False, ddof=1).reshape(eye.shape) + self.epsilon * eye
         c_t = np.cov(xt, rowvar=False, ddof=1).reshape(eye.shape) + self.epsilon * eye
         self.matrix_ = symmetric_matrix_power(c_s, -0.5) @ symmetric_matrix_power(c_t, 0.5)
 
     def linear_map(self, domain: str = "target") -> Tuple[np.ndarray, Optional[np.ndarray]]:
-        """`(C_S^{-1/2} C_T^{1/2}, None)` for the source, `(I, None)` for the target."""
+        """`(C_S^{-1/2} C_T^{1/2}, None)` for the source, `(I, None)` for the target; with
+        standardize="domain", `(diag(1/σ_d) · that, μ_d)` for domain d."""
         check_choice(domain, "domain", DOMAINS, owner="CORAL")
         self._check_fitted()
-        if domain == "target":
-            return np.eye(self.n_features_in_), None
-        return self.matrix_, None
+        matrix = np.eye(self.n_features_in_) if domain == "target" else self.matrix_
+        if self.scaling_ is None:
+            return matrix, None
+        mean, std = self.scaling_[domain]
+        return matrix / std[:, None], mean
 
     def _transform(self, x: np.ndarray, domain: str) -> np.ndarray:
+        x = self._standardized(x, domain)
         return x if domain == "target" else x @ self.matrix_
+
+    def _standardized(self, x: np.ndarray, domain: str) -> np.ndarray:
+        if getattr(self, "scaling_", None) is None:
+            return x
+        mean, std = self.scaling_[domain]
+        return (x - mean) / std
