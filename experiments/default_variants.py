@@ -8,7 +8,7 @@
 Each variant is the method's defaults with some options replaced (a `"recipe"` key inside a
 variant replaces recipe fields, e.g. `{"recipe": {"learning_rate": 0.004}}`, and a
 `"transform_options"` key a pipeline's transform options, e.g. `--method coral --variants
-'[{}, {"transform_options": {"standardize": "none"}}]'`); every variant
+'[{}, {"transform_options": {"standardize": "domain"}}]'`); every variant
 and source_only run on the defaults report's tasks (`experiments.defaults_report.REPORT_TASKS`,
 the same data-dependent settings; `--task-set held_out` runs the tasks the report leaves out
 instead, to judge a choice made on the report's tasks on tasks it never saw). The table is
