@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from tftransfer._checks import as_2d_float, as_labels, check_choice, check_same_features
-from tftransfer.transforms.base import STANDARDIZATIONS, mean_and_std  # noqa: F401 (re-exported)
+from tftransfer.transforms.base import STANDARDIZATIONS, mean_and_std  # noqa: F401 (subclasses' option)
 
 DOMAINS = ("source", "target")
 

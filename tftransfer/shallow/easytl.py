@@ -57,8 +57,9 @@ class EasyTL(ShallowClassifier):
        `EasyTL.m` (`zscore(X, 1)`: population std; a constant feature is only centred).
        CORAL's map below is linear and does not centre, so on features with a large
        common offset (e.g. non-negative activations) the re-coloured source centres land
-       far from the target: on the DeCAF6 D→W files as stored, 30.2 % without this step
-       against 96.9 % with it (docs/benchmarks.md, "How each default was chosen").
+       far from the target: on the DeCAF6 D→W features as stored, 26.8 % without this
+       step against 98.0 % with it (`benchmarks/files_budget.py`; docs/benchmarks.md, "How
+       each default was chosen").
     1. Intra-domain alignment: the source is re-coloured with CORAL (Sun et al.,
        `tftransfer.transforms.CORAL`, ε = 1: C_S = cov(X_S) + I, C_T = cov(X_T) + I,
        X_S ← X_S C_S^-½ C_T^½; the target is unchanged), as `CORAL_map.m`.
@@ -129,4 +130,3 @@ class EasyTL(ShallowClassifier):
 
     def _scores(self, x: np.ndarray, domain: str) -> np.ndarray:
         return intra_domain_programming(self._distances(self._aligned(x, domain)))
-

@@ -52,7 +52,10 @@ class CORAL(ShallowTransform):
             first).
 
     Attributes (after `fit`):
-        matrix_: The (d, d) source map C_S^{-1/2} C_T^{1/2}.
+        matrix_: The (d, d) source map C_S^{-1/2} C_T^{1/2} (of the z-scored domains with
+            standardize="domain").
+        scaling_: {"source": (mean, std), "target": (mean, std)} with standardize="domain",
+            else None.
         n_features_in_: d.
 
     Raises:
@@ -91,7 +94,7 @@ class CORAL(ShallowTransform):
         check_choice(domain, "domain", DOMAINS, owner="CORAL")
         self._check_fitted()
         matrix = np.eye(self.n_features_in_) if domain == "target" else self.matrix_
-        if self.scaling_ is None:
+        if getattr(self, "scaling_", None) is None:
             return matrix, None
         mean, std = self.scaling_[domain]
         return matrix / std[:, None], mean
