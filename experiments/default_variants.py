@@ -107,6 +107,11 @@ def main(argv=None) -> str:
         parser.error(f"--variants must be a JSON list of objects: {error}")
     if not isinstance(variants, list) or not variants or not all(isinstance(v, dict) for v in variants):
         parser.error("--variants must be a non-empty JSON list of objects, e.g. '[{\"lambda_\": 0.3}]'")
+    for variant in variants:
+        for key in ("recipe", "transform_options"):
+            if not isinstance(variant.get(key, {}), dict):
+                parser.error(f"--variants: {key!r} must be a JSON object. "
+                             f"Received: {variant[key]!r}")
     benchmarks = list(REPORT_TASKS) if args.benchmarks == "all" else args.benchmarks.split(",")
     unknown = sorted(set(benchmarks) - set(REPORT_TASKS))
     if unknown:

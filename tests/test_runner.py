@@ -156,6 +156,12 @@ def test_names_are_checked_where_they_are_resolved():
         resolve(config.replace(recipe={"lr": 0.1}))
     with pytest.raises(ValueError, match=r"Unknown options \['temperature'\] for method 'dann'"):
         resolve(config.replace(method_options={"temperature": 2.0}))
+    # A transform's options are checked before any run, and need a transform to apply to.
+    with pytest.raises(ValueError, match="`standardize` must be one of 'domain', 'none'"):
+        resolve(config.replace(method="source_only", transform="coral",
+                               transform_options={"standardize": "yes"}))
+    with pytest.raises(ValueError, match="transform_options need a transform"):
+        resolve(config.replace(transform_options={"standardize": "domain"}))
 
 
 def test_a_pretrained_backbone_gets_the_recipe_multiplier():

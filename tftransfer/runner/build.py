@@ -75,7 +75,10 @@ def resolve(config: RunConfig) -> ResolvedConfig:
     backbones.check_spec(config.backbone)
     datasets.get(config.dataset)
     if config.transform is not None:
-        transforms.TRANSFORMS.get(config.transform)
+        transforms.get(config.transform, **dict(config.transform_options))  # bad options fail here
+    elif config.transform_options:
+        raise ValueError(f"transform_options need a transform. Received: transform=None, "
+                         f"transform_options={dict(config.transform_options)!r}")
     if config.importance_weighting is not None and config.importance_weighting not in WEIGHTINGS:
         raise ValueError(f"Unknown importance_weighting {config.importance_weighting!r}. "
                          f"Valid: {', '.join(WEIGHTINGS)} or None")
