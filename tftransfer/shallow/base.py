@@ -6,7 +6,8 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from tftransfer._checks import as_2d_float, as_labels, check_choice, check_same_features
-from tftransfer.transforms.base import STANDARDIZATIONS, mean_and_std  # noqa: F401 (subclasses' option)
+# STANDARDIZATIONS: the values of the subclasses' `standardize` option, imported from here.
+from tftransfer.transforms.base import STANDARDIZATIONS, domain_scaling, standardized  # noqa: F401
 
 DOMAINS = ("source", "target")
 
@@ -96,10 +97,9 @@ class ShallowClassifier(BaseEstimator):
                              f"Received: only class {classes[0]}")
         self.classes_ = classes
         self.n_classes_ = len(classes)
-        self.scaling_ = None
-        if getattr(self, "standardize", "none") == "domain":
-            self.scaling_ = {"source": mean_and_std(xs), "target": mean_and_std(xt)}
-            xs, xt = self._standardized(xs, "source"), self._standardized(xt, "target")
+        self.scaling_ = domain_scaling(getattr(self, "standardize", "none"), xs, xt)
+        xs = standardized(xs, self.scaling_, "source")
+        xt = standardized(xt, self.scaling_, "target")
         self._fit(xs, np.searchsorted(classes, y), xt)
         self.n_features_in_ = xs.shape[1]
         return self
@@ -157,11 +157,4 @@ class ShallowClassifier(BaseEstimator):
         if x.shape[1] != self.n_features_in_:
             raise ValueError(f"{owner}: `X` must have the {self.n_features_in_} features the "
                              f"model was fitted on. Received: X of shape {x.shape}")
-        return self._standardized(x, domain)
-
-    def _standardized(self, x: np.ndarray, domain: str) -> np.ndarray:
-        scaling = getattr(self, "scaling_", None)
-        if scaling is None:
-            return x
-        mean, std = scaling[domain]
-        return (x - mean) / std
+        return standardized(x, getattr(self, "scaling_", None), domain)

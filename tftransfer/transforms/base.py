@@ -22,6 +22,21 @@ def mean_and_std(x: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     return x.mean(axis=0), np.where(std > 0, std, 1.0)
 
 
+def domain_scaling(standardize: str, xs: np.ndarray, xt: np.ndarray) -> Optional[dict]:
+    """{"source": (mean, std), "target": (mean, std)} for standardize="domain", else None."""
+    if standardize != "domain":
+        return None
+    return {"source": mean_and_std(xs), "target": mean_and_std(xt)}
+
+
+def standardized(x: np.ndarray, scaling: Optional[dict], domain: str) -> np.ndarray:
+    """`x` z-scored with `domain`'s statistics in `scaling` (`domain_scaling`), or as is."""
+    if scaling is None:
+        return x
+    mean, std = scaling[domain]
+    return (x - mean) / std
+
+
 class ShallowTransform(BaseEstimator):
     """A feature map fitted on unlabelled source and target samples.
 

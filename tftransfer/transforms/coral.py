@@ -7,7 +7,8 @@ from typing import Optional, Tuple
 import numpy as np
 
 from tftransfer._checks import check_choice, check_positive
-from tftransfer.transforms.base import DOMAINS, STANDARDIZATIONS, ShallowTransform, mean_and_std
+from tftransfer.transforms.base import (DOMAINS, STANDARDIZATIONS, ShallowTransform,
+                                        domain_scaling, standardized)
 
 
 def symmetric_matrix_power(matrix: np.ndarray, power: float) -> np.ndarray:
@@ -79,10 +80,9 @@ class CORAL(ShallowTransform):
         check_choice(self.standardize, "standardize", STANDARDIZATIONS, owner="CORAL")
 
     def _fit(self, xs: np.ndarray, xt: np.ndarray) -> None:
-        self.scaling_ = None
-        if self.standardize == "domain":
-            self.scaling_ = {"source": mean_and_std(xs), "target": mean_and_std(xt)}
-            xs, xt = self._standardized(xs, "source"), self._standardized(xt, "target")
+        self.scaling_ = domain_scaling(self.standardize, xs, xt)
+        xs = standardized(xs, self.scaling_, "source")
+        xt = standardized(xt, self.scaling_, "target")
         eye = np.eye(xs.shape[1])
         c_s = np.cov(xs, rowvar=False, ddof=1).reshape(eye.shape) + self.epsilon * eye
         c_t = np.cov(xt, rowvar=False, ddof=1).reshape(eye.shape) + self.epsilon * eye
@@ -100,11 +100,5 @@ class CORAL(ShallowTransform):
         return matrix / std[:, None], mean
 
     def _transform(self, x: np.ndarray, domain: str) -> np.ndarray:
-        x = self._standardized(x, domain)
+        x = standardized(x, getattr(self, "scaling_", None), domain)
         return x if domain == "target" else x @ self.matrix_
-
-    def _standardized(self, x: np.ndarray, domain: str) -> np.ndarray:
-        if getattr(self, "scaling_", None) is None:
-            return x
-        mean, std = self.scaling_[domain]
-        return (x - mean) / std
