@@ -64,7 +64,7 @@ METHODS: Dict[str, Tuple[str, Callable]] = {
     "svc": (None, lambda: shallow.get("svc")),
     "logreg": (None, lambda: shallow.get("logreg")),
     "tca": ("TCA", lambda: shallow.get("jda", n_iter=1, head="1nn")),
-    "gfk": ("GFK", lambda: shallow.get("gfk")),
+    "gfk": ("GFK", lambda: shallow.get("gfk", head="1nn")),
     "jda": ("JDA", lambda: shallow.get("jda", head="1nn")),
     "bda": (None, lambda: shallow.get("bda", head="1nn")),
     "coral_svm": ("CORAL", lambda: shallow.get("coral_svm")),

@@ -6,7 +6,8 @@ from tftransfer import shallow
 
 def test_the_jda_family_rows_use_the_papers_1nn_head_not_the_registry_default():
     shallow_reproduction = benchmark_script("shallow_reproduction")
-    assert shallow.get("jda").head == "logreg"  # the registry's default since 2026-12-05
+    for name in ("jda", "gfk"):  # the registry's default: a source-validated head
+        assert shallow.get(name).head == "source_cv", name
     for name in ("tca", "jda", "bda", "gfk"):
         _, make = shallow_reproduction.METHODS[name]
         assert make().head == "1nn", name

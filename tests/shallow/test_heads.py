@@ -34,8 +34,47 @@ def test_linear_heads_match_scikit_learn(name, n_classes, rng):
         np.testing.assert_allclose(np.exp(scores).sum(axis=1), 1.0)
 
 
+def _rings(rng, n=200):
+    """Two concentric rings: no line separates them, the nearest neighbour does."""
+    y = np.arange(n) % 2
+    angle = rng.uniform(0, 2 * np.pi, n)
+    radius = 1.0 + 2.0 * y + rng.normal(0, 0.1, n)
+    return np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1), y
+
+
+def _overlapping_blobs(rng, n=200):
+    """Two overlapping Gaussians in 20-d: the linear boundary wins, 1-NN is noisy."""
+    y = np.arange(n) % 2
+    z = rng.normal(size=(n, 20))
+    z[:, 0] += 1.5 * y
+    return z, y
+
+
+def test_source_validated_head_picks_1nn_only_where_the_source_shows_it_better(rng):
+    z, y = _rings(rng)
+    head = make_head("source_cv").fit(z, y, 2)
+    assert head.chosen_ == "1nn" and head.mcnemar_ > 3.841
+    assert head.cv_accuracy_["1nn"] > 0.95 > 0.7 > head.cv_accuracy_["logreg"]
+    queries, _ = _rings(rng, 50)
+    np.testing.assert_array_equal(head.scores(queries), make_head("1nn").fit(z, y, 2).scores(queries))
+    z, y = _overlapping_blobs(rng)
+    head = make_head("source_cv", C=0.5).fit(z, y, 2)
+    assert head.chosen_ == "logreg" and head.cv_accuracy_["logreg"] > head.cv_accuracy_["1nn"]
+    np.testing.assert_allclose(head.scores(z), make_head("logreg", C=0.5).fit(z, y, 2).scores(z))
+
+
+def test_source_validated_head_keeps_logreg_on_a_tie_or_weak_evidence():
+    # The same samples twice: 1-NN's held-out nearest neighbour is the twin, a few
+    # samples better than logistic regression, but not significantly (McNemar).
+    z = np.repeat(np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]]), 2, axis=0)
+    y = np.array([0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1])
+    head = make_head("source_cv").fit(z, y, 2)
+    assert head.cv_accuracy_["1nn"] > head.cv_accuracy_["logreg"]
+    assert head.mcnemar_ <= 3.841 and head.chosen_ == "logreg"
+
+
 def test_bad_head_arguments():
-    with pytest.raises(ValueError, match="'1nn', 'svm', 'svc', 'logreg'. Received: head='knn'"):
+    with pytest.raises(ValueError, match="'1nn', 'svm', 'svc', 'logreg', 'source_cv'. Received: head='knn'"):
         make_head("knn")
     with pytest.raises(ValueError, match="head_C"):
         make_head("svm", C=0.0)

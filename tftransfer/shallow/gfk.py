@@ -13,7 +13,7 @@ from tftransfer.transforms.gfk import GFK
 
 @checked_params
 class GFKClassifier(ShallowClassifier):
-    """Geodesic Flow Kernel + 1-nearest neighbour, the classifier of the GFK paper.
+    """Geodesic Flow Kernel + a classical head (1-nearest neighbour in the GFK paper).
 
     Gong, Shi, Sha & Grauman, "Geodesic Flow Kernel for Unsupervised Domain
     Adaptation", CVPR 2012, section 4: a 1-NN classifier under the kernel distance
@@ -25,9 +25,22 @@ class GFKClassifier(ShallowClassifier):
     `GFK.m` (`my_kernel_knn`) with k = 20 (the MEDA paper's setting; the GFK paper
     picks k with its subspace-disagreement measure, not implemented here).
 
+    Deviation: the head is the paper's 1-NN only where the source shows it significantly
+    better than a logistic regression (`head="source_cv"`, JDA's head rule,
+    `tftransfer.shallow.heads.SourceValidatedHead`). Chosen leave one benchmark out on the
+    defaults report's tasks, 3 seeds (`python -m experiments.default_variants --method gfk
+    --variants '[{}, {"head": "source_cv"}, {"head": "logreg"}]' --seeds 3`), in all 7
+    folds; Δ vs source_only with 1-NN / logreg / source_cv: MSRC/VOC −9.1 / −0.8 / −0.8,
+    Reuters −0.6 / +6.0 / +6.0, 20 Newsgroups +0.6 / +9.1 / +9.1, digits +10.0 / +2.9 /
+    +10.0, MNIST/USPS −4.3 / −20.1 / −4.3, DeCAF +0.1 / −4.2 / −0.5, Office-Caltech +1.3 /
+    +1.3 / +1.2 (mean −0.3 / −0.5 / +3.0); on the held-out tasks it is chosen in 3 of 4
+    folds (mean +0.5 → +5.9 against 1-NN). `head="1nn"` is the paper's classifier.
+
     Args:
         n_components: k, the subspace dimension (see `GFK`).
-        head: "1nn" (the paper), "svm", "svc" or "logreg" (`tftransfer.shallow.heads`).
+        head: "source_cv" (default: logistic regression, or 1-NN where the source shows
+            it significantly better), "1nn" (the paper), "svm", "svc" or "logreg"
+            (`tftransfer.shallow.heads`).
         head_C: C of the "svm" / "logreg" heads, a number > 0.
         standardize: "none" (default: the features as given) or "domain" (each domain z-scored
             first, `ShallowClassifier`). Measured leave one benchmark out and not chosen
@@ -43,7 +56,7 @@ class GFKClassifier(ShallowClassifier):
     SEARCH_SPACE = {"n_components": "10:60"}
 
     n_components: int = 20
-    head: str = "1nn"
+    head: str = "source_cv"
     head_C: float = 1.0
     standardize: str = "none"
 

@@ -8,14 +8,16 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics.pairwise import euclidean_distances
+from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import SVC, LinearSVC
 
 from tftransfer._checks import check_choice, check_positive
 from tftransfer.blas import one_blas_thread
 
-HEADS = ("1nn", "svm", "svc", "logreg")
+HEADS = ("1nn", "svm", "svc", "logreg", "source_cv")
 """The head names: "1nn" (1-nearest neighbour), "svm" (liblinear linear SVM), "svc" (libsvm
-linear SVM), "logreg" (logistic regression)."""
+linear SVM), "logreg" (logistic regression), "source_cv" (logistic regression, or 1-NN where it
+cross-validates significantly better on the labelled source: `SourceValidatedHead`)."""
 
 
 class NearestNeighborHead:
@@ -102,8 +104,67 @@ class LinearHead:
         return out
 
 
+class SourceValidatedHead:
+    """Logistic regression, or 1-NN where the source shows 1-NN is significantly better.
+
+    A linear classifier suits bag-of-words and visual-word counts, the nearest labelled
+    example suits pixels (docs/benchmarks.md, JDA's head). Which one a user's data needs
+    is read from the *source* labels only: both heads are cross-validated on the same
+    stratified folds (k = 5, or the smallest class's count when lower, at least 2; fixed
+    folds), and 1-NN replaces logistic regression, the default, only when McNemar's test
+    on their held-out predictions rejects "equally accurate" at the 5 % level in 1-NN's
+    favour (Dietterich, "Approximate statistical tests for comparing supervised
+    classification learning algorithms", Neural Computation 1998):
+
+        (|n_1nn − n_logreg| − 1)² / (n_1nn + n_logreg) > χ²₁(0.95) = 3.841,  n_1nn > n_logreg,
+
+    n_h = the source samples only head h classifies correctly. The chosen head is then
+    fitted on all of `z`. `chosen_` names it, `cv_accuracy_` holds each head's accuracy
+    and `mcnemar_` the statistic; target labels are never read.
+    """
+
+    default, challenger = "logreg", "1nn"
+    max_folds = 5
+    critical_value = 3.841  # χ² with one degree of freedom, 95 %
+
+    def __init__(self, C: float = 1.0, seed: int = 0):
+        self.C = C
+        self.seed = seed
+
+    def fit(self, z: np.ndarray, y: np.ndarray, n_classes: int) -> "SourceValidatedHead":
+        right = {name: self._cv_correct(name, z, y, n_classes)
+                 for name in (self.default, self.challenger)}
+        self.cv_accuracy_ = {name: float(np.mean(r)) for name, r in right.items()}
+        only_challenger = int(np.sum(right[self.challenger] & ~right[self.default]))
+        only_default = int(np.sum(right[self.default] & ~right[self.challenger]))
+        discordant = only_challenger + only_default
+        self.mcnemar_ = ((abs(only_challenger - only_default) - 1) ** 2 / discordant
+                         if discordant else 0.0)
+        better = only_challenger > only_default and self.mcnemar_ > self.critical_value
+        self.chosen_ = self.challenger if better else self.default
+        self._head = make_head(self.chosen_, C=self.C, seed=self.seed).fit(z, y, n_classes)
+        return self
+
+    def _cv_correct(self, name: str, z: np.ndarray, y: np.ndarray, n_classes: int) -> np.ndarray:
+        """Per source sample: whether head `name` classifies it right when held out."""
+        counts = np.bincount(y)
+        folds = max(2, min(self.max_folds, int(counts[counts > 0].min()), len(y)))
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+        right = np.zeros(len(y), dtype=bool)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "least populated class" warnings
+            splits = list(splitter.split(z, y))
+        for train, held in splits:
+            head = make_head(name, C=self.C, seed=self.seed).fit(z[train], y[train], n_classes)
+            right[held] = np.argmax(head.scores(z[held]), axis=1) == y[held]
+        return right
+
+    def scores(self, z: np.ndarray) -> np.ndarray:
+        return self._head.scores(z)
+
+
 def make_head(name: str, C: float = 1.0, seed: int = 0, owner: str = "head"):
-    """A new head by name ("1nn", "svm", "svc", "logreg"); `C` is their regularisation C.
+    """A new head by name (one of `HEADS`); `C` is the regularisation C of the linear ones.
 
     Every head has `fit(z, y, n_classes)` (y in 0..n_classes-1) and `scores(z)` -> (n,
     n_classes), higher = more likely, −inf for a class the head never saw.
@@ -112,4 +173,6 @@ def make_head(name: str, C: float = 1.0, seed: int = 0, owner: str = "head"):
     check_positive(C, "head_C", owner=owner)
     if name == "1nn":
         return NearestNeighborHead()
+    if name == "source_cv":
+        return SourceValidatedHead(C=C, seed=seed)
     return LinearHead(name, C=C, seed=seed)

@@ -24,16 +24,16 @@ SHALLOW_METHODS.register("meda", MEDA)
 SHALLOW_METHODS.register("easytl", EasyTL)
 SHALLOW_METHODS.register("gfk", GFKClassifier)
 # The heads on the raw features (source only), then every other registered transform
-# followed by each head ("coral_svm": CORAL then a linear SVM). GFK + 1-NN is "gfk".
+# followed by each head ("coral_svm": CORAL then a linear SVM; "gfk_nn1" is the GFK paper's
+# classifier, "gfk" the `GFKClassifier` with its source-validated head).
 for _head_name, _head in HEAD_NAMES.items():
     SHALLOW_METHODS.register(
         _head_name, functools.partial(TransformThenHead, transform_name=None, head=_head))
 for _transform in ("coral", "sa", "tca", "gfk"):
     for _head_name, _head in HEAD_NAMES.items():
-        if (_transform, _head) != ("gfk", "1nn"):
-            SHALLOW_METHODS.register(
-                f"{_transform}_{_head_name}",
-                functools.partial(TransformThenHead, transform_name=_transform, head=_head))
+        SHALLOW_METHODS.register(
+            f"{_transform}_{_head_name}",
+            functools.partial(TransformThenHead, transform_name=_transform, head=_head))
 # Their runs' ids carry SHALLOW_RESULTS_VERSION.
 config.set_classical_methods(SHALLOW_METHODS)
 
