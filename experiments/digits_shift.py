@@ -20,7 +20,6 @@ from tftransfer.data.builtin import DEFAULT_DIGITS_TASKS, REVERSED_DIGITS_TASKS,
 
 EXPERIMENT = "digits_shift"
 FINETUNE_LABELS_PER_CLASS = 5
-# Only the data-dependent parts: every method's hyperparameters are its own defaults.
 # Only the data-dependent parts (backbone, budget); every method keeps its own defaults.
 # The budget: 10 epochs of 50 steps of batch 32 on every benchmark (the reference code's
 # fixed iterations per epoch: a small task gets the steps a large one gets).
@@ -32,6 +31,8 @@ DEFAULT_METHODS = ["source_only", "target_only", "dann", "dan", "deep_coral", "f
 
 def per_method(name: str) -> dict:
     fields = variants.fields(name)
+    if variants.is_shallow(name):  # a classical method: no Keras model, no target labels
+        return fields
     if methods.get(fields["method"]).target_labels == "few":
         fields["target_labels_per_class"] = FINETUNE_LABELS_PER_CLASS
     return fields

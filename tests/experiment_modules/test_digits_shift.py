@@ -35,6 +35,15 @@ def test_unknown_names_are_rejected(tmp_path):
         digits_shift.main(["--tasks", "mnist->usps", "--out", str(tmp_path)])
 
 
+def test_classical_methods_run_in_the_digits_module(tmp_path):
+    # auto's candidates include them: `--methods auto` crashed on "Unknown method 'jda'".
+    text = digits_shift.main(["--methods", "jda,nn1", "--tasks", "original->inverted", "--seeds",
+                              "1", "--out", str(tmp_path)])
+    frame = pd.read_csv(tmp_path / "results.csv")
+    assert sorted(frame["method"]) == ["jda", "nn1"] and frame["target_accuracy"].notna().all()
+    assert "jda" in text
+
+
 @pytest.mark.slow
 def test_semi_supervised_flag_reveals_target_labels(tmp_path):
     text = digits_shift.main(["--methods", "dann", "--tasks", "original->rotated", "--seeds", "1",
