@@ -141,7 +141,7 @@ METHODS: Dict[str, Row] = {
     "iw_kmm": Row("LR + IW (KMM)", False, False, _weighted("kmm")),
     "coral": Row("CORAL + LR", False, False, _shallow("coral_logreg")),
     "tca": Row("TCA (linear, primal) + LR", False, False, _shallow("tca_logreg", kernel="primal")),
-    "jda": Row("JDA (LR head, its default)", False, False, _shallow("jda")),
+    "jda": Row("JDA (its default head: LR, or 1-NN if source-validated)", False, False, _shallow("jda")),
     "jda_1nn": Row("JDA (1-NN, the paper's head)", False, False, _shallow("jda", head="1nn")),
     "meda": Row("MEDA", False, False, _shallow("meda")),
     "easytl": Row("EasyTL", False, False, _shallow("easytl")),
@@ -196,8 +196,9 @@ def run_cell(method: str, task: str, source: Domain, target: Domain, k: int,
 
 def settings(k: int) -> dict:
     """Everything besides (task, method, seed) that a cell's value depends on."""
-    # version 2: "jda" is JDA with its default logistic-regression head (was 1-NN, now "jda_1nn").
-    return {"labels_per_class": k, "features": "1000 terms, L2", "version": 2}
+    # version 2: "jda" is JDA with its default logistic-regression head (was 1-NN, now "jda_1nn");
+    # 3: its default head is the source-validated one (logistic regression, or 1-NN).
+    return {"labels_per_class": k, "features": "1000 terms, L2", "version": 3}
 
 
 def parse_tasks(value: Optional[str], benchmarks: Sequence[str]) -> Dict[str, List[str]]:
