@@ -21,7 +21,8 @@ Rows, each labelled with the target labels it reads:
         of `tftransfer.instance.domain_classifier_weights` (out-of-fold, calibrated, clipped
         to [0.01, 100]) or `kmm_weights` (RBF, median-heuristic γ);
       - feature methods (`tftransfer.shallow`): CORAL + LR, TCA + LR, JDA (its default
-        logistic-regression head, and the paper's 1-NN), MEDA, EasyTL.
+        source-validated head — logistic regression on these sets — and the paper's 1-NN),
+        MEDA, EasyTL.
   * k labels per class (`--labels-per-class`, drawn with the seed from the target by
     `TransferTask.target_partial_labels`; the same draw for every row of a seed). These rows
     are scored on the REST of the target (its documents minus the 2k labelled ones):

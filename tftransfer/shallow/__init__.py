@@ -9,13 +9,17 @@ them.
 
 | name       | method                                                             |
 |------------|--------------------------------------------------------------------|
-| `jda`      | Joint Distribution Adaptation (Long et al., ICCV 2013) + 1-NN      |
-| `bda`      | Balanced Distribution Adaptation (Wang et al., ICDM 2017) + 1-NN   |
+| `jda`      | Joint Distribution Adaptation (Long et al., ICCV 2013) + a head    |
+| `bda`      | Balanced Distribution Adaptation (Wang et al., ICDM 2017) + a head |
 | `meda`     | Manifold Embedded Distribution Alignment (Wang et al., ACM MM 2018) |
 | `easytl`   | Easy Transfer Learning (Wang et al., IEEE TMM 2019)                 |
-| `gfk`      | Geodesic Flow Kernel + 1-NN (Gong et al., CVPR 2012)               |
+| `gfk`      | Geodesic Flow Kernel (Gong et al., CVPR 2012) + a head             |
 | `nn1`, `svm`, `svc`, `logreg` | a classical head on the raw features (source only) |
 | `<map>_<head>` | a `tftransfer.transforms` map (coral, sa, tca, gfk) + a head   |
+
+JDA's, BDA's and GFK's head is logistic regression, or the papers' 1-NN where the source
+shows it significantly better (`head="source_cv"`, `heads.SourceValidatedHead`); `head="1nn"`
+gives the papers' classifiers (`gfk_nn1` is GFK's by name).
 
 They run through the runner like the deep methods (`RunConfig(method="meda")`), are
 `auto` candidates (`tftransfer.auto.SHALLOW_CANDIDATES`) and are tuned by
