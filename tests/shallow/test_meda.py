@@ -8,6 +8,7 @@ from sklearn.metrics.pairwise import rbf_kernel
 
 from tftransfer.shallow import MEDA
 from tftransfer.shallow.base import l2_normalize_rows
+from tftransfer.shallow.heads import make_head
 from tftransfer.shallow.meda import cosine_knn_laplacian
 from tftransfer.shallow.mmd import joint_mmd_factors
 
@@ -78,7 +79,18 @@ def test_missing_class_and_rank_errors(rng):
         MEDA(n_components=2, n_neighbors=120).fit(xs, ys, xt)
 
 
+@pytest.mark.parametrize("head", ["1nn", "logreg"])
+def test_first_pseudo_labels_come_from_the_initial_head(head):
+    xs, ys, xt, _ = nuisance_shift_task(3)
+    meda = MEDA(n_components=2, n_iter=1, initial_head=head).fit(xs, ys, xt)
+    z = l2_normalize_rows(np.vstack([xs, xt]) @ meda.gfk_.matrix_)
+    first = np.argmax(make_head(head).fit(z[:len(xs)], ys, 3).scores(z[len(xs):]), axis=1)
+    assert meda.pseudo_label_changes_ == [int(np.sum(meda.pseudo_labels_ != first))]
+
+
 def test_bad_arguments_raise():
+    with pytest.raises(ValueError, match="initial_head"):
+        MEDA(initial_head="tree")
     with pytest.raises(ValueError, match="eta"):
         MEDA(eta=0)
     with pytest.raises(ValueError, match="rho"):

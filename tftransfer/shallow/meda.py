@@ -15,7 +15,7 @@ from tftransfer import _checks
 from tftransfer._params import checked_params
 from tftransfer.shallow.balance import check_mu, estimate_balance
 from tftransfer.shallow.base import STANDARDIZATIONS, ShallowClassifier, l2_normalize_rows
-from tftransfer.shallow.heads import NearestNeighborHead
+from tftransfer.shallow.heads import HEADS, make_head
 from tftransfer.shallow.mmd import joint_mmd_factors
 from tftransfer.transforms.gfk import GFK
 
@@ -72,7 +72,7 @@ class MEDA(ShallowClassifier):
        (`cosine_knn_laplacian`, p = 10 neighbours). It is solved with
        `scipy.linalg.solve` (LU; the matrix is not symmetric), never an inverse.
 
-    Pseudo-labels: the first come from 1-NN on the step-1 features; each iteration's
+    Pseudo-labels: the first come from 1-NN (`initial_head`) on the step-1 features; each iteration's
     argmax_c f_c(x_t) replaces them, for at most `n_iter` iterations (T = 10), stopping
     earlier at a fixed point (the pseudo-labels it was built from are the ones it
     predicts: μ and M depend on nothing else, so the next iteration would repeat it).
@@ -106,6 +106,8 @@ class MEDA(ShallowClassifier):
         standardize: "none" (default: the features as given) or "domain" (each domain z-scored
             first, `ShallowClassifier`). Measured leave one benchmark out and not chosen
             (docs/benchmarks.md, "How each default was chosen": pixels lose).
+        initial_head: The head that makes the first pseudo-labels on the step-1 features:
+            "1nn" (default, the reference code) or another of `tftransfer.shallow.heads`.
 
     Attributes (after `fit`):
         gfk_: The fitted `GFK` transform of step 1.
@@ -134,8 +136,10 @@ class MEDA(ShallowClassifier):
     n_iter: int = 10
     standardize: str = "none"
     mu: Union[float, str] = "auto"
+    initial_head: str = "1nn"
 
     def _check_params(self) -> None:
+        _checks.check_choice(self.initial_head, "initial_head", HEADS, owner="MEDA")
         _checks.check_int(self.n_components, "n_components", minimum=1, owner="MEDA")
         _checks.check_choice(self.standardize, "standardize", STANDARDIZATIONS, owner="MEDA")
         _checks.check_non_negative(self.lam, "lam", owner="MEDA")
@@ -179,7 +183,8 @@ class MEDA(ShallowClassifier):
         fixed[np.diag_indices(n)] += self.eta
         targets = np.zeros((n, n_classes))
         targets[np.arange(n_s), y] = 1.0
-        pseudo = np.argmax(NearestNeighborHead().fit(z[:n_s], y, n_classes).scores(z[n_s:]), axis=1)
+        first = make_head(self.initial_head, owner="MEDA").fit(z[:n_s], y, n_classes)
+        pseudo = np.argmax(first.scores(z[n_s:]), axis=1)
         self.mu_, self.balance_, self.skipped_classes_, self.pseudo_label_changes_ = [], [], [], []
         for _ in range(self.n_iter):
             if self.mu == "auto":
