@@ -51,6 +51,16 @@ def test_a_results_version_bump_retrains_instead_of_reusing_old_results(tmp_path
     assert again["target_accuracy"] == first["target_accuracy"]  # same code, same numbers
 
 
+def test_a_classical_run_records_the_head_it_classified_with(tmp_path):
+    options = {"n_components": 2}  # the moons have 2 features
+    chosen = run(RunConfig(**{**BASE, "method": "jda", "method_options": options}), tmp_path)
+    assert chosen["head"] in ("logreg", "1nn")  # source_cv's pick
+    given = run(RunConfig(**{**BASE, "method": "gfk", "method_options": {**options, "head": "1nn"}}),
+                tmp_path)
+    assert given["head"] == "1nn"
+    assert "head" not in run(RunConfig(**BASE), tmp_path)  # a deep run has no such head
+
+
 def test_a_shallow_results_version_bump_changes_only_classical_run_ids(monkeypatch):
     from tftransfer import config as config_module
 

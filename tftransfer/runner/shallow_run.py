@@ -137,6 +137,8 @@ def evaluate_shallow(estimator, task, config: RunConfig, train_seconds: float) -
                                        if labelled else math.nan),
                    "source_val_accuracy": float(np.mean(source == task.source_val.y)),
                    "final_loss": math.nan, "train_seconds": train_seconds, "replicas": 1}
+        if getattr(estimator, "head_", None):  # which head classified, e.g. source_cv's pick
+            metrics["head"] = estimator.head_
         if config.validators:
             scores = selection.score_all(outputs_of(estimator, task), task, config.validators,
                                          seed=config.seed)

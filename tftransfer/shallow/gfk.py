@@ -7,7 +7,7 @@ import numpy as np
 from tftransfer import _checks
 from tftransfer._params import checked_params
 from tftransfer.shallow.base import STANDARDIZATIONS, ShallowClassifier
-from tftransfer.shallow.heads import HEADS, make_head
+from tftransfer.shallow.heads import HEADS, make_head, used_head
 from tftransfer.transforms.gfk import GFK
 
 
@@ -48,6 +48,7 @@ class GFKClassifier(ShallowClassifier):
 
     Attributes (after `fit`):
         gfk_: The fitted `GFK` transform.
+        head_: The head used ("logreg" or "1nn" when `head="source_cv"`).
 
     Example:
         >>> GFKClassifier(n_components=20).fit(Xs, ys, Xt).predict(Xt)
@@ -71,6 +72,7 @@ class GFKClassifier(ShallowClassifier):
         self.gfk_ = GFK(n_components=self.n_components).fit(xs, xt)
         self._head = make_head(self.head, C=self.head_C, owner="GFKClassifier")
         self._head.fit(self._embed(xs, "source"), y, self.n_classes_)
+        self.head_ = used_head(self._head, self.head)
 
     def _embed(self, x: np.ndarray, domain: str) -> np.ndarray:
         del domain  # one map for both domains

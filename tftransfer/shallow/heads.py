@@ -163,6 +163,12 @@ class SourceValidatedHead:
         return self._head.scores(z)
 
 
+def used_head(head, name: str) -> str:
+    """The name of the head a fitted `head` (made as `name`) classifies with: the chosen
+    one for "source_cv", else `name`."""
+    return head.chosen_ if isinstance(head, SourceValidatedHead) else name
+
+
 def make_head(name: str, C: float = 1.0, seed: int = 0, owner: str = "head"):
     """A new head by name (one of `HEADS`); `C` is the regularisation C of the linear ones.
 

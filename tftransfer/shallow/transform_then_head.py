@@ -9,7 +9,7 @@ import numpy as np
 from tftransfer import _checks
 from tftransfer import transforms as transform_registry
 from tftransfer.shallow.base import ShallowClassifier
-from tftransfer.shallow.heads import HEADS, make_head
+from tftransfer.shallow.heads import HEADS, make_head, used_head
 
 
 class TransformThenHead(ShallowClassifier):
@@ -31,7 +31,7 @@ class TransformThenHead(ShallowClassifier):
 
     Args:
         transform_name: A registered transform name, or None for the raw features.
-        head: "1nn", "svm", "svc" or "logreg".
+        head: "1nn", "svm", "svc", "logreg" or "source_cv" (`tftransfer.shallow.heads`).
         head_C: C of the "svm" / "logreg" heads, a number > 0.
         **transform_options: The transform's constructor arguments (e.g. n_components=20,
             kernel="rbf"); they are parameters of this estimator too (`get_params`,
@@ -39,6 +39,7 @@ class TransformThenHead(ShallowClassifier):
 
     Attributes (after `fit`):
         transform_: The fitted transform (None for raw features).
+        head_: The head used (the chosen one when `head="source_cv"`).
 
     Raises:
         ValueError / TypeError: An unknown transform or head (the valid names are
@@ -107,6 +108,7 @@ class TransformThenHead(ShallowClassifier):
         z = self._embed(xs, "source")
         self._head = make_head(self.head, C=self.head_C, owner=type(self).__name__)
         self._head.fit(z, y, self.n_classes_)
+        self.head_ = used_head(self._head, self.head)
 
     def _embed(self, x: np.ndarray, domain: str) -> np.ndarray:
         if self.transform_ is None:
