@@ -68,6 +68,16 @@ def test_other_heads(head):
     assert np.mean(jda.predict(xt) == yt) > 0.8
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_source_validated_head_is_chosen_once_and_kept(seed):
+    xs, ys, xt, _ = nuisance_shift_task(seed)
+    chosen = JDA(n_components=4).fit(xs, ys, xt)  # head="source_cv", the default
+    assert chosen.head_ in ("logreg", "1nn") and set(chosen.head_cv_accuracy_) == {"logreg", "1nn"}
+    fixed = JDA(n_components=4, head=chosen.head_).fit(xs, ys, xt)
+    np.testing.assert_array_equal(chosen.predict_scores(xt), fixed.predict_scores(xt))
+    assert chosen.n_iter_ == fixed.n_iter_
+
+
 def test_more_components_than_the_data_allow_raise(rng):
     xs, ys, xt = rng.normal(size=(6, 12)), np.arange(6) % 2, rng.normal(size=(5, 12))
     with pytest.raises(ValueError, match="rank of the .*= 11.*n_components=12"):
