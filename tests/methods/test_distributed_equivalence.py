@@ -19,12 +19,14 @@ CASES = {
     "dan": {"lambda_": 2.0},
     "deep_coral": {"lambda_": 50.0},
     "finetune": {"l2sp_alpha": 0.5, "l2sp_beta": 0.1, "backbone_lr_multiplier": 0.5},
-    "cdan": {"entropy_conditioning": True, "max_map_dim": 16, "discriminator_units": (32, 32)},
-    "cdan_e": {"discriminator_units": (32, 32)},
-    # Dropout draws per replica (like mixup), so MDD's bottleneck dropout is off here.
+    # Dropout draws its mask per replica (like mixup), so the dropout of CDAN's discriminator
+    # and of MDD's bottleneck is off here (docs/distributed.md).
+    "cdan": {"entropy_conditioning": True, "max_map_dim": 16, "discriminator_units": (32, 32),
+             "discriminator_dropout": 0.0},
+    "cdan_e": {"discriminator_units": (32, 32), "discriminator_dropout": 0.0},
     "mdd": {"margin": 2.0, "bottleneck_dropout": 0.0},
     "mcc": {"lambda_": 1.5, "temperature": 2.0},
-    "cdan_mcc": {"temperature": 2.0, "lambda_schedule": "constant"},
+    "cdan_mcc": {"temperature": 2.0, "lambda_schedule": "constant", "discriminator_dropout": 0.0},
 }
 
 
