@@ -73,6 +73,15 @@ def test_source_validated_head_keeps_logreg_on_a_tie_or_weak_evidence():
     assert head.mcnemar_ <= 3.841 and head.chosen_ == "logreg"
 
 
+def test_source_validated_head_keeps_logreg_when_a_class_has_one_example(rng):
+    # No stratified fold can hold that class on both sides: no evidence, so no CV (it
+    # crashed inside scikit-learn before).
+    z, y = rng.normal(size=(7, 3)), np.array([0, 0, 0, 1, 1, 1, 2])
+    head = make_head("source_cv").fit(z, y, 3)
+    assert head.chosen_ == "logreg" and head.cv_accuracy_ == {} and head.mcnemar_ == 0.0
+    np.testing.assert_allclose(head.scores(z), make_head("logreg").fit(z, y, 3).scores(z))
+
+
 def test_bad_head_arguments():
     with pytest.raises(ValueError, match="'1nn', 'svm', 'svc', 'logreg', 'source_cv'. Received: head='knn'"):
         make_head("knn")

@@ -78,6 +78,14 @@ def test_source_validated_head_is_chosen_once_and_kept(seed):
     assert chosen.n_iter_ == fixed.n_iter_
 
 
+def test_default_head_fits_a_source_with_a_single_example_of_a_class(rng):
+    xs, xt = rng.normal(size=(5, 6)), rng.normal(size=(9, 6))
+    ys = np.array([2, 0, 0, 1, 1])  # class 2 has one labelled example
+    jda = JDA(n_components=2).fit(xs, ys, xt)
+    assert jda.head_ == "logreg" and jda.head_cv_accuracy_ == {}
+    assert JDA(n_components=2, head="1nn").fit(xs, ys, xt).head_cv_accuracy_ is None
+
+
 def test_more_components_than_the_data_allow_raise(rng):
     xs, ys, xt = rng.normal(size=(6, 12)), np.arange(6) % 2, rng.normal(size=(5, 12))
     with pytest.raises(ValueError, match="rank of the .*= 11.*n_components=12"):

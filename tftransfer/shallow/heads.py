@@ -110,17 +110,19 @@ class SourceValidatedHead:
     A linear classifier suits bag-of-words and visual-word counts, the nearest labelled
     example suits pixels (docs/benchmarks.md, JDA's head). Which one a user's data needs
     is read from the *source* labels only: both heads are cross-validated on the same
-    stratified folds (k = 5, or the smallest class's count when lower, at least 2; fixed
-    folds), and 1-NN replaces logistic regression, the default, only when McNemar's test
+    stratified folds (k = 5, or the smallest class's count when lower; fixed folds), and
+    1-NN replaces logistic regression, the default, only when McNemar's test
     on their held-out predictions rejects "equally accurate" at the 5 % level in 1-NN's
     favour (Dietterich, "Approximate statistical tests for comparing supervised
     classification learning algorithms", Neural Computation 1998):
 
         (|n_1nn − n_logreg| − 1)² / (n_1nn + n_logreg) > χ²₁(0.95) = 3.841,  n_1nn > n_logreg,
 
-    n_h = the source samples only head h classifies correctly. The chosen head is then
-    fitted on all of `z`. `chosen_` names it, `cv_accuracy_` holds each head's accuracy
-    and `mcnemar_` the statistic; target labels are never read.
+    n_h = the source samples only head h classifies correctly. A class with a single
+    labelled example cannot be on both sides of a fold: then there is no evidence and
+    logistic regression stays. The chosen head is then fitted on all of `z`. `chosen_`
+    names it, `cv_accuracy_` holds each head's accuracy (empty without CV) and `mcnemar_`
+    the statistic; target labels are never read.
     """
 
     default, challenger = "logreg", "1nn"
@@ -132,28 +134,28 @@ class SourceValidatedHead:
         self.seed = seed
 
     def fit(self, z: np.ndarray, y: np.ndarray, n_classes: int) -> "SourceValidatedHead":
-        right = {name: self._cv_correct(name, z, y, n_classes)
-                 for name in (self.default, self.challenger)}
-        self.cv_accuracy_ = {name: float(np.mean(r)) for name, r in right.items()}
-        only_challenger = int(np.sum(right[self.challenger] & ~right[self.default]))
-        only_default = int(np.sum(right[self.default] & ~right[self.challenger]))
-        discordant = only_challenger + only_default
-        self.mcnemar_ = ((abs(only_challenger - only_default) - 1) ** 2 / discordant
-                         if discordant else 0.0)
-        better = only_challenger > only_default and self.mcnemar_ > self.critical_value
+        smallest = int(np.bincount(y)[np.unique(y)].min())
+        self.cv_accuracy_, self.mcnemar_, better = {}, 0.0, False
+        if smallest >= 2:  # else a class cannot be on both sides of a fold: no evidence
+            splits = list(StratifiedKFold(n_splits=min(self.max_folds, smallest), shuffle=True,
+                                          random_state=0).split(z, y))
+            right = {name: self._cv_correct(name, z, y, n_classes, splits)
+                     for name in (self.default, self.challenger)}
+            self.cv_accuracy_ = {name: float(np.mean(r)) for name, r in right.items()}
+            only_challenger = int(np.sum(right[self.challenger] & ~right[self.default]))
+            only_default = int(np.sum(right[self.default] & ~right[self.challenger]))
+            discordant = only_challenger + only_default
+            if discordant:
+                self.mcnemar_ = (abs(only_challenger - only_default) - 1) ** 2 / discordant
+            better = only_challenger > only_default and self.mcnemar_ > self.critical_value
         self.chosen_ = self.challenger if better else self.default
         self._head = make_head(self.chosen_, C=self.C, seed=self.seed).fit(z, y, n_classes)
         return self
 
-    def _cv_correct(self, name: str, z: np.ndarray, y: np.ndarray, n_classes: int) -> np.ndarray:
+    def _cv_correct(self, name: str, z: np.ndarray, y: np.ndarray, n_classes: int,
+                    splits) -> np.ndarray:
         """Per source sample: whether head `name` classifies it right when held out."""
-        counts = np.bincount(y)
-        folds = max(2, min(self.max_folds, int(counts[counts > 0].min()), len(y)))
-        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
         right = np.zeros(len(y), dtype=bool)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "least populated class" warnings
-            splits = list(splitter.split(z, y))
         for train, held in splits:
             head = make_head(name, C=self.C, seed=self.seed).fit(z[train], y[train], n_classes)
             right[held] = np.argmax(head.scores(z[held]), axis=1) == y[held]

@@ -123,7 +123,7 @@ class JDA(ShallowClassifier):
         n_iter_: Iterations run.
         head_: The head used ("logreg" or "1nn" when `head="source_cv"`).
         head_cv_accuracy_: With `head="source_cv"`: each candidate head's source
-            cross-validation accuracy on the first embedding.
+            cross-validation accuracy on the first embedding (else None).
         mu_: μ of each iteration (½ for JDA).
         pseudo_labels_: The last iteration's target predictions, as class indices
             (`classes_[pseudo_labels_]` is `predict(Xt)` of the fitted Xt).
@@ -203,6 +203,7 @@ class JDA(ShallowClassifier):
         del centred
         size, k = scatter.shape[0], self.n_components
         mu, pseudo, head_name = self._first_mu(), None, self.head
+        self.head_cv_accuracy_ = None
         self.mu_, self.pseudo_label_changes_, self.skipped_classes_ = [], [], []
         for iteration in range(self.n_iter):
             columns, weights, skipped = joint_mmd_factors(
