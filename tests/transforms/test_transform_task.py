@@ -32,3 +32,44 @@ def test_a_subspace_map_gives_flat_features():
     mapped = transforms.transform_task(transforms.get("sa", n_components=5), task)
     assert mapped.input_shape == (5,)
     assert mapped.source_val.x.shape == (task.source_val.n, 5)
+
+
+def test_input_space_writes_a_subspace_map_back_as_images():
+    task = _image_task()
+    mapped = transforms.transform_task(transforms.get("sa", n_components=5), task,
+                                       input_space=True)
+    assert mapped.input_shape == (4, 4, 1)
+    sa = transforms.get("sa", n_components=5).fit(
+        task.source_train.x.reshape(task.source_train.n, -1),
+        task.target_train.x.reshape(task.target_train.n, -1))
+    basis, mean = sa.linear_map("target")  # orthonormal columns P_T, x̄_T
+    for split, domain in ((mapped.source_train, "source"), (mapped.target_test, "target")):
+        original = getattr(task, "source_train" if domain == "source" else "target_test").x
+        flat = split.x.reshape(split.n, -1)
+        # The subspace coordinates are recovered exactly from the written-back images ...
+        np.testing.assert_allclose((flat - mean) @ basis,
+                                   sa.transform(original.reshape(split.n, -1), domain),
+                                   atol=1e-5)
+        # ... and the images lie in the target's k-dimensional principal subspace.
+        assert np.linalg.matrix_rank(flat - mean, tol=1e-4) == 5
+
+
+def test_input_space_leaves_an_rbf_tca_as_coordinates():
+    task = _image_task()
+    mapped = transforms.transform_task(transforms.get("tca", n_components=4, kernel="rbf"), task,
+                                       input_space=True)
+    assert mapped.input_shape == (4,)
+
+
+def test_input_space_of_tca_primal_is_the_projection_on_its_span():
+    task = _image_task()
+    mapped = transforms.transform_task(transforms.get("tca", n_components=4, kernel="primal"),
+                                       task, input_space=True)
+    x = task.target_test.x.reshape(task.target_test.n, -1).astype(np.float64)
+    tca = transforms.get("tca", n_components=4, kernel="primal").fit(
+        task.source_train.x.reshape(task.source_train.n, -1),
+        task.target_train.x.reshape(task.target_train.n, -1))
+    w = tca.components_
+    projection = w @ np.linalg.pinv(w)
+    np.testing.assert_allclose(mapped.target_test.x.reshape(task.target_test.n, -1),
+                               x @ projection.T, atol=1e-4)

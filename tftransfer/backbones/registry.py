@@ -131,3 +131,18 @@ def is_pretrained(spec: str, options=None) -> bool:
     if prefix in ("file", "hub"):
         return not options.get("reinitialize", False)
     return False
+
+
+#: Backbones that take a flat vector of any width: a shallow map's k coordinates fit them.
+_ANY_WIDTH = ("mlp",)
+
+
+def reads_input_layout(spec: str) -> bool:
+    """Whether the backbone `spec` needs the data's own input layout (a LeNet's square
+    images, a file or hub model's input shape) rather than any flat vector (`mlp`).
+
+    The runner writes a subspace map's output back in input coordinates for these
+    (`tftransfer.transforms.transform_task(..., input_space=True)`).
+    """
+    name, argument = _split(spec)
+    return argument is not None or name not in _ANY_WIDTH

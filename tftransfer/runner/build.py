@@ -126,7 +126,8 @@ def load_task(config: RunConfig, task=None):
     if config.transform is None:
         return task
     transform = transforms.get(config.transform, **dict(config.transform_options))
-    return transforms.transform_task(transform, task)
+    return transforms.transform_task(transform, task,
+                                     input_space=backbones.reads_input_layout(config.backbone))
 
 
 def importance_weights(config: RunConfig, task):

@@ -4,12 +4,14 @@ Each transform is fitted on unlabelled source and target samples, scikit-learn s
 (`fit(Xs, Xt)`, `transform_source(X)`, `transform_target(X)`, `fit_transform(Xs, Xt)`),
 computes in float64 and returns float32. `as_keras_layer` turns a fitted linear map into
 a frozen `FixedLinearMap` layer for a Keras model. `get("tca", **options)` builds one by
-name; `transform_task(transform, task)` fits it and maps every split of a TransferTask.
+name; `transform_task(transform, task)` fits it and maps every split of a TransferTask
+(`InputSpace` writes a subspace map back in input coordinates, for a CNN).
 """
 
 from tftransfer.transforms.base import ShallowTransform
 from tftransfer.transforms.coral import CORAL
 from tftransfer.transforms.gfk import GFK
+from tftransfer.transforms.input_space import InputSpace
 from tftransfer.transforms.keras_layer import FixedLinearMap, as_keras_layer
 from tftransfer.transforms.registry import TRANSFORMS, get, names
 from tftransfer.transforms.subspace_alignment import SubspaceAlignment
@@ -20,6 +22,7 @@ __all__ = [
     "CORAL",
     "FixedLinearMap",
     "GFK",
+    "InputSpace",
     "ShallowTransform",
     "SubspaceAlignment",
     "TCA",

@@ -5,17 +5,23 @@ from __future__ import annotations
 import dataclasses
 
 from tftransfer.data.domains import Domain, TransferTask
+from tftransfer.transforms.input_space import InputSpace, is_linear
 
 
-def transform_task(transform, task: TransferTask) -> TransferTask:
+def transform_task(transform, task: TransferTask, input_space: bool = False) -> TransferTask:
     """Fits `transform` on the unlabelled training inputs of both domains and maps every split.
 
     Source splits go through `transform_source`, target splits through `transform_target`;
     target test labels are carried along for reporting only (the fit never sees labels).
     Inputs with several feature dimensions are flattened first; a map that keeps the input
     space (`keeps_input_space`, CORAL) gives them their shape back, so a convolutional
-    backbone still sees images.
+    backbone still sees images. With `input_space=True` a linear subspace map (SA, TCA's
+    linear and primal kernels) is written back in input coordinates (`InputSpace`) for the
+    same reason — for a backbone that reads the input's layout (a LeNet on flat square
+    images too); an RBF TCA cannot be, and returns its coordinates.
     """
+    if input_space and not getattr(transform, "keeps_input_space", False) and is_linear(transform):
+        transform = InputSpace(transform)
 
     def flat(domain: Domain):
         return domain.x.reshape(domain.n, -1)
