@@ -10,7 +10,7 @@ worker process (op determinism cannot be switched off again within a process), l
 alternately so that drifts in machine load hit both:
 
 * default: TF op determinism on (bit-reproducible runs), the framework compiled as the
-  runner compiles it (`steps_per_execution=runner.build.STEPS_PER_EXECUTION`; Keras turns
+  runner compiles it (`steps_per_execution=runner.build.steps_per_call(steps)`; Keras turns
   XLA off under determinism), against the hand-written loop under determinism too;
 * fast: determinism off, the framework with XLA (`jit_compile=True`) and
   `steps_per_execution=20`, against the hand-written loop without determinism.
@@ -120,13 +120,13 @@ def worker(mode: str, steps: int, batch_size: int) -> dict:
     import tensorflow as tf
 
     from tftransfer.data import paired_dataset
-    from tftransfer.runner.build import STEPS_PER_EXECUTION
+    from tftransfer.runner.build import steps_per_call
 
     if mode == "default":
         tf.config.experimental.enable_op_determinism()
     xs, ys, xt = make_data()
     data = paired_dataset(xs, ys, xt, batch_size=batch_size, seed=0)
-    spe, jit = (STEPS_PER_EXECUTION, "auto") if mode == "default" else (20, True)
+    spe, jit = (steps_per_call(steps), "auto") if mode == "default" else (20, True)
     return {"handwritten": handwritten_throughput(data, steps, batch_size),
             "framework": framework_throughput(data, steps, batch_size, spe, jit),
             "steps_per_execution": spe}

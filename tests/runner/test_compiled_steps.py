@@ -7,7 +7,8 @@ from tftransfer.runner import train
 from tftransfer.runner.build import steps_per_call
 
 
-@pytest.mark.parametrize("steps, expected", [(50, 10), (55, 5), (3, 3), (53, 1), (1, 1)])
+@pytest.mark.parametrize("steps, expected", [(50, 50), (55, 55), (300, 100), (250, 50),
+                                             (3, 3), (101, 1), (1, 1)])
 def test_steps_per_call_divide_the_epoch(steps, expected):
     assert steps_per_call(steps) == expected
 

@@ -16,8 +16,12 @@ from tftransfer.methods import Method, Recipe
 from tftransfer.training import steps_per_training_epoch
 
 
-#: At most this many train steps per call of the compiled function (`steps_per_execution`).
-STEPS_PER_EXECUTION = 10
+#: At most this many train steps per call of the compiled function (`steps_per_execution`):
+#: a whole epoch of the benchmark modules (50 steps) in one call. 10 until 2026-12-05; the
+#: same runs at 50 a call gave every record bit for bit and trained 13 % faster
+#: (docs/benchmarks.md, issue 17). The cap keeps progress bars and batch callbacks moving
+#: in long epochs.
+STEPS_PER_EXECUTION = 100
 
 
 def steps_per_call(steps_per_epoch: int, limit: int = STEPS_PER_EXECUTION) -> int:
@@ -26,7 +30,8 @@ def steps_per_call(steps_per_epoch: int, limit: int = STEPS_PER_EXECUTION) -> in
     Several steps per call amortise Keras's per-call overhead, and the numbers do not change
     (every schedule is computed in the step, no batch callback needs each step) — as long
     as the call size divides the epoch: Keras 3.15 runs whole calls, so 55 steps an epoch
-    at 10 a call would train 60 (measured).
+    at 10 a call would train 60 (measured). A prime step count above the limit runs
+    one step a call.
     """
     return max(d for d in range(1, limit + 1) if steps_per_epoch % d == 0)
 
