@@ -67,3 +67,21 @@ def test_bad_arguments_raise(rng):
             SubspaceAlignment(n_components=bad)
     with pytest.raises(ValueError, match=r"min\(n_features, n_source, n_target\) = 4"):
         SubspaceAlignment(n_components=5).fit(rng.normal(size=(30, 4)), rng.normal(size=(30, 4)))
+
+
+def test_standardize_domain_is_sa_of_each_domain_z_scored():
+    rng = np.random.default_rng(3)
+    xs = rng.normal(size=(80, 6)) * [1, 5, 0.2, 3, 1, 2] + 4
+    xt = rng.normal(size=(70, 6)) * [2, 1, 1, 0.5, 3, 1] - 1
+    z = lambda x, ref: (x - ref.mean(0)) / ref.std(0)  # noqa: E731
+    plain = SubspaceAlignment(n_components=3).fit(z(xs, xs), z(xt, xt))
+    scaled = SubspaceAlignment(n_components=3, standardize="domain").fit(xs, xt)
+    np.testing.assert_allclose(scaled.transform_source(xs[:10]),
+                               plain.transform_source(z(xs[:10], xs)), atol=1e-5)
+    np.testing.assert_allclose(scaled.transform_target(xt[:10]),
+                               plain.transform_target(z(xt[:10], xt)), atol=1e-5)
+
+
+def test_standardize_must_be_a_known_name():
+    with pytest.raises(ValueError, match="standardize.*'domain'"):
+        SubspaceAlignment(standardize="global")

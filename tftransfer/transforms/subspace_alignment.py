@@ -7,7 +7,8 @@ from typing import Optional, Tuple
 import numpy as np
 
 from tftransfer._checks import check_choice, check_int
-from tftransfer.transforms.base import DOMAINS, ShallowTransform
+from tftransfer.transforms.base import (DOMAINS, STANDARDIZATIONS, ShallowTransform, domain_scaling,
+                                        standardized)
 
 
 def principal_axes(x: np.ndarray, n_components: int) -> np.ndarray:
@@ -48,6 +49,8 @@ class SubspaceAlignment(ShallowTransform):
             both domains are just centred and rotated alike), and at most 100, the upper end
             of the subspace sizes in the paper's experiments (which picks k from a stability
             bound). The full dimension also costs a d × d SVD per domain for nothing.
+        standardize: "none" (default: PCA of the features as given) or "domain" (each
+            domain z-scored by its own statistics first, new samples by their domain's).
 
     Attributes (after `fit`):
         source_mean_, target_mean_: The domain means x̄_S, x̄_T, (d,).
@@ -65,15 +68,20 @@ class SubspaceAlignment(ShallowTransform):
         >>> clf = LogisticRegression().fit(zs, ys); clf.predict(zt)
     """
 
-    def __init__(self, n_components: Optional[int] = None):
+    def __init__(self, n_components: Optional[int] = None, standardize: str = "none"):
         self.n_components = n_components
+        self.standardize = standardize
         self._check_params()
 
     def _check_params(self) -> None:
         check_int(self.n_components, "n_components", minimum=1, allow_none=True,
                   owner="SubspaceAlignment")
+        check_choice(self.standardize, "standardize", STANDARDIZATIONS, owner="SubspaceAlignment")
 
     def _fit(self, xs: np.ndarray, xt: np.ndarray) -> None:
+        self.scaling_ = domain_scaling(self.standardize, xs, xt)
+        xs = standardized(xs, self.scaling_, "source")
+        xt = standardized(xt, self.scaling_, "target")
         limit = min(xs.shape[1], xs.shape[0], xt.shape[0])
         k = max(1, min(100, limit // 2)) if self.n_components is None else int(self.n_components)
         if k > limit:
@@ -89,9 +97,16 @@ class SubspaceAlignment(ShallowTransform):
         self.n_components_ = k
 
     def linear_map(self, domain: str = "target") -> Tuple[np.ndarray, Optional[np.ndarray]]:
-        """`(P_S M*, x̄_S)` for the source, `(P_T, x̄_T)` for the target."""
+        """`(P_S M*, x̄_S)` for the source, `(P_T, x̄_T)` for the target; with
+        standardize="domain", the matrix's rows divided by the domain's stds σ_d and the
+        offset μ_d + σ_d · x̄_d (x̄_d the mean of the z-scored data, 0 up to rounding)."""
         check_choice(domain, "domain", DOMAINS, owner="SubspaceAlignment")
         self._check_fitted()
         if domain == "target":
-            return self.target_components_, self.target_mean_
-        return self.source_components_ @ self.alignment_, self.source_mean_
+            matrix, mean = self.target_components_, self.target_mean_
+        else:
+            matrix, mean = self.source_components_ @ self.alignment_, self.source_mean_
+        if getattr(self, "scaling_", None) is None:
+            return matrix, mean
+        shift, std = self.scaling_[domain]
+        return matrix / std[:, None], shift + std * mean
