@@ -1,6 +1,7 @@
 """transform_task: every split mapped; images stay images under a map that keeps the input space."""
 
 import numpy as np
+import pytest
 
 from tftransfer import transforms
 from tftransfer.data.domains import Domain, TransferTask
@@ -54,11 +55,14 @@ def test_input_space_writes_a_subspace_map_back_as_images():
         assert np.linalg.matrix_rank(flat - mean, tol=1e-4) == 5
 
 
-def test_input_space_leaves_an_rbf_tca_as_coordinates():
+def test_input_space_refuses_an_rbf_tca_and_says_what_to_use():
     task = _image_task()
-    mapped = transforms.transform_task(transforms.get("tca", n_components=4, kernel="rbf"), task,
-                                       input_space=True)
-    assert mapped.input_shape == (4,)
+    with pytest.raises(ValueError, match="not a linear map.*'primal'.*backbone='mlp'"):
+        transforms.transform_task(transforms.get("tca", n_components=4, kernel="rbf"), task,
+                                  input_space=True)
+    # Without input_space its coordinates go to a dense backbone as before.
+    assert transforms.transform_task(transforms.get("tca", n_components=4, kernel="rbf"),
+                                     task).input_shape == (4,)
 
 
 def test_input_space_of_tca_primal_is_the_projection_on_its_span():

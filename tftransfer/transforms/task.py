@@ -18,9 +18,19 @@ def transform_task(transform, task: TransferTask, input_space: bool = False) -> 
     backbone still sees images. With `input_space=True` a linear subspace map (SA, TCA's
     linear and primal kernels) is written back in input coordinates (`InputSpace`) for the
     same reason — for a backbone that reads the input's layout (a LeNet on flat square
-    images too); an RBF TCA cannot be, and returns its coordinates.
+    images too).
+
+    Raises:
+        ValueError: `input_space=True` with a map that is not linear (TCA's RBF kernel):
+            its coordinates have no inverse into the input space.
     """
-    if input_space and not getattr(transform, "keeps_input_space", False) and is_linear(transform):
+    if input_space and not getattr(transform, "keeps_input_space", False):
+        if not is_linear(transform):
+            raise ValueError(
+                f"{type(transform).__name__} with kernel={getattr(transform, 'kernel', None)!r} is "
+                "not a linear map, so its coordinates cannot be written back in the input's "
+                "layout for a backbone that reads it (a LeNet, a file or hub model). Use a "
+                "linear kernel ('primal' or 'linear'), or backbone='mlp' on the coordinates")
         transform = InputSpace(transform)
 
     def flat(domain: Domain):
