@@ -34,7 +34,8 @@ def test_sklearn_clone_and_set_params(rng):
     sa = SubspaceAlignment(n_components=2).fit(rng.normal(size=(10, 3)),
                                               rng.normal(size=(10, 3)))
     copy = clone(sa)
-    assert copy.get_params() == {"n_components": 2} and not hasattr(copy, "alignment_")
+    assert copy.get_params() == {"n_components": 2, "standardize": "none"}
+    assert not hasattr(copy, "alignment_")
     copy.set_params(n_components=0)
     with pytest.raises(ValueError, match="n_components"):
         copy.fit(np.ones((5, 3)), np.ones((5, 3)))
