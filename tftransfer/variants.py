@@ -17,6 +17,8 @@ from tftransfer import methods, shallow
 PIPELINES: Dict[str, dict] = {
     # Shallow feature maps, then the same Keras network as source_only (CORAL's per-domain
     # z-scoring, `{"standardize": "domain"}`, measured and not adopted: docs/benchmarks.md).
+    # On a backbone that reads the input's layout (a LeNet) SA's and TCA's subspaces are
+    # written back in input coordinates (`transforms.InputSpace`).
     "coral": {"method": "source_only", "transform": "coral"},
     "sa": {"method": "source_only", "transform": "sa"},
     # The primal problem (d × d): the same map as the linear kernel's when n > d, at a
