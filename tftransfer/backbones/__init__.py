@@ -7,8 +7,7 @@ forms (`prefixes()`): "keras_application:<Name>", "file:<path>", "hub:<handle-or
 """
 
 from tftransfer.backbones.registry import (BACKBONES, check_spec, get, is_pretrained, names, prefixes,
-                                          reads_input_layout,
-                                           register_prefix)
+                                           reads_input_layout, register_prefix)
 from tftransfer.backbones.freezing import (
     VariableGroup,
     apply_freeze_depth,
@@ -24,6 +23,6 @@ from tftransfer.backbones import files as _files  # noqa: F401
 from tftransfer.backbones import hub as _hub  # noqa: F401
 from tftransfer.backbones.export import export_hub
 
-__all__ = ["BACKBONES", "get", "names", "prefixes", "register_prefix", "check_spec", "is_pretrained", "reads_input_layout",
-           "apply_freeze_depth", "trainable_summary", "weighted_layers", "VariableGroup",
+__all__ = ["BACKBONES", "get", "names", "prefixes", "register_prefix", "check_spec", "is_pretrained",
+           "reads_input_layout", "apply_freeze_depth", "trainable_summary", "weighted_layers", "VariableGroup",
            "export_hub"]

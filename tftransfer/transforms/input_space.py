@@ -22,10 +22,9 @@ class InputSpace(ShallowTransform):
     has no offset). For SA (A_T = P_T, orthonormal columns) a target sample becomes its
     projection onto the target's principal subspace and a source sample the aligned
     source coordinates laid on the target's principal axes; for TCA's linear maps, the
-    orthogonal projection onto the span of W. z is recovered exactly from x' (z = (x' −
-    o_T) · A_T when A_T has orthonormal columns, through A_T⁺'s row space in general), so
-    the classifier sees the same information the coordinates carry, in a layout a CNN can
-    read (`keeps_input_space`).
+    orthogonal projection onto the span of W. z is recovered exactly from x' — z = (x' −
+    o_T) · A_T, since A_T⁺ A_T = I for a full-rank A_T — so the classifier sees the same
+    information the coordinates carry, in a layout a CNN can read (`keeps_input_space`).
 
     Args:
         transform: An unfitted linear `ShallowTransform` (one with `linear_map`), cloned
