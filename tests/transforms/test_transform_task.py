@@ -77,3 +77,10 @@ def test_input_space_of_tca_primal_is_the_projection_on_its_span():
     projection = w @ np.linalg.pinv(w)
     np.testing.assert_allclose(mapped.target_test.x.reshape(task.target_test.n, -1),
                                x @ projection.T, atol=1e-4)
+
+
+def test_each_transform_says_whether_it_is_linear_before_fitting():
+    assert all(transforms.get(name).is_linear for name in ("coral", "sa", "gfk"))
+    assert transforms.get("tca", kernel="primal").is_linear
+    assert not transforms.get("tca", kernel="rbf").is_linear
+    assert not transforms.InputSpace(transforms.get("sa")).is_linear  # no FixedLinearMap form

@@ -95,6 +95,12 @@ class ShallowTransform(BaseEstimator):
         self.fit(Xs, Xt)
         return self.transform_source(Xs), self.transform_target(Xt)
 
+    @property
+    def is_linear(self) -> bool:
+        """Whether this transform, with its settings, is a linear map of its inputs (has a
+        `linear_map`); known before fitting."""
+        return type(self).linear_map is not ShallowTransform.linear_map
+
     def linear_map(self, domain: str = "target") -> Tuple[np.ndarray, Optional[np.ndarray]]:
         """The fitted map of `domain` as `(matrix, offset)`: z = (x − offset) · matrix.
 

@@ -53,9 +53,3 @@ class InputSpace(ShallowTransform):
     def _transform(self, x: np.ndarray, domain: str) -> np.ndarray:
         z = np.asarray(self.transform_.transform(x, domain), np.float64)
         return self.offset_ + z @ self.inverse_
-
-
-def is_linear(transform: ShallowTransform) -> bool:
-    """Whether an unfitted transform is a linear map of its inputs (SA, TCA's linear and
-    primal kernels, CORAL), judged by its class and options rather than by fitting it."""
-    return getattr(transform, "kernel", "linear") != "rbf"

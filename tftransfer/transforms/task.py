@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from tftransfer.data.domains import Domain, TransferTask
-from tftransfer.transforms.input_space import InputSpace, is_linear
+from tftransfer.transforms.input_space import InputSpace
 
 
 def transform_task(transform, task: TransferTask, input_space: bool = False) -> TransferTask:
@@ -25,7 +25,7 @@ def transform_task(transform, task: TransferTask, input_space: bool = False) -> 
             its coordinates have no inverse into the input space.
     """
     if input_space and not getattr(transform, "keeps_input_space", False):
-        if not is_linear(transform):
+        if not transform.is_linear:
             raise ValueError(
                 f"{type(transform).__name__} with kernel={getattr(transform, 'kernel', None)!r} is "
                 "not a linear map, so its coordinates cannot be written back in the input's "

@@ -169,6 +169,11 @@ class TCA(ShallowTransform):
         matrix, _ = self.linear_map(domain)
         return x @ matrix
 
+    @property
+    def is_linear(self) -> bool:
+        """The linear and primal kernels are linear maps; the RBF embedding is not."""
+        return self.kernel != "rbf"
+
     def linear_map(self, domain: str = "target") -> Tuple[np.ndarray, Optional[np.ndarray]]:
         """`(W, None)` for "primal", `([X_S; X_T]ᵀ W, None)` for "linear" (both domains).
 
