@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from tftransfer import auto
+from tftransfer import auto, shallow
 from tftransfer.data import Domain, load_task
 
 SCORES = {"source_val_accuracy": 0.9, "score_dev": -1.0, "score_reverse_validation": 0.8}
@@ -162,8 +162,8 @@ def test_the_classical_candidates_join_up_to_their_size_limit():
     assert large == auto.required_candidates() and not set(large) & set(auto.SHALLOW_CANDIDATES)
     assert "meda" in auto.with_candidates(["auto"], 1000)
     assert "meda" not in auto.with_candidates(["auto"], auto.SHALLOW_MAX_SAMPLES + 1)
-    # Two features: no default subspace fits but EasyTL's (it has none).
-    assert [c for c in auto.candidates_for(1000, 2) if c in auto.SHALLOW_CANDIDATES] == ["easytl"]
+    # Two features: every classical candidate runs (their default subspaces fit the data).
+    assert auto.candidates_for(1000, 2) == list(auto.CANDIDATES)
 
 
 def _record(method, entropy, accuracy, source_val=0.9):
@@ -184,8 +184,8 @@ def test_a_decision_needs_the_deep_candidates_and_takes_the_classical_ones_that_
 
 
 @pytest.mark.slow
-def test_auto_fit_scores_a_classical_candidate_on_calibrated_probabilities():
-    task = load_task(TASK)  # 64 features: JDA's 30-d subspace fits
+def test_auto_fit_scores_a_classical_candidate_on_calibrated_probabilities(monkeypatch):
+    task = load_task(TASK)  # 64 features: JDA's 30-d subspace
     result = auto.fit(task, candidates=("source_only", "jda"), seed=0, epochs=3,
                       steps_per_epoch=1, batch_size=64)
     jda = result.records["jda"]
@@ -194,11 +194,19 @@ def test_auto_fit_scores_a_classical_candidate_on_calibrated_probabilities():
     assert np.isfinite([jda[f"score_{v}"] for v in auto.VALIDATORS]).all()
     if result.decision.pick == "jda":
         assert hasattr(result.model, "predict_scores")
-    # A classical candidate that cannot run is recorded as failed and left out of the pick.
+    # Two features: JDA's default subspace shrinks to them, and it is a candidate like any.
     moons = load_task("moons->moons_rotated")
+    small = auto.fit(moons, candidates=("source_only", "jda"), seed=0, epochs=1,
+                     steps_per_epoch=1, batch_size=64)
+    assert small.records["jda"]["status"] == "done" and "jda" in small.decision.table.index
+    # A classical candidate that fails is recorded as failed and left out of the pick.
+    def broken(self, xs, y, xt):
+        raise ValueError("JDA: broken on purpose")
+
+    monkeypatch.setattr(shallow.JDA, "_fit", broken)
     failed = auto.fit(moons, candidates=("source_only", "jda"), seed=0, epochs=1,
                       steps_per_epoch=1, batch_size=64)
-    assert failed.records["jda"]["status"] == "failed" and "n_components" in failed.records["jda"]["error"]
+    assert failed.records["jda"]["status"] == "failed" and "on purpose" in failed.records["jda"]["error"]
     assert failed.decision.pick == "source_only" and "jda" not in failed.decision.table.index
 
 

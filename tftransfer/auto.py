@@ -226,7 +226,9 @@ def candidates_for(n_samples: Optional[int] = None, n_features: Optional[int] = 
     """auto's candidates for a task of `n_samples` source + target training samples with
     `n_features` features: all of `candidates` (default `CANDIDATES`) less the classical ones
     that cannot run there with their defaults — all of them above `SHALLOW_MAX_SAMPLES`, and
-    each whose default subspace (`n_components`) has more dimensions than the features.
+    each whose default subspace (`n_components`) is a fixed number of dimensions above the
+    features' (the registered defaults are None: the paper's k, or fewer where the data have
+    fewer, so they run on any number of features).
     """
     from tftransfer import shallow  # the registry, only for the classical candidates' defaults
 
@@ -235,7 +237,7 @@ def candidates_for(n_samples: Optional[int] = None, n_features: Optional[int] = 
         return [c for c in candidates if c not in SHALLOW_CANDIDATES]
     if n_features is not None:
         return [c for c in candidates if c not in SHALLOW_CANDIDATES
-                or shallow.get(c).get_params().get("n_components", 0) <= n_features]
+                or (shallow.get(c).get_params().get("n_components") or 0) <= n_features]
     return list(candidates)
 
 

@@ -109,3 +109,11 @@ def test_bad_arguments_raise():
     jda = JDA().set_params(n_iter=0)
     with pytest.raises(ValueError, match="n_iter"):
         jda.fit(np.eye(4), [0, 1, 0, 1], np.eye(4))
+
+
+def test_default_components_are_thirty_or_the_rank_of_the_data(rng):
+    xs, ys, xt = rng.normal(size=(40, 50)), np.arange(40) % 2, rng.normal(size=(30, 50))
+    assert JDA().fit(xs, ys, xt).n_components_ == 30
+    few = np.hstack([xs[:, :3]] * 2)  # six features of rank 3: a small user table
+    jda = JDA().fit(few, ys, np.hstack([xt[:, :3]] * 2))
+    assert jda.n_components_ == 3 and jda.components_.shape == (6, 3)

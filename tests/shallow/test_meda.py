@@ -99,3 +99,9 @@ def test_bad_arguments_raise():
         MEDA(kernel="primal")
     with pytest.raises(ValueError, match="mu"):
         MEDA(mu=2)
+
+
+def test_default_subspace_fits_two_features():
+    xs, ys, xt, _ = nuisance_shift_task(0)
+    meda = MEDA().fit(xs[:, :2], ys, xt[:, :2])
+    assert meda.gfk_.n_components_ == 2 and np.all(np.isfinite(meda.predict_scores(xt[:, :2])))

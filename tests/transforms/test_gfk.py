@@ -65,3 +65,18 @@ def test_registered_and_linear():
     gfk.fit(rng.normal(size=(20, 4)), rng.normal(size=(20, 4)))
     matrix, offset = gfk.linear_map("source")
     assert offset is None and matrix.shape == (4, 4)
+
+
+def test_default_components_are_twenty_or_what_the_data_have(rng):
+    xs, xt = rng.normal(size=(60, 30)), rng.normal(size=(50, 30)) + 1.0
+    default, explicit = GFK().fit(xs, xt), GFK(n_components=20).fit(xs, xt)
+    assert default.n_components_ == 20
+    np.testing.assert_array_equal(default.matrix_, explicit.matrix_)  # the same k, bit for bit
+    # Six columns, one constant in the source: 5 directions there, so k = 5 (and 5 explicitly).
+    small_s, small_t = xs[:, :6].copy(), xt[:, :6]
+    small_s[:, 0] = 1.0
+    fitted = GFK().fit(small_s, small_t)
+    assert fitted.n_components_ == 5
+    np.testing.assert_array_equal(fitted.matrix_, GFK(n_components=5).fit(small_s, small_t).matrix_)
+    with pytest.raises(ValueError, match="do not vary"):
+        GFK().fit(np.ones((10, 3)), small_t[:, :3])

@@ -118,3 +118,13 @@ def test_too_many_components_raise(rng):
         TCA(n_components=10).fit(xs, xt)
     with pytest.raises(ValueError, match="n_features = 3"):
         TCA(n_components=4, kernel="primal").fit(xs, xt)
+
+
+@pytest.mark.parametrize("kernel, d, expected", [("primal", 4, 4), ("primal", 40, 30),
+                                                 ("linear", 4, 30)])
+def test_default_components_are_thirty_or_what_the_data_allow(kernel, d, expected, rng):
+    xs, xt = rng.normal(size=(25, d)), rng.normal(size=(20, d)) + 0.5
+    tca = TCA(kernel=kernel).fit(xs, xt)
+    assert tca.n_components_ == expected and tca.components_.shape[1] == expected
+    np.testing.assert_array_equal(tca.components_,
+                                  TCA(n_components=expected, kernel=kernel).fit(xs, xt).components_)

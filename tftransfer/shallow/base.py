@@ -60,6 +60,10 @@ class ShallowClassifier(BaseEstimator):
     #: The default search space of `tftransfer.tuning` ({option: spec string}, the language
     #: of `tuning.parse_param`): each class sets the ranges its paper studies.
     SEARCH_SPACE: dict = {}
+    #: {option: value} of each option whose default None stands for a number the data may
+    #: lower (e.g. `n_components`: the paper's k, or fewer where the data have fewer
+    #: dimensions): a search's first trial, "the defaults", takes that number.
+    NOMINAL_DEFAULTS: dict = {}
 
     def search_space(self) -> dict:
         """The default search space of this estimator's options (spec strings)."""

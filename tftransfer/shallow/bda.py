@@ -39,11 +39,11 @@ class BDA(JDA):
 
     Args:
         n_components, kernel, lam, gamma, n_iter, head, head_C, standardize: As `JDA` (the same
-            defaults: k = 30, primal, λ = 1, T = 10, and JDA's source-validated head
-            (logistic regression, or 1-NN where the source shows it significantly better)
-            instead of the reference's 1-NN, chosen the same way: leave one benchmark out,
-            all 7 folds, mean Δ vs source_only +2.3 with 1-NN, +4.8 with logreg, +6.5 with
-            "source_cv").
+            defaults: k = 30 (fewer where the data allow fewer), primal, λ = 1, T = 10, and
+            JDA's source-validated head (logistic regression, or 1-NN where the source shows
+            it significantly better) instead of the reference's 1-NN, chosen the same way:
+            leave one benchmark out, all 7 folds, mean Δ vs source_only +2.3 with 1-NN, +4.8
+            with logreg, +6.5 with "source_cv").
         mu: μ, a number in [0, 1], or "auto" (default) for the A-distance estimate.
         class_weighted: W-BDA's class-prior weights α_c (True) or α_c = 1 (False).
 

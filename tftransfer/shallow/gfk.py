@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from tftransfer import _checks
 from tftransfer._params import checked_params
 from tftransfer.shallow.base import STANDARDIZATIONS, ShallowClassifier
 from tftransfer.shallow.heads import HEADS, make_head, used_head
-from tftransfer.transforms.gfk import GFK
+from tftransfer.transforms.gfk import DEFAULT_COMPONENTS, GFK
 
 
 @checked_params
@@ -37,7 +39,8 @@ class GFKClassifier(ShallowClassifier):
     folds (mean +0.5 → +5.9 against 1-NN). `head="1nn"` is the paper's classifier.
 
     Args:
-        n_components: k, the subspace dimension (see `GFK`).
+        n_components: k, the subspace dimension (see `GFK`: None, the default, is 20, or
+            fewer where a domain has fewer directions of variance).
         head: "source_cv" (default: logistic regression, or 1-NN where the source shows
             it significantly better), "1nn" (the paper), "svm", "svc" or "logreg"
             (`tftransfer.shallow.heads`).
@@ -55,8 +58,9 @@ class GFKClassifier(ShallowClassifier):
     """
 
     SEARCH_SPACE = {"n_components": "10:60"}
+    NOMINAL_DEFAULTS = {"n_components": DEFAULT_COMPONENTS}
 
-    n_components: int = 20
+    n_components: Optional[int] = None
     head: str = "source_cv"
     head_C: float = 1.0
     standardize: str = "none"
@@ -64,7 +68,8 @@ class GFKClassifier(ShallowClassifier):
     def _check_params(self) -> None:
         _checks.check_choice(self.standardize, "standardize", STANDARDIZATIONS,
                              owner="GFKClassifier")
-        _checks.check_int(self.n_components, "n_components", minimum=1, owner="GFKClassifier")
+        _checks.check_int(self.n_components, "n_components", minimum=1, allow_none=True,
+                          owner="GFKClassifier")
         _checks.check_choice(self.head, "head", HEADS, owner="GFKClassifier")
         _checks.check_positive(self.head_C, "head_C", owner="GFKClassifier")
 

@@ -16,6 +16,8 @@ from tftransfer.shallow.mmd import joint_mmd_factors
 from tftransfer.transforms.tca import _unit_columns
 
 KERNELS = ("primal", "linear", "rbf")
+DEFAULT_COMPONENTS = 30
+"""k of the reference code, JDA's and BDA's when `n_components=None` and the data allow it."""
 
 
 #: Eigenvalues of XᵀX (squared singular values) below this fraction of the largest count
@@ -103,7 +105,10 @@ class JDA(ShallowClassifier):
     it), `head="logreg"` the earlier default.
 
     Args:
-        n_components: k, the subspace dimension, an int >= 1.
+        n_components: k, the subspace dimension, an int >= 1, or None (default): the
+            reference code's 30, or the most the data allow where that is fewer (the rank of
+            the unit-norm training samples for "primal", n_s + n_t otherwise) — 30 on every
+            benchmark here; a user's table of 8 columns gets k = 8.
         kernel: "primal" (linear, in feature space), "linear" (dual), "rbf".
         lam: λ, the ridge on A, a number > 0.
         gamma: The RBF γ in exp(−γ‖x − y‖²) on unit-norm samples (kernel="rbf" only),
@@ -119,6 +124,7 @@ class JDA(ShallowClassifier):
             (docs/benchmarks.md, "How each default was chosen": pixels lose).
 
     Attributes (after `fit`):
+        n_components_: k actually used.
         components_: A, (d, k) for the primal, (n, k) for the kernels.
         n_iter_: Iterations run.
         head_: The head used ("logreg" or "1nn" when `head="source_cv"`).
@@ -142,8 +148,9 @@ class JDA(ShallowClassifier):
     # The paper's sensitivity study (Fig. 5): k from 10 to 200 and λ from 0.001 to 10 hold
     # close to the best; the kernel is its other choice.
     SEARCH_SPACE = {"n_components": "10:100", "lam": "0.01:10:log", "kernel": "primal|linear|rbf"}
+    NOMINAL_DEFAULTS = {"n_components": DEFAULT_COMPONENTS}
 
-    n_components: int = 30
+    n_components: Optional[int] = None
     kernel: str = "primal"
     lam: float = 1.0
     gamma: float = 1.0
@@ -155,7 +162,8 @@ class JDA(ShallowClassifier):
     def _check_params(self) -> None:
         owner = type(self).__name__
         _checks.check_choice(self.standardize, "standardize", STANDARDIZATIONS, owner=owner)
-        _checks.check_int(self.n_components, "n_components", minimum=1, owner=owner)
+        _checks.check_int(self.n_components, "n_components", minimum=1, allow_none=True,
+                          owner=owner)
         _checks.check_choice(self.kernel, "kernel", KERNELS, owner=owner)
         _checks.check_positive(self.lam, "lam", owner=owner)
         _checks.check_positive(self.gamma, "gamma", owner=owner)
@@ -194,14 +202,18 @@ class JDA(ShallowClassifier):
             what = "the rank of the (unit-norm) training samples"
         else:
             limit, what = len(x), "n_source + n_target"
-        if self.n_components > limit:
+        k = self.n_components
+        if k is None:
+            k = min(DEFAULT_COMPONENTS, limit)
+        elif k > limit:
             raise ValueError(f"{owner}: `n_components` must be <= {what} = {limit} for "
-                             f"kernel={self.kernel!r}. Received: n_components={self.n_components}")
+                             f"kernel={self.kernel!r}. Received: n_components={k}")
+        self.n_components_ = k
         f = self._features(x, solver=True)
         centred = f - f.mean(axis=0, keepdims=True)  # H F (H idempotent: Fᵀ H F = (HF)ᵀ HF)
         scatter = centred.T @ centred
         del centred
-        size, k = scatter.shape[0], self.n_components
+        size = scatter.shape[0]
         mu, pseudo, head_name = self._first_mu(), None, self.head
         self.head_cv_accuracy_ = None
         self.mu_, self.pseudo_label_changes_, self.skipped_classes_ = [], [], []

@@ -17,7 +17,7 @@ from tftransfer.shallow.balance import check_mu, estimate_balance
 from tftransfer.shallow.base import STANDARDIZATIONS, ShallowClassifier, l2_normalize_rows
 from tftransfer.shallow.heads import HEADS, make_head
 from tftransfer.shallow.mmd import joint_mmd_factors
-from tftransfer.transforms.gfk import GFK
+from tftransfer.transforms.gfk import DEFAULT_COMPONENTS, GFK
 
 KERNELS = ("rbf", "linear")
 
@@ -92,7 +92,8 @@ class MEDA(ShallowClassifier):
     pseudo-labels is left out of μ and M (see `estimate_balance`, `joint_mmd_factors`).
 
     Args:
-        n_components: d, the GFK subspace dimension, an int >= 1.
+        n_components: d, the GFK subspace dimension, an int >= 1, or None (default): 20, as
+            the paper, or fewer where a domain has fewer directions of variance (`GFK`).
         lam: λ, weight of the MMD term, a number >= 0.
         rho: ρ, weight of the Laplacian term, a number >= 0 (0 drops the graph).
         eta: η, the RKHS-norm ridge, a number > 0.
@@ -125,8 +126,9 @@ class MEDA(ShallowClassifier):
     # The paper's sensitivity study (Fig. 4): d from 10 to 60, λ, ρ, η over decades.
     SEARCH_SPACE = {"n_components": "10:60", "lam": "1.0:100.0:log", "rho": "0.1:10:log",
                     "eta": "0.01:1:log"}
+    NOMINAL_DEFAULTS = {"n_components": DEFAULT_COMPONENTS}
 
-    n_components: int = 20
+    n_components: Optional[int] = None
     lam: float = 10.0
     rho: float = 1.0
     eta: float = 0.1
@@ -140,7 +142,8 @@ class MEDA(ShallowClassifier):
 
     def _check_params(self) -> None:
         _checks.check_choice(self.initial_head, "initial_head", HEADS, owner="MEDA")
-        _checks.check_int(self.n_components, "n_components", minimum=1, owner="MEDA")
+        _checks.check_int(self.n_components, "n_components", minimum=1, allow_none=True,
+                          owner="MEDA")
         _checks.check_choice(self.standardize, "standardize", STANDARDIZATIONS, owner="MEDA")
         _checks.check_non_negative(self.lam, "lam", owner="MEDA")
         _checks.check_non_negative(self.rho, "rho", owner="MEDA")

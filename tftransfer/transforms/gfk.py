@@ -11,23 +11,30 @@ from tftransfer import _checks
 from tftransfer.transforms.base import DOMAINS, ShallowTransform
 
 
-def principal_subspace(x: np.ndarray, n_components: int, what: str) -> np.ndarray:
-    """Orthonormal (d, k) basis of the top-k principal axes of `x` (centred by PCA).
+DEFAULT_COMPONENTS = 20
+"""k of the MEDA paper and code, GFK's when `n_components=None` and the data allow it."""
 
-    Raises a ValueError when `x` has fewer than k directions of non-zero variance: the
-    trailing axes would then be arbitrary, and so would the kernel built on them.
+
+def principal_axes_and_rank(x: np.ndarray) -> Tuple[np.ndarray, int]:
+    """All principal axes of `x` (centred by PCA), (d, min(n, d)), and their numerical rank.
+
+    The axes come from one full SVD (PCA's "full" solver), so the first k of them are
+    exactly what `PCA(k, svd_solver="full")` would keep.
     """
-    pca = PCA(n_components=n_components, svd_solver="full").fit(x)
+    pca = PCA(n_components=min(x.shape), svd_solver="full").fit(x)
     values = pca.singular_values_
     tolerance = max(x.shape) * np.finfo(np.float64).eps * values[0]
-    rank = int(np.sum(values > tolerance))
-    if values[0] == 0 or rank < n_components:
+    rank = int(np.sum(values > tolerance)) if values[0] > 0 else 0
+    return pca.components_.T, rank
+
+
+def _check_rank(rank: int, n_components: int, what: str) -> None:
+    if rank < n_components:
         raise ValueError(
             f"GFK: `n_components` must be at most the number of directions of non-zero "
             f"variance of the {what} samples ({rank}: rank-deficient features or too few "
             f"samples). Received: n_components={n_components}"
         )
-    return pca.components_.T
 
 
 def geodesic_flow_factors(ps: np.ndarray, pt: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
@@ -93,16 +100,20 @@ class GFK(ShallowTransform):
 
     Args:
         n_components: k, the subspace dimension, an int >= 1 and at most the number of
-            directions of non-zero variance of each domain (< n_samples, <= d).
+            directions of non-zero variance of each domain (< n_samples, <= d), or None
+            (default): the MEDA code's 20, or that number of directions where it is fewer
+            — 20 on every benchmark here; a user's table of 8 columns gets k <= 8.
 
     Attributes (after `fit`):
+        n_components_: k actually used.
         matrix_: R, (d, 2k): z = x R.
         angles_: The k principal angles between the subspaces, ascending (radians).
         source_basis_, target_basis_: Ps and Pt, (d, k).
 
     Raises:
-        TypeError / ValueError: `n_components` is not an int >= 1, or (in `fit`) exceeds
-            the rank of either domain's centred samples (the message gives the rank).
+        TypeError / ValueError: `n_components` is not None nor an int >= 1, or (in `fit`)
+            exceeds the rank of either domain's centred samples (the message gives the rank),
+            or a domain does not vary at all.
 
     Example:
         >>> gfk = GFK(n_components=20).fit(Xs, Xt)
@@ -110,23 +121,33 @@ class GFK(ShallowTransform):
         >>> clf.predict(gfk.transform_target(Xt))
     """
 
-    def __init__(self, n_components: int = 20):
+    def __init__(self, n_components: Optional[int] = None):
         self.n_components = n_components
         self._check_params()
 
     def _check_params(self) -> None:
-        _checks.check_int(self.n_components, "n_components", minimum=1, owner="GFK")
+        _checks.check_int(self.n_components, "n_components", minimum=1, allow_none=True,
+                          owner="GFK")
 
     def _fit(self, xs: np.ndarray, xt: np.ndarray) -> None:
         k = self.n_components
         limit = min(xs.shape[1], len(xs), len(xt))
-        if k > limit:
+        if k is not None and k > limit:
             raise ValueError(
                 f"GFK: `n_components` must be at most min(n_features, n_source, n_target) = "
                 f"{limit}. Received: n_components={k}"
             )
-        self.source_basis_ = principal_subspace(xs, k, "source")
-        self.target_basis_ = principal_subspace(xt, k, "target")
+        (source_axes, source_rank), (target_axes, target_rank) = (
+            principal_axes_and_rank(xs), principal_axes_and_rank(xt))
+        if k is None:
+            k = min(DEFAULT_COMPONENTS, source_rank, target_rank)
+            if k == 0:
+                raise ValueError("GFK: a domain whose samples do not vary (every feature "
+                                 "constant) has no subspace to flow from or to")
+        _check_rank(source_rank, k, "source")
+        _check_rank(target_rank, k, "target")
+        self.n_components_ = k
+        self.source_basis_, self.target_basis_ = source_axes[:, :k], target_axes[:, :k]
         self.matrix_, self.angles_ = geodesic_flow_factors(self.source_basis_, self.target_basis_)
 
     def linear_map(self, domain: str = "target") -> Tuple[np.ndarray, Optional[np.ndarray]]:

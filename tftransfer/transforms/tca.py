@@ -14,6 +14,8 @@ from tftransfer._params import checked_params
 from tftransfer.transforms.base import DOMAINS, ShallowTransform
 
 KERNELS = ("linear", "rbf", "primal")
+DEFAULT_COMPONENTS = 30
+"""k of the reference code, TCA's when `n_components=None` and the data allow it."""
 
 
 def median_heuristic_gamma(x: np.ndarray, max_samples: int = 1000, seed: int = 0) -> float:
@@ -74,7 +76,10 @@ class TCA(ShallowTransform):
 
     Args:
         n_components: k, the embedding dimension, an int >= 1 (at most n_s + n_t for
-            the dual kernels, at most d for "primal").
+            the dual kernels, at most d for "primal"), or None (default): the 30 of the
+            reference code, or the most the data allow where that is fewer (d features
+            for "primal", n_s + n_t samples otherwise) — 30 on every benchmark here; a
+            user's table of 8 columns gets k = 8.
         kernel: "linear" (k(x, y) = x·y), "rbf" (exp(−γ‖x − y‖²)) or "primal".
         mu: The trade-off μ of the paper, a finite real > 0: larger keeps more
             variance, smaller removes more of the domain discrepancy.
@@ -83,6 +88,7 @@ class TCA(ShallowTransform):
             for kernel="rbf".
 
     Attributes (after `fit`):
+        n_components_: k actually used.
         components_: W, (n, k) for the dual kernels, (d, k) for "primal".
         eigenvalues_: The k generalised eigenvalues, in decreasing order.
         gamma_: The γ used (rbf only; None otherwise).
@@ -99,13 +105,13 @@ class TCA(ShallowTransform):
         >>> clf.predict(tca.transform_target(X_new))
     """
 
-    n_components: int = 30
+    n_components: Optional[int] = None
     kernel: str = "linear"
     mu: float = 1.0
     gamma: Optional[float] = None
 
     def _check_params(self) -> None:
-        check_int(self.n_components, "n_components", minimum=1, owner="TCA")
+        check_int(self.n_components, "n_components", minimum=1, allow_none=True, owner="TCA")
         check_choice(self.kernel, "kernel", KERNELS, owner="TCA")
         check_positive(self.mu, "mu", owner="TCA")
         if self.gamma is not None:
@@ -127,7 +133,10 @@ class TCA(ShallowTransform):
         n, d = x.shape
         primal = self.kernel == "primal"
         limit, what = (d, "n_features") if primal else (n, "n_source + n_target")
-        if self.n_components > limit:
+        n_components = self.n_components
+        if n_components is None:
+            n_components = min(DEFAULT_COMPONENTS, limit)
+        elif n_components > limit:
             raise ValueError(
                 f"TCA: `n_components` must be <= {what} = {limit} for kernel="
                 f"{self.kernel!r}. Received: n_components={self.n_components}"
@@ -148,10 +157,11 @@ class TCA(ShallowTransform):
         size = a.shape[0]
         # eigh reads one triangle of each (symmetric) matrix and may overwrite both.
         values, vectors = scipy.linalg.eigh(
-            a, b, subset_by_index=[size - self.n_components, size - 1],
+            a, b, subset_by_index=[size - n_components, size - 1],
             overwrite_a=True, overwrite_b=True, check_finite=False,
         )
         order = np.argsort(values)[::-1]
+        self.n_components_ = n_components
         self.eigenvalues_ = np.real(values[order])
         self.components_ = _unit_columns(np.real(vectors[:, order]))
         self._x_train = x

@@ -173,6 +173,8 @@ def default_values(config: RunConfig, space: Mapping[str, Param]) -> Optional[Di
             value = getattr(config, name)
         elif estimator is not None:
             value = estimator.get_params().get(name, _UNKNOWN)
+            if value is None:  # a default the data may lower: the search tries its number
+                value = estimator.NOMINAL_DEFAULTS.get(name, value)
         elif name in Recipe.fields():
             value = getattr(resolved.recipe, name)
         else:
