@@ -21,7 +21,7 @@ def test_nearest_neighbour_head_is_1nn_with_distance_scores(rng):
 
 
 @pytest.mark.parametrize("name,n_classes", [("svm", 3), ("svm", 2), ("svc", 3), ("svc", 2),
-                                            ("logreg", 3)])
+                                            ("logreg", 3), ("logreg", 2)])
 def test_linear_heads_match_scikit_learn(name, n_classes, rng):
     z, y = rng.normal(size=(60, 5)), np.arange(60) % n_classes
     z[:, 0] += 2.0 * y
@@ -32,6 +32,19 @@ def test_linear_heads_match_scikit_learn(name, n_classes, rng):
     np.testing.assert_array_equal(np.argmax(scores, axis=1), model.fit(z, y).predict(z))
     if name == "logreg":
         np.testing.assert_allclose(np.exp(scores).sum(axis=1), 1.0)
+        np.testing.assert_allclose(np.exp(scores), model.predict_proba(z), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_logistic_regression_scores_stay_finite_far_from_the_boundary(n_classes, rng):
+    z, y = rng.normal(size=(60, 3)), np.arange(60) % n_classes
+    z[:, 0] += 4.0 * y
+    far = np.array([[1e4, 0.0, 0.0], [-1e4, 0.0, 0.0]])  # predict_log_proba: log(0) = −inf
+    head = make_head("logreg", C=10.0).fit(z, y, n_classes)
+    assert np.isneginf(head._model.predict_log_proba(far)).any()
+    scores = head.scores(far)
+    assert np.all(np.isfinite(scores))
+    np.testing.assert_array_equal(np.argmax(scores, axis=1), head._model.predict(far))
 
 
 def _rings(rng, n=200):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from scipy.special import log_expit, log_softmax
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics.pairwise import euclidean_distances
@@ -66,8 +67,11 @@ class LinearHead:
       one-vs-rest-shaped decision values (votes plus a confidence). Training is
       O(n²)-O(n³): meant for a few thousand samples.
     - "logreg": `LogisticRegression(C=C, max_iter=1000)` (L-BFGS, multinomial); scores
-      are log class probabilities (`predict_log_proba`), so softmax(scores) is exactly
-      the model's probabilities, as for logits.
+      are log class probabilities, so softmax(scores) is the model's probabilities, as
+      for logits. They are computed from the decision values (log-sigmoid for two
+      classes, log-softmax for more), not as `predict_log_proba`'s log(predict_proba):
+      a sample the model is very sure of gets a large negative score for the other
+      classes, not log(0) = −inf, which no validator can score.
 
     All are fitted on one BLAS thread (`tftransfer.blas.one_blas_thread`); a
     ConvergenceWarning at the iteration cap is kept quiet, since the last iterate is a
@@ -98,8 +102,10 @@ class LinearHead:
             values = self._model.decision_function(z)
             if values.ndim == 1:  # binary: one signed margin, positive for classes_[1]
                 values = np.stack([-values, values], axis=1)
-        else:
-            values = self._model.predict_log_proba(z)
+        else:  # log-probabilities from the logits: predict_log_proba's log(0) is −inf
+            values = self._model.decision_function(z)
+            values = (np.stack([log_expit(-values), log_expit(values)], axis=1)
+                      if values.ndim == 1 else log_softmax(values, axis=1))
         out[:, self._model.classes_] = values
         return out
 
