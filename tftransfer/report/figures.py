@@ -123,8 +123,10 @@ def project_2d(features_s: np.ndarray, features_t: np.ndarray, how: str, seed: i
         perplexity = float(max(2.0, min(30.0, (len(pooled) - 1) / 3.0)))
         # One OpenMP thread: Barnes-Hut's threads spin against any other busy core (10x
         # slower on a shared 2-core machine); 500 iterations settle a 1,000-point map.
+        # PCA initialisation needs two input dimensions; one feature starts at random.
+        init = "pca" if pooled.shape[1] >= 2 else "random"
         with threadpool_limits(1):
-            coords = TSNE(2, perplexity=perplexity, init="pca", max_iter=500,
+            coords = TSNE(2, perplexity=perplexity, init=init, max_iter=500,
                           random_state=seed).fit_transform(pooled)
     else:
         raise ValueError(f"Unknown projection {how!r}. Valid: pca, tsne")
