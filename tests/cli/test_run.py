@@ -151,6 +151,21 @@ def test_a_changed_file_gets_new_runs(files, tmp_path):
     assert inputs.data_options(source, tmp_path / "t.csv")["fingerprint"] != before
 
 
+def test_standardize_is_a_data_option_only_when_not_the_default(files):
+    from tftransfer.cli import inputs
+    from tftransfer.cli.parser import parse
+
+    source, target = files / "shop.csv", files / "street.csv"
+    assert "standardize" not in inputs.data_options(source, target)  # run ids as before
+    options = inputs.data_options(source, target, standardize="pooled")
+    assert options["standardize"] == "pooled"
+    task, _ = inputs.load_files_task(options)
+    assert any("standardize='pooled'" in note for note in task.notes)
+    args = parse(["run", "--source", str(source), "--target", str(target),
+                  "--standardize", "none"])
+    assert args.standardize == "none"
+
+
 @pytest.mark.slow
 def test_prediction_only_target_gets_class_names_and_an_honest_report(files, tmp_path, capsys):
     argv = ["run", "--source", str(files / "shop.csv"), "--target",

@@ -94,6 +94,42 @@ def test_target_test_file_makes_an_inductive_task(tmp_path, rng):
         load_task_from_files(source, target, unlabelled_test)
 
 
+def test_features_in_the_thousands_are_z_scored_on_both_domains_pooled(tmp_path, rng):
+    source_frame, target_frame = table(rng, 30, ["a", "b"]), table(rng, 20, ["a", "b"], 0.5)
+    for frame in (source_frame, target_frame):  # an income-like column; a constant one
+        frame["f1"] = 5e4 + 1e4 * frame["f1"]
+        frame["f2"] = 3.0
+    source = write(source_frame, tmp_path / "s.csv")
+    target = write(target_frame, tmp_path / "t.csv")
+    test = write(table(rng, 8, ["a", "b"], 0.5).assign(f1=5e4, f2=3.0), tmp_path / "u.csv")
+    task = load_task_from_files(source, target, test)
+    both = pd.concat([source_frame, target_frame])[["f0", "f1", "f2"]].to_numpy(np.float64)
+    mean, std = both.mean(axis=0), both.std(axis=0)
+    expected = (target_frame[["f0", "f1", "f2"]].to_numpy() - mean) / np.where(std > 0, std, 1.0)
+    np.testing.assert_allclose(task.target_train.x, expected, rtol=1e-5, atol=1e-5)
+    pooled = np.concatenate([task.source_train.x, task.source_val.x, task.target_train.x])
+    np.testing.assert_allclose(pooled.mean(axis=0), [0, 0, 0], atol=1e-5)
+    np.testing.assert_allclose(pooled.std(axis=0), [1, 1, 0], atol=1e-5)  # constant: 0
+    # The test file goes through the same map (its f1 = 5e4 lands near the pooled mean).
+    np.testing.assert_allclose(task.target_test.x[:, 1], (5e4 - mean[1]) / std[1], rtol=1e-5)
+    assert any("z-scored" in n and "--standardize none" in n for n in task.notes)
+    kept = load_task_from_files(source, target, standardize="none")
+    np.testing.assert_allclose(kept.target_test.x, target_frame[["f0", "f1", "f2"]], rtol=1e-6)
+    assert not any("z-scored" in n for n in kept.notes)
+    # A year column: a small spread around a large value is far from the unit scale too.
+    years = write(table(rng, 20, ["a", "b"]).assign(f2=lambda f: 2000 + f["f2"]), tmp_path / "y.csv")
+    assert any("root mean square is 2e+03" in n for n in load_task_from_files(years, years).notes)
+    # Features on the unit scale stay as given unless asked.
+    small = write(table(rng, 20, ["a", "b"]), tmp_path / "small.csv")
+    raw = load_task_from_files(small, small)
+    assert not any("z-scored" in n for n in raw.notes)
+    forced = load_task_from_files(small, small, standardize="pooled")
+    assert any("standardize='pooled'" in n for n in forced.notes)
+    np.testing.assert_allclose(forced.target_test.x.mean(axis=0), 0, atol=1e-5)
+    with pytest.raises(ValueError, match="standardize.*'auto', 'pooled', 'none'"):
+        load_task_from_files(small, small, standardize="yes")
+
+
 def test_class_sets_that_differ(tmp_path, rng):
     source = write(table(rng, 20, ["cat", "dog", "eel"]), tmp_path / "s.csv")
     open_set = write(table(rng, 12, ["cat", "dog", "fox"]), tmp_path / "open.csv")

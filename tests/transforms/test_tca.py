@@ -128,3 +128,11 @@ def test_default_components_are_thirty_or_what_the_data_allow(kernel, d, expecte
     assert tca.n_components_ == expected and tca.components_.shape[1] == expected
     np.testing.assert_array_equal(tca.components_,
                                   TCA(n_components=expected, kernel=kernel).fit(xs, xt).components_)
+
+
+def test_features_on_a_huge_scale_get_a_clear_error(rng):
+    xs, xt = rng.normal(size=(40, 3)), rng.normal(size=(30, 3)) + 0.5
+    xs[:, :2] *= 1e6
+    xt[:, :2] = xt[:, :2] * 1e6 + [3e6, 2e6]  # two large shifts: K L K + μI loses its μ
+    with pytest.raises(ValueError, match="numerically singular.*standardise them first"):
+        TCA(kernel="linear").fit(xs, xt)  # K = X Xᵀ: entries of 1e12 against μ = 1

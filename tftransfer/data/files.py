@@ -26,6 +26,14 @@ source half as the source and its target half as the target, so the same file ca
 passed twice; a table target without the source's label column is unlabelled; text files
 become TF-IDF vectors fitted on the source and target documents (no labels used).
 
+Scale: flat features far from the unit scale a network's initialisation and learning rate
+assume — some feature's root mean square over source and target above
+`AUTO_STANDARDIZE_SCALE` (incomes, counts or years in the thousands) — are z-scored with
+the mean and standard deviation of source and target pooled (`standardize="auto"`, with a
+note); `"pooled"` always does it, `"none"` never. Pooled statistics move both domains by the
+same affine map: no domain is aligned to the other (that is what adaptation methods are
+for), and no label is read.
+
 Example:
     >>> task = load_task_from_files("amazon.csv", "webcam.csv")
     >>> task.class_names, task.prediction_only
@@ -44,6 +52,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
+from tftransfer._checks import check_choice
 from tftransfer.data.domains import Domain, TransferTask
 from tftransfer.data.loaders.base import FileDomain, RawData, logger, to_domain
 from tftransfer.data.loaders.formats import FORMATS, detect_format, read_file
@@ -53,8 +62,18 @@ from tftransfer.data.loaders.svmlight import read_svmlight_files
 from tftransfer.data.loaders.tabular import table_columns
 from tftransfer.data.loaders.text import TFIDF_MAX_FEATURES, tfidf_features
 
-__all__ = ["DATASET", "FileTask", "content_fingerprint", "data_options", "files_dataset",
-           "files_task", "load_task_from_files"]
+__all__ = ["AUTO_STANDARDIZE_SCALE", "DATASET", "FileTask", "STANDARDIZE", "content_fingerprint",
+           "data_options", "files_dataset", "files_task", "load_task_from_files"]
+
+#: `standardize` values of `load_task_from_files`.
+STANDARDIZE = ("auto", "pooled", "none")
+#: standardize="auto" z-scores flat features when some feature's root mean square over
+#: source and target, √(mean² + variance), exceeds this: a first layer with Glorot-initialised
+#: weights then sees pre-activations of that order, and SGD at the recipes' η0 = 0.03 trains
+#: the MLP badly or not at all (docs/benchmarks.md, "Your own files"). The benchmark data
+#: files, as stored, stay below it (largest: 51, the MSRC/VOC visual-word counts; pixels
+#: 0.6), where raw features were measured no worse than z-scored ones.
+AUTO_STANDARDIZE_SCALE = 100.0
 
 _KEYED = ("npz", "mat", "hdf5")
 _TABLES = ("csv", "tsv", "parquet")
@@ -327,6 +346,7 @@ def load_task_from_files(
     source_val_fraction: float = 0.1,
     seed: int = 0,
     text_max_features: int = TFIDF_MAX_FEATURES,
+    standardize: str = "auto",
     source_options: Optional[Mapping] = None,
     target_options: Optional[Mapping] = None,
     target_test_options: Optional[Mapping] = None,
@@ -351,6 +371,11 @@ def load_task_from_files(
         source_val_fraction: Fraction of the source held out as `source_val`, in (0, 1).
         seed: Seed of the source split.
         text_max_features: Vocabulary size of the TF-IDF features of text files.
+        standardize: "auto" (default): z-score flat features with the mean and standard
+            deviation of source and target pooled when some feature's root mean square
+            exceeds `AUTO_STANDARDIZE_SCALE`, else keep them as given; "pooled": always;
+            "none": never. Images are never standardised here (the backbone's own
+            preprocessing applies). The target test file, if any, goes through the same map.
         source_options, target_options, target_test_options: Reader options of one file
             (e.g. `{"x_key": "fts"}`), over the shared `reader_options`.
         **reader_options: Reader options of every file (see
@@ -368,6 +393,7 @@ def load_task_from_files(
             sets differ, the target test file has no labels, or an option is invalid. Each
             message is one line naming the file and what to fix.
     """
+    check_choice(standardize, "standardize", STANDARDIZE, owner="load_task_from_files")
     paths: Dict[str, Path] = {}
     for role, path in (("source", source), ("target", target), ("target_test", target_test)):
         if path is None and role == "target_test":
@@ -406,9 +432,33 @@ def load_task_from_files(
         for role, raw in raws.items()
     }
     notes = _unique([n for raw in raws.values() for n in raw.notes] + notes)
+    domains = _standardized(domains, standardize, notes)
     for note in notes:
         logger.info(note)
     return _task(name, domains, vocabulary, notes, paths, formats, source_val_fraction, seed)
+
+
+def _standardized(domains: Dict[str, FileDomain], standardize: str,
+                  notes: List[str]) -> Dict[str, FileDomain]:
+    """`domains` with flat features z-scored by the pooled source + target statistics where
+    `standardize` asks for it (see `load_task_from_files`); a note says so."""
+    fitted = [domains[role].x for role in ("source", "target")]
+    if standardize == "none" or any(x.ndim != 2 for x in fitted):
+        return domains
+    both = np.concatenate(fitted).astype(np.float64)
+    mean, std = both.mean(axis=0), both.std(axis=0)
+    largest = float(np.sqrt(np.mean(both ** 2, axis=0)).max()) if both.size else 0.0
+    if standardize == "auto" and not largest > AUTO_STANDARDIZE_SCALE:
+        return domains
+    scale = np.where(std > 0, std, 1.0)  # a feature constant in both domains becomes 0
+    out = {role: replace(domain, x=((domain.x - mean) / scale).astype(np.float32))
+           for role, domain in domains.items()}
+    why = (f"a feature's root mean square is {largest:.3g} > {AUTO_STANDARDIZE_SCALE:g}; "
+           "--standardize none keeps them as given" if standardize == "auto"
+           else "standardize='pooled'")
+    notes.append(f"features z-scored with the mean and standard deviation of source and target "
+                 f"pooled ({why})")
+    return out
 
 
 def _unique(items: List[str]) -> List[str]:
@@ -506,7 +556,7 @@ def files_dataset(name: Optional[str] = None, *, source: str, target: str,
 
 
 def data_options(source, target, target_test=None, *, format=None, label_column=None,
-                 labels="auto", allow_partial=False,
+                 labels="auto", allow_partial=False, standardize="auto",
                  reader_options: Optional[Mapping] = None) -> Dict[str, object]:
     """The `data_options` of a run on these files: absolute paths, the options that differ
     from the defaults, and the files' fingerprint.
@@ -526,7 +576,8 @@ def data_options(source, target, target_test=None, *, format=None, label_column=
     options: Dict[str, object] = dict(absolute)
     for key, value, default in (("format", format, None), ("label_column", label_column, None),
                                 ("labels", labels, "auto"),
-                                ("allow_partial", allow_partial, False)):
+                                ("allow_partial", allow_partial, False),
+                                ("standardize", standardize, "auto")):
         if value != default:
             options[key] = value
     options.update({k: v for k, v in dict(reader_options or {}).items() if v is not None})

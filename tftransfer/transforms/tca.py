@@ -156,10 +156,17 @@ class TCA(ShallowTransform):
         b[np.diag_indices_from(b)] += self.mu
         size = a.shape[0]
         # eigh reads one triangle of each (symmetric) matrix and may overwrite both.
-        values, vectors = scipy.linalg.eigh(
-            a, b, subset_by_index=[size - n_components, size - 1],
-            overwrite_a=True, overwrite_b=True, check_finite=False,
-        )
+        try:
+            values, vectors = scipy.linalg.eigh(
+                a, b, subset_by_index=[size - n_components, size - 1],
+                overwrite_a=True, overwrite_b=True, check_finite=False,
+            )
+        except np.linalg.LinAlgError as error:  # K L K + μI is positive definite in exact arithmetic
+            raise ValueError(
+                f"TCA: K L K + μI is numerically singular ({error}): the features are on "
+                f"scales far from μ = {self.mu:g} (largest |x| {np.abs(x).max():.3g}); "
+                "standardise them first, or raise `mu`"
+            ) from None
         order = np.argsort(values)[::-1]
         self.n_components_ = n_components
         self.eigenvalues_ = np.real(values[order])
