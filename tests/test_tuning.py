@@ -108,8 +108,9 @@ def test_a_shallow_method_is_tuned_in_its_own_space_and_its_fitted_estimator_rel
 
     space = tuning.default_space(SHALLOW_BASE)
     assert set(space) == {"n_components", "lam", "kernel"}
-    result = tuning.tune(SHALLOW_BASE, objective="dev", max_trials=3, directory=tmp_path,
-                         space={"n_components": "1:2"})  # moons has 2 features
+    # The paper's k range, 10..100, cut to what moons' 2 features allow.
+    assert space["n_components"] == tuning.Param("int", 1, 2)
+    result = tuning.tune(SHALLOW_BASE, objective="dev", max_trials=3, directory=tmp_path)
     assert list(result.trials["status"]) == ["COMPLETED"] * 3
     assert set(result.trials["kernel"]) <= {"primal", "linear", "rbf"}
     assert result.trials["lam"].between(0.01, 10).all()
@@ -170,7 +171,10 @@ def test_default_values_are_the_configs_own_or_none_outside_the_space():
     # The fine-tuner's default L2-SP α is 0, outside its log-scale dimension: no such trial.
     finetune = BASE.replace(method="finetune", target_labels_per_class=2)
     assert tuning.default_values(finetune, tuning.default_space(finetune)) is None
-    jda = SHALLOW_BASE
+    jda = SHALLOW_BASE  # moons: 2 features, so the default k is 2 (the paper's 30 elsewhere)
     assert tuning.default_values(jda, tuning.default_space(jda)) == {
-        "n_components": 30, "lam": 1.0, "kernel": "primal"}
+        "n_components": 2, "lam": 1.0, "kernel": "primal"}
+    wide = jda.replace(task="original->rotated")  # digits: 64 features
+    assert tuning.default_space(wide)["n_components"] == tuning.Param("int", 10, 64)
+    assert tuning.default_values(wide, tuning.default_space(wide))["n_components"] == 30
 

@@ -6,6 +6,8 @@ import dataclasses
 import inspect
 from typing import Any, Dict, Mapping, Optional, Sequence
 
+import numpy as np
+
 from tftransfer import backbones, methods, shallow, variants
 from tftransfer.backbones.freezing import resolve_freeze_depth
 from tftransfer.config import RunConfig
@@ -133,8 +135,13 @@ def default_space(config: RunConfig, task=None) -> Dict[str, Param]:
         task: The task (for the backbone's input shape); loaded when None.
     """
     if variants.is_shallow(config.method):
-        return {name: parse_param(spec)
-                for name, spec in shallow.get(config.method).search_space().items()}
+        space = {name: parse_param(spec)
+                 for name, spec in shallow.get(config.method).search_space().items()}
+        dims = space.get("n_components")
+        if dims is not None and dims.kind == "int":
+            task = task if task is not None else load_task(config)
+            space["n_components"] = _within_the_data(dims, task)
+        return space
     method = methods.get(config.method)
     space = {}
     for name, spec in method.search_space().items():
@@ -149,6 +156,18 @@ def default_space(config: RunConfig, task=None) -> Dict[str, Param]:
         else:
             space[name] = parse_param(spec)
     return space
+
+
+def _within_the_data(dims: Param, task) -> Param:
+    """A subspace dimension's range cut to what `task` allows: at most its features and
+    either domain's training samples (a user's table of 6 columns searches k in 1..6, not the
+    papers' 10..100, where every trial would fail)."""
+    limit = min(int(np.prod(task.input_shape)), task.source_train.n, task.target_train.n)
+    if limit >= dims.high:
+        return dims
+    if limit > dims.low:
+        return dataclasses.replace(dims, high=limit)
+    return Param("int", 1, limit) if limit > 1 else Param("fixed", values=(1,))
 
 
 #: An option whose default value cannot be found.
@@ -173,8 +192,10 @@ def default_values(config: RunConfig, space: Mapping[str, Param]) -> Optional[Di
             value = getattr(config, name)
         elif estimator is not None:
             value = estimator.get_params().get(name, _UNKNOWN)
-            if value is None:  # a default the data may lower: the search tries its number
+            if value is None:  # a default the data may lower: the number, cut as the range is
                 value = estimator.NOMINAL_DEFAULTS.get(name, value)
+                if value is not None and param.kind == "int":
+                    value = min(value, int(param.high))
         elif name in Recipe.fields():
             value = getattr(resolved.recipe, name)
         else:
