@@ -113,6 +113,7 @@ def test_features_in_the_thousands_are_z_scored_on_both_domains_pooled(tmp_path,
     # The test file goes through the same map (its f1 = 5e4 lands near the pooled mean).
     np.testing.assert_allclose(task.target_test.x[:, 1], (5e4 - mean[1]) / std[1], rtol=1e-5)
     assert any("z-scored" in n and "--standardize none" in n for n in task.notes)
+    assert "different units" in task.notes[-1]
     kept = load_task_from_files(source, target, standardize="none")
     np.testing.assert_allclose(kept.target_test.x, target_frame[["f0", "f1", "f2"]], rtol=1e-6)
     assert not any("z-scored" in n for n in kept.notes)
@@ -126,8 +127,25 @@ def test_features_in_the_thousands_are_z_scored_on_both_domains_pooled(tmp_path,
     forced = load_task_from_files(small, small, standardize="pooled")
     assert any("standardize='pooled'" in n for n in forced.notes)
     np.testing.assert_allclose(forced.target_test.x.mean(axis=0), 0, atol=1e-5)
-    with pytest.raises(ValueError, match="standardize.*'auto', 'pooled', 'none'"):
+    with pytest.raises(ValueError, match="standardize.*'auto', 'pooled', 'scale', 'none'"):
         load_task_from_files(small, small, standardize="yes")
+
+
+def test_pixels_in_0_255_are_divided_by_one_scale_not_z_scored(tmp_path, rng):
+    images = rng.integers(0, 256, size=(40, 16)).astype(np.float64)
+    images[:, 0] = 0.0  # a border pixel never lit
+    images[:3, 1], images[3:, 1] = 255.0, 0.0  # one lit three times
+    frame = pd.DataFrame(images, columns=[f"p{i}" for i in range(16)]).assign(label=np.arange(40) % 2)
+    source, target = write(frame[:25], tmp_path / "s.csv"), write(frame[25:], tmp_path / "t.csv")
+    task = load_task_from_files(source, target)
+    rms = np.sqrt(np.mean(images ** 2))
+    np.testing.assert_allclose(task.target_train.x, images[25:] / rms, rtol=1e-5)
+    assert any(f"divided by one scale, their root mean square over source and target ({rms:.3g})"
+               in n for n in task.notes)
+    forced = load_task_from_files(source, target, standardize="scale")
+    np.testing.assert_allclose(forced.target_train.x, task.target_train.x)
+    z = load_task_from_files(source, target, standardize="pooled")
+    assert z.target_train.x[:, 1].max() < 1.0 and np.abs(z.source_train.x[:, 1]).max() > 2.0
 
 
 def test_class_sets_that_differ(tmp_path, rng):

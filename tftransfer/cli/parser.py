@@ -107,11 +107,14 @@ def _add_input_flags(parser, with_test: bool = True) -> None:
     group.add_argument("--allow-partial", action="store_true",
                        help="accept a target lacking some source classes (partial-set); a "
                             "target class the source lacks is always an error")
-    group.add_argument("--standardize", default="auto", choices=("auto", "pooled", "none"),
-                       help="z-score flat features with the pooled mean and standard deviation "
-                            "of source and target: auto (default) when some feature's values "
-                            "are in the hundreds or more (root mean square > 100), pooled "
-                            "always, none never")
+    group.add_argument("--standardize", default="auto",
+                       choices=("auto", "pooled", "scale", "none"),
+                       help="rescale flat features by statistics of source and target pooled: "
+                            "auto (default) when some feature's values are in the hundreds or "
+                            "more (root mean square > 100) — each feature z-scored if they "
+                            "are in different units (10%% vary 100 times less than the widest), "
+                            "else all divided by one scale; "
+                            "pooled: always z-score; scale: always divide; none: never")
     group.add_argument("--read-option", type=key_value, action="append", default=[],
                        metavar="KEY=VALUE",
                        help="a reader option for every file, e.g. x_key=fts, y_key=labels, "

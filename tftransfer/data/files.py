@@ -28,11 +28,13 @@ become TF-IDF vectors fitted on the source and target documents (no labels used)
 
 Scale: flat features far from the unit scale a network's initialisation and learning rate
 assume — some feature's root mean square over source and target above
-`AUTO_STANDARDIZE_SCALE` (incomes, counts or years in the thousands) — are z-scored with
-the mean and standard deviation of source and target pooled (`standardize="auto"`, with a
-note); `"pooled"` always does it, `"none"` never. Pooled statistics move both domains by the
-same affine map: no domain is aligned to the other (that is what adaptation methods are
-for), and no label is read.
+`AUTO_STANDARDIZE_SCALE` (incomes, counts, years or 0..255 pixels) — are rescaled with the
+statistics of source and target pooled (`standardize="auto"`, with a note): each feature
+z-scored when the features are in different units (`AUTO_UNITS_SHARE` of them vary
+`AUTO_UNITS_GAP` times less than the widest), else all divided by one number, their root
+mean square, which keeps their relative scales. `"pooled"` always z-scores, `"scale"` always divides,
+`"none"` keeps the features as given. Either map moves both domains alike: no domain is
+aligned to the other (that is what adaptation methods are for), and no label is read.
 
 Example:
     >>> task = load_task_from_files("amazon.csv", "webcam.csv")
@@ -62,11 +64,12 @@ from tftransfer.data.loaders.svmlight import read_svmlight_files
 from tftransfer.data.loaders.tabular import table_columns
 from tftransfer.data.loaders.text import TFIDF_MAX_FEATURES, tfidf_features
 
-__all__ = ["AUTO_STANDARDIZE_SCALE", "DATASET", "FileTask", "STANDARDIZE", "content_fingerprint",
-           "data_options", "files_dataset", "files_task", "load_task_from_files"]
+__all__ = ["AUTO_STANDARDIZE_SCALE", "AUTO_UNITS_GAP", "AUTO_UNITS_SHARE", "DATASET", "FileTask", "STANDARDIZE",
+           "content_fingerprint", "data_options", "files_dataset", "files_task",
+           "load_task_from_files"]
 
 #: `standardize` values of `load_task_from_files`.
-STANDARDIZE = ("auto", "pooled", "none")
+STANDARDIZE = ("auto", "pooled", "scale", "none")
 #: standardize="auto" z-scores flat features when some feature's root mean square over
 #: source and target, √(mean² + variance), exceeds this: a first layer with Glorot-initialised
 #: weights then sees pre-activations of that order, and SGD at the recipes' η0 = 0.03 trains
@@ -74,6 +77,15 @@ STANDARDIZE = ("auto", "pooled", "none")
 #: files, as stored, stay below it (largest: 51, the MSRC/VOC visual-word counts; pixels
 #: 0.6), where raw features were measured no worse than z-scored ones.
 AUTO_STANDARDIZE_SCALE = 100.0
+#: Above that scale, standardize="auto" z-scores each feature when at least
+#: `AUTO_UNITS_SHARE` of the varying features have a standard deviation under
+#: 1 / `AUTO_UNITS_GAP` of the largest one (columns in different units: an income beside an
+#: age; scikit-learn's wine and breast-cancer tables: 77 % and 80 %), else divides every
+#: feature by one number, keeping their relative scales (MNIST/USPS pixels in 0..255: 0 %;
+#: z-scoring each pixel magnifies the rarely lit ones and cost MCC 16 points on MNIST→USPS,
+#: docs/benchmarks.md). The benchmark files, had they been rescaled: 0–1 %.
+AUTO_UNITS_GAP = 100.0
+AUTO_UNITS_SHARE = 0.1
 
 _KEYED = ("npz", "mat", "hdf5")
 _TABLES = ("csv", "tsv", "parquet")
@@ -371,10 +383,12 @@ def load_task_from_files(
         source_val_fraction: Fraction of the source held out as `source_val`, in (0, 1).
         seed: Seed of the source split.
         text_max_features: Vocabulary size of the TF-IDF features of text files.
-        standardize: "auto" (default): z-score flat features with the mean and standard
-            deviation of source and target pooled when some feature's root mean square
-            exceeds `AUTO_STANDARDIZE_SCALE`, else keep them as given; "pooled": always;
-            "none": never. Images are never standardised here (the backbone's own
+        standardize: "auto" (default): when some feature's root mean square exceeds
+            `AUTO_STANDARDIZE_SCALE`, z-score each flat feature with the mean and standard
+            deviation of source and target pooled if they are in different units (see
+            `AUTO_UNITS_SHARE`), else divide all by their pooled root mean square; below
+            that scale keep them as given. "pooled": always z-score; "scale":
+            always divide; "none": never. Images are never rescaled here (the backbone's own
             preprocessing applies). The target test file, if any, goes through the same map.
         source_options, target_options, target_test_options: Reader options of one file
             (e.g. `{"x_key": "fts"}`), over the shared `reader_options`.
@@ -440,24 +454,39 @@ def load_task_from_files(
 
 def _standardized(domains: Dict[str, FileDomain], standardize: str,
                   notes: List[str]) -> Dict[str, FileDomain]:
-    """`domains` with flat features z-scored by the pooled source + target statistics where
-    `standardize` asks for it (see `load_task_from_files`); a note says so."""
+    """`domains` with flat features rescaled by pooled source + target statistics where
+    `standardize` asks for it (see `load_task_from_files`); a note says how and why."""
     fitted = [domains[role].x for role in ("source", "target")]
     if standardize == "none" or any(x.ndim != 2 for x in fitted):
         return domains
     both = np.concatenate(fitted).astype(np.float64)
-    mean, std = both.mean(axis=0), both.std(axis=0)
-    largest = float(np.sqrt(np.mean(both ** 2, axis=0)).max()) if both.size else 0.0
-    if standardize == "auto" and not largest > AUTO_STANDARDIZE_SCALE:
+    if not both.size:
         return domains
-    scale = np.where(std > 0, std, 1.0)  # a feature constant in both domains becomes 0
-    out = {role: replace(domain, x=((domain.x - mean) / scale).astype(np.float32))
+    mean, std = both.mean(axis=0), both.std(axis=0)
+    largest = float(np.sqrt(np.mean(both ** 2, axis=0)).max())
+    if standardize == "auto":
+        if not largest > AUTO_STANDARDIZE_SCALE:
+            return domains
+        varying = std[std > 0]
+        share = float(np.mean(varying < varying.max() / AUTO_UNITS_GAP)) if varying.size else 0.0
+        standardize = "pooled" if share >= AUTO_UNITS_SHARE else "scale"
+        why = (f"a feature's root mean square is {largest:.3g} > {AUTO_STANDARDIZE_SCALE:g}, and "
+               f"{share:.0%} of the features vary over {AUTO_UNITS_GAP:g} times less than the "
+               f"widest: {'different units' if standardize == 'pooled' else 'one unit'}; "
+               "--standardize none keeps them as given")
+    else:
+        why = f"standardize={standardize!r}"
+    if standardize == "pooled":
+        shift, scale = mean, np.where(std > 0, std, 1.0)  # constant in both domains: 0
+        how = "z-scored with the mean and standard deviation of source and target pooled"
+    else:
+        rms = float(np.sqrt(np.mean(both ** 2)))
+        shift, scale = 0.0, rms if rms > 0 else 1.0
+        how = (f"divided by one scale, their root mean square over source and target "
+               f"({scale:.3g})")
+    out = {role: replace(domain, x=((domain.x - shift) / scale).astype(np.float32))
            for role, domain in domains.items()}
-    why = (f"a feature's root mean square is {largest:.3g} > {AUTO_STANDARDIZE_SCALE:g}; "
-           "--standardize none keeps them as given" if standardize == "auto"
-           else "standardize='pooled'")
-    notes.append(f"features z-scored with the mean and standard deviation of source and target "
-                 f"pooled ({why})")
+    notes.append(f"features {how} ({why})")
     return out
 
 
