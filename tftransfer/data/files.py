@@ -32,9 +32,10 @@ assume — some feature's root mean square over source and target above
 statistics of source and target pooled (`standardize="auto"`, with a note): each feature
 z-scored when the features are in different units (`AUTO_UNITS_SHARE` of them vary
 `AUTO_UNITS_GAP` times less than the widest), else all divided by one number, their root
-mean square, which keeps their relative scales. `"pooled"` always z-scores, `"scale"` always divides,
-`"none"` keeps the features as given. Either map moves both domains alike: no domain is
-aligned to the other (that is what adaptation methods are for), and no label is read.
+mean square, which keeps their relative scales. `"pooled"` always z-scores, `"scale"`
+always divides, `"none"` keeps the features as given. Either map moves both domains alike:
+no domain is aligned to the other (that is what adaptation methods are for), and no label
+is read.
 
 Example:
     >>> task = load_task_from_files("amazon.csv", "webcam.csv")
@@ -64,13 +65,13 @@ from tftransfer.data.loaders.svmlight import read_svmlight_files
 from tftransfer.data.loaders.tabular import table_columns
 from tftransfer.data.loaders.text import TFIDF_MAX_FEATURES, tfidf_features
 
-__all__ = ["AUTO_STANDARDIZE_SCALE", "AUTO_UNITS_GAP", "AUTO_UNITS_SHARE", "DATASET", "FileTask", "STANDARDIZE",
-           "content_fingerprint", "data_options", "files_dataset", "files_task",
-           "load_task_from_files"]
+__all__ = ["AUTO_STANDARDIZE_SCALE", "AUTO_UNITS_GAP", "AUTO_UNITS_SHARE", "DATASET",
+           "FileTask", "STANDARDIZE", "content_fingerprint", "data_options", "files_dataset",
+           "files_task", "load_task_from_files"]
 
 #: `standardize` values of `load_task_from_files`.
 STANDARDIZE = ("auto", "pooled", "scale", "none")
-#: standardize="auto" z-scores flat features when some feature's root mean square over
+#: standardize="auto" rescales flat features when some feature's root mean square over
 #: source and target, √(mean² + variance), exceeds this: a first layer with Glorot-initialised
 #: weights then sees pre-activations of that order, and SGD at the recipes' η0 = 0.03 trains
 #: the MLP badly or not at all (docs/benchmarks.md, "Your own files"). The benchmark data

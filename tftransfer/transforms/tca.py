@@ -161,7 +161,7 @@ class TCA(ShallowTransform):
                 a, b, subset_by_index=[size - n_components, size - 1],
                 overwrite_a=True, overwrite_b=True, check_finite=False,
             )
-        except np.linalg.LinAlgError as error:  # K L K + μI is positive definite in exact arithmetic
+        except np.linalg.LinAlgError as error:  # K L K + μI is positive definite, exactly
             raise ValueError(
                 f"TCA: K L K + μI is numerically singular ({error}): the features are on "
                 f"scales far from μ = {self.mu:g} (largest |x| {np.abs(x).max():.3g}); "
