@@ -38,6 +38,22 @@ def test_csv_counts_nan_and_constant_features(tmp_path, rng):
     json.dumps(d.to_dict())  # JSON-ready for a --json flag
 
 
+def test_features_far_from_the_unit_scale_get_a_note_saying_what_run_does(tmp_path, rng):
+    table = pd.DataFrame({"income": 5e4 + 1e4 * rng.normal(size=30), "age": 40 + rng.normal(size=30),
+                          "label": np.arange(30) % 2})
+    table.to_csv(tmp_path / "people.csv", index=False)
+    pixels = pd.DataFrame(rng.integers(0, 256, size=(30, 9)).astype(float)).assign(label=0)
+    pixels.loc[:14, "label"] = 1
+    pixels.to_csv(tmp_path / "pixels.csv", index=False)
+    unit = pd.DataFrame(rng.normal(size=(30, 2))).assign(label=np.arange(30) % 2)
+    unit.to_csv(tmp_path / "unit.csv", index=False)
+    notes = {name: " ".join(describe(tmp_path / f"{name}.csv").notes)
+             for name in ("people", "pixels", "unit")}
+    assert "different units" in notes["people"] and "z-score each feature" in notes["people"]
+    assert "one unit" in notes["pixels"] and "divide every feature" in notes["pixels"]
+    assert "unit scale" not in notes["unit"]
+
+
 def test_svmlight_plus_minus_one_and_schemes(tmp_path, rng):
     x = np.abs(rng.normal(size=(9, 3))) + 0.1
     dump_svmlight_file(x, [-1, 1, 1] * 3, str(tmp_path / "pm.txt"), zero_based=False)

@@ -112,7 +112,8 @@ def _add_input_flags(parser, with_test: bool = True) -> None:
                        help="rescale flat features by statistics of source and target pooled: "
                             "auto (default) when some feature's values are in the hundreds or "
                             "more (root mean square > 100) — each feature z-scored if they "
-                            "are in different units (10%% vary 100 times less than the widest), "
+                            "are in different units (10%% peak 100 times lower than the "
+                            "highest), "
                             "else all divided by one scale; "
                             "pooled: always z-score; scale: always divide; none: never")
     group.add_argument("--read-option", type=key_value, action="append", default=[],

@@ -24,6 +24,7 @@ from typing import List, Optional, Tuple
 import numpy as np
 import scipy.sparse
 
+from tftransfer.data.files import auto_rescaling
 from tftransfer.data.loaders.base import RawData
 from tftransfer.data.loaders.formats import FORMATS, detect_format, read_file
 from tftransfer.data.loaders.labels import build_vocabulary, canonical_labels, is_integer_text
@@ -246,6 +247,8 @@ def describe(path: PathLike, format: Optional[str] = None, **reader_options) -> 
             elif len(constant):
                 notes.append(f"{len(constant)} of {n_features} features are constant (kept; "
                              "they carry no information)")
+            if not (n_nan or n_inf) and len(raw.feature_shape) == 1 and storage == "dense":
+                notes += _scale_note(raw.x)
         if raw.n == 0:
             problems.append(Problem("no samples", "export the data again, or pass the right file"))
     if raw.labels is None:
@@ -274,6 +277,18 @@ def describe(path: PathLike, format: Optional[str] = None, **reader_options) -> 
                 notes.append(f"classes without samples: {empty}; pass labels='values' if the "
                              "labels are arbitrary codes rather than class indices")
     return FileDescription(**facts, notes=tuple(notes), problems=tuple(problems))
+
+
+def _scale_note(x) -> List[str]:
+    """A note when `tftransfer run` would rescale these features (`files.auto_rescaling`, on
+    this file alone; the command decides on source and target pooled)."""
+    how, why = auto_rescaling(x)
+    if how is None:
+        return []
+    what = ("z-score each feature with both files' pooled mean and standard deviation"
+            if how == "pooled" else "divide every feature by both files' pooled root mean square")
+    return [f"features far from the unit scale ({why}): `tftransfer run` and `tune` {what} "
+            "(--standardize none keeps them)"]
 
 
 def _shape_text(description: FileDescription) -> str:
