@@ -277,6 +277,10 @@ def test_image_folders(tmp_path, rng):
                                 source_val_fraction=0.5)
     assert task.input_shape == (4, 4, 3) and task.class_names == ("cat", "dog")
     assert task.formats["source"] == "image_folder" and task.target_test.y.tolist() == [0, 1]
+    asked = load_task_from_files(tmp_path / "studio", tmp_path / "street", image_size=(4, 4),
+                                 source_val_fraction=0.5, standardize="pooled")
+    np.testing.assert_array_equal(asked.target_test.x, task.target_test.x)  # images untouched
+    assert any("does not apply to images" in n for n in asked.notes)
     with pytest.raises(ValueError, match=r"target .*cats' lacks source classes \['dog'\]"):
         load_task_from_files(tmp_path / "studio", tmp_path / "cats", image_size=(4, 4))
 

@@ -475,12 +475,14 @@ def _standardized(domains: Dict[str, FileDomain], standardize: str,
     """`domains` with flat features rescaled by pooled source + target statistics where
     `standardize` asks for it (see `load_task_from_files`); a note says how and why."""
     fitted = [domains[role].x for role in ("source", "target")]
-    if standardize == "none" or any(x.ndim != 2 for x in fitted):
+    if standardize == "none":
+        return domains
+    if any(x.ndim != 2 for x in fitted):
+        if standardize != "auto":
+            notes.append(f"standardize={standardize!r} does not apply to images: they are "
+                         "left to the backbone's own preprocessing")
         return domains
     both = np.concatenate(fitted).astype(np.float64)
-    if not both.size:
-        return domains
-    mean, std = both.mean(axis=0), both.std(axis=0)
     if standardize == "auto":
         standardize, why = auto_rescaling(both)
         if standardize is None:
@@ -489,7 +491,8 @@ def _standardized(domains: Dict[str, FileDomain], standardize: str,
     else:
         why = f"standardize={standardize!r}"
     if standardize == "pooled":
-        shift, scale = mean, np.where(std > 0, std, 1.0)  # constant in both domains: 0
+        std = both.std(axis=0)
+        shift, scale = both.mean(axis=0), np.where(std > 0, std, 1.0)  # constant: 0
         how = "z-scored with the mean and standard deviation of source and target pooled"
     else:
         rms = float(np.sqrt(np.mean(both ** 2)))
