@@ -162,8 +162,10 @@ def test_standardize_is_a_data_option_only_when_not_the_default(files):
     task, _ = inputs.load_files_task(options)
     assert any("standardize='pooled'" in note for note in task.notes)
     args = parse(["run", "--source", str(source), "--target", str(target),
-                  "--standardize", "none"])
-    assert args.standardize == "none"
+                  "--standardize", "none", "--missing", "mean"])
+    assert args.standardize == "none" and args.missing == "mean"
+    assert "missing" not in inputs.data_options(source, target)
+    assert inputs.data_options(source, target, missing="mean")["missing"] == "mean"
 
 
 @pytest.mark.slow

@@ -67,6 +67,23 @@ def test_svmlight_plus_minus_one_and_schemes(tmp_path, rng):
     assert zero.label_scheme == "values" and "2 classes (distinct values)" in format_description(zero)
 
 
+def test_category_columns_are_described_as_run_encodes_them(tmp_path):
+    table = pd.DataFrame({"mass": [3750.0, 3800.0, 4200.0, 5000.0],
+                          "island": ["Dream", "Biscoe", "Dream", None],
+                          "label": ["a", "b", "a", "b"]})
+    table.to_csv(tmp_path / "birds.csv", index=False)
+    d = describe(tmp_path / "birds.csv")
+    assert d.ok and d.shape == (4, 3)
+    assert d.feature_names == ("mass", "island=Biscoe", "island=Dream")
+    assert any("'island' (2 values) one-hot encoded" in n for n in d.notes)
+    table = pd.concat([table] * 6, ignore_index=True)
+    table["id"] = [f"N{i}" for i in range(len(table))]
+    table.to_csv(tmp_path / "ids.csv", index=False)
+    d = describe(tmp_path / "ids.csv")
+    assert not d.ok and "column 'id' is text with 24 distinct values" in d.problems[0].what
+    assert d.problems[0].fix == "drop or correct that column, as the problem says"
+
+
 def test_unreadable_and_unusable_files_are_described(tmp_path, rng):
     (tmp_path / "empty.csv").write_text("")
     d = describe(tmp_path / "empty.csv")

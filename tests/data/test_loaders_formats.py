@@ -123,10 +123,11 @@ def test_table_errors(tmp_path, rng):
     with pytest.raises(ValueError, match=r"nan.csv': 1 NaN and 0 infinite feature value\(s\) in 1 sample\(s\) \(first: row 3, column 'f1', 0-based\); fill them"):
         load_table(tmp_path / "nan.csv")
     table = frame(rng)
-    table["colour"] = "red"
-    table.to_csv(tmp_path / "text.csv", index=False)
-    with pytest.raises(ValueError, match=r"column 'colour' is not numeric \(e.g. 'red'\); encode it"):
-        load_table(tmp_path / "text.csv")
+    table["age"] = [str(a) for a in range(30, 38)]
+    table.loc[5, "age"] = "?"
+    table.to_csv(tmp_path / "marked.csv", index=False)
+    with pytest.raises(ValueError, match=r"column 'age' holds numbers and 1 cell\(s\) that are not \('\?'\); if those mark missing values, leave the cells empty"):
+        load_table(tmp_path / "marked.csv")
     frame(rng).to_csv(tmp_path / "ok.csv", index=False)
     with pytest.raises(ValueError, match=r"has no column 'y'; columns: \['f0', 'f1', 'f2', 'label'\]"):
         load_table(tmp_path / "ok.csv", label_column="y")

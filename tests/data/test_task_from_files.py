@@ -148,6 +148,47 @@ def test_pixels_in_0_255_are_divided_by_one_scale_not_z_scored(tmp_path, rng):
     assert z.target_train.x[:, 1].max() < 1.0 and np.abs(z.source_train.x[:, 1]).max() > 2.0
 
 
+def test_category_columns_are_one_hot_over_both_files(tmp_path, rng):
+    source_frame = table(rng, 24, ["a", "b"])
+    source_frame["island"] = ["Dream", "Biscoe", "Dream"] * 8
+    target_frame = table(rng, 12, ["a", "b"], shift=0.5)
+    target_frame.insert(0, "island", ["Torgersen", None, "Dream"] * 4)  # another order
+    task = load_task_from_files(write(source_frame, tmp_path / "s.csv"),
+                                write(target_frame, tmp_path / "t.csv"), standardize="none")
+    assert task.source_train.x.shape[1] == task.target_test.x.shape[1] == 6
+    target = task.target_test.x
+    np.testing.assert_allclose(target[:, :3], target_frame[["f0", "f1", "f2"]], rtol=1e-6)
+    # island=Biscoe, =Dream, =Torgersen: the target's new value has a column, its missing
+    # value none.
+    np.testing.assert_array_equal(target[:3, 3:], [[0, 0, 1], [0, 0, 0], [0, 1, 0]])
+    assert not task.source_train.x[:, 5].any()
+    assert any("'island' (3 values) one-hot encoded" in n for n in task.notes)
+
+
+def test_missing_values_are_an_error_unless_filled_with_pooled_means(tmp_path, rng):
+    source_frame, target_frame = table(rng, 20, ["a", "b"]), table(rng, 10, ["a", "b"], shift=1.0)
+    source_frame.loc[3, "f1"] = np.nan
+    target_frame.loc[[2, 5], "f1"] = np.nan
+    source, target = write(source_frame, tmp_path / "s.csv"), write(target_frame, tmp_path / "t.csv")
+    with pytest.raises(ValueError, match=r"1 NaN .*column 'f1'.* missing='mean' \(--missing mean\)"):
+        load_task_from_files(source, target)
+    task = load_task_from_files(source, target, missing="mean", standardize="none")
+    pooled = np.nanmean(np.concatenate([source_frame["f1"], target_frame["f1"]]))
+    np.testing.assert_allclose(task.target_test.x[[2, 5], 1], pooled, rtol=1e-6)
+    np.testing.assert_allclose(task.target_test.x[0], target_frame.loc[0, ["f0", "f1", "f2"]],
+                               rtol=1e-6)
+    assert any("3 missing feature value(s) in 1 column(s) ['f1'] filled with each column's "
+               "mean over source and target" in n for n in task.notes)
+    assert np.isfinite(task.source_train.x).all() and np.isfinite(task.source_val.x).all()
+    source_frame["f2"] = np.nan
+    target_frame["f2"] = np.nan
+    with pytest.raises(ValueError, match=r"feature\(s\) \['f2'\] are missing in every sample"):
+        load_task_from_files(write(source_frame, tmp_path / "s2.csv"),
+                             write(target_frame, tmp_path / "t2.csv"), missing="mean")
+    with pytest.raises(ValueError, match=r"`missing` must be one of 'error', 'mean'. Received: missing='median'"):
+        load_task_from_files(source, target, missing="median")
+
+
 def test_class_sets_that_differ(tmp_path, rng):
     source = write(table(rng, 20, ["cat", "dog", "eel"]), tmp_path / "s.csv")
     open_set = write(table(rng, 12, ["cat", "dog", "fox"]), tmp_path / "open.csv")

@@ -116,6 +116,11 @@ def _add_input_flags(parser, with_test: bool = True) -> None:
                             "highest), "
                             "else all divided by one scale; "
                             "pooled: always z-score; scale: always divide; none: never")
+    group.add_argument("--missing", default="error", choices=("error", "mean"),
+                       help="missing (empty / NaN) feature values: error (default: say where "
+                            "they are) or mean: fill each with its column's mean over source "
+                            "and target; a missing category needs neither (zero in its one-hot "
+                            "columns)")
     group.add_argument("--read-option", type=key_value, action="append", default=[],
                        metavar="KEY=VALUE",
                        help="a reader option for every file, e.g. x_key=fts, y_key=labels, "

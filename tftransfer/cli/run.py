@@ -176,7 +176,7 @@ def load_inputs(args, output: Output):
     options = inputs.data_options(args.source, args.target, args.target_test, format=args.format,
                                   label_column=args.label_column, labels=args.labels,
                                   allow_partial=args.allow_partial,
-                                  standardize=args.standardize,
+                                  standardize=args.standardize, missing=args.missing,
                                   reader_options=dict(args.read_option))
     output.line(f"reading {args.source} and {args.target}"
                 f"{f' (test: {args.target_test})' if args.target_test else ''}...")

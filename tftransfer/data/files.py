@@ -58,6 +58,7 @@ import numpy as np
 from tftransfer._checks import check_choice
 from tftransfer.data.domains import Domain, TransferTask
 from tftransfer.data.loaders.base import FileDomain, RawData, logger, to_domain
+from tftransfer.data.loaders.categorical import encode_categories
 from tftransfer.data.loaders.formats import FORMATS, detect_format, read_file
 from tftransfer.data.loaders.labels import ClassVocabulary, build_vocabulary, canonical_labels
 from tftransfer.data.loaders.paths import PathLike, existing_path
@@ -66,11 +67,13 @@ from tftransfer.data.loaders.tabular import table_columns
 from tftransfer.data.loaders.text import TFIDF_MAX_FEATURES, tfidf_features
 
 __all__ = ["AUTO_STANDARDIZE_SCALE", "AUTO_UNITS_GAP", "AUTO_UNITS_SHARE", "DATASET",
-           "FileTask", "STANDARDIZE", "auto_rescaling", "content_fingerprint", "data_options",
+           "FileTask", "MISSING", "STANDARDIZE", "auto_rescaling", "content_fingerprint", "data_options",
            "files_dataset", "files_task", "load_task_from_files"]
 
 #: `standardize` values of `load_task_from_files`.
 STANDARDIZE = ("auto", "pooled", "scale", "none")
+#: `missing` values of `load_task_from_files`: what to do with NaN features.
+MISSING = ("error", "mean")
 #: standardize="auto" rescales flat features when some feature's root mean square over
 #: source and target, √(mean² + variance), exceeds this: a first layer with Glorot-initialised
 #: weights then sees pre-activations of that order, and SGD at the recipes' η0 = 0.03 trains
@@ -217,7 +220,7 @@ def _target_label_column(source: RawData, path: Path, table_format: str, opts: d
     if _tables_with_named_columns(source):
         return {"label_column": source.label_key, "optional_label": True}
     columns, _ = table_columns(path, table_format, opts.get("delimiter"))
-    if len(columns) == source.feature_shape[0]:
+    if len(columns) == source.feature_shape[0] + len(source.categorical):
         return {"label_column": False,
                 "_note": f"{repr(str(path))}: no header and one column fewer than the source: "
                          "read as unlabelled (every column a feature)"}
@@ -360,6 +363,7 @@ def load_task_from_files(
     seed: int = 0,
     text_max_features: int = TFIDF_MAX_FEATURES,
     standardize: str = "auto",
+    missing: str = "error",
     source_options: Optional[Mapping] = None,
     target_options: Optional[Mapping] = None,
     target_test_options: Optional[Mapping] = None,
@@ -391,6 +395,10 @@ def load_task_from_files(
             that scale keep them as given. "pooled": always z-score; "scale":
             always divide; "none": never. Images are never rescaled here (the backbone's own
             preprocessing applies). The target test file, if any, goes through the same map.
+        missing: Missing (NaN) feature values: "error" (default: a one-line error saying
+            where they are) or "mean": each filled with its column's mean over source and
+            target pooled (no label read), with a note. Missing categories need neither:
+            they are zero in every one-hot column of their category.
         source_options, target_options, target_test_options: Reader options of one file
             (e.g. `{"x_key": "fts"}`), over the shared `reader_options`.
         **reader_options: Reader options of every file (see
@@ -409,6 +417,7 @@ def load_task_from_files(
             message is one line naming the file and what to fix.
     """
     check_choice(standardize, "standardize", STANDARDIZE, owner="load_task_from_files")
+    check_choice(missing, "missing", MISSING, owner="load_task_from_files")
     paths: Dict[str, Path] = {}
     for role, path in (("source", source), ("target", target), ("target_test", target_test)):
         if path is None and role == "target_test":
@@ -436,7 +445,9 @@ def load_task_from_files(
         roles = list(raws)
         raws = dict(zip(roles, tfidf_features([raws[r] for r in roles], fit_on,
                                               text_max_features)))
+    raws = dict(zip(raws, encode_categories(list(raws.values()))))
     raws = _align_features(raws, notes)
+    raws = _filled(raws, missing, notes)
     if "target_test" in raws and raws["target_test"].labels is None:
         raise ValueError(f"target_test {str(paths['target_test'])!r} has no labels: a test file "
                          "needs labels; leave it out to adapt to and predict the target only")
@@ -451,6 +462,41 @@ def load_task_from_files(
     for note in notes:
         logger.info(note)
     return _task(name, domains, vocabulary, notes, paths, formats, source_val_fraction, seed)
+
+
+def _filled(raws: Dict[str, RawData], missing: str, notes: List[str]) -> Dict[str, RawData]:
+    """`raws` with NaN features replaced by their column's mean over source and target
+    when `missing` is "mean" (sparse or text files are left to the checks)."""
+    dense = {role: raw for role, raw in raws.items()
+             if isinstance(raw.x, np.ndarray) and raw.x.dtype.kind == "f" and raw.x.ndim >= 2}
+    if missing == "error" or not any(np.isnan(raw.x).any() for raw in dense.values()):
+        return raws
+    flat = {role: raw.x.reshape(raw.n, -1) for role, raw in dense.items()}
+    fit = np.concatenate([flat[r] for r in ("source", "target") if r in flat])
+    present = ~np.isnan(fit)
+    counts = present.sum(axis=0)
+    means = np.where(counts > 0, np.where(present, fit, 0.0).sum(axis=0) / np.maximum(counts, 1),
+                     np.nan)
+    holes = np.zeros(fit.shape[1], dtype=np.int64)
+    for role, x in flat.items():
+        holes += np.isnan(x).sum(axis=0)
+    names = dense["source"].feature_names if "source" in dense else None
+    name = (lambda i: names[i]) if names and len(names) == fit.shape[1] else int
+    empty = np.flatnonzero((counts == 0) & (holes > 0))
+    if empty.size:
+        raise ValueError(
+            f"feature(s) {[name(i) for i in empty[:10]]} are missing in every sample of source "
+            "and target: no mean to fill them with; drop those columns"
+        )
+    for role, x in flat.items():
+        filled = np.where(np.isnan(x), means, x).reshape(raws[role].x.shape)
+        raws[role] = replace(raws[role], x=filled)
+    columns = np.flatnonzero(holes)
+    shown = [name(i) for i in columns[:10]] + (["..."] if len(columns) > 10 else [])
+    notes.append(f"{int(holes.sum())} missing feature value(s) in {len(columns)} column(s) "
+                 f"{shown} filled with each column's mean over source and target "
+                 "(missing='mean')")
+    return raws
 
 
 def auto_rescaling(x: np.ndarray) -> Tuple[Optional[str], str]:
@@ -600,7 +646,7 @@ def files_dataset(name: Optional[str] = None, *, source: str, target: str,
 
 
 def data_options(source, target, target_test=None, *, format=None, label_column=None,
-                 labels="auto", allow_partial=False, standardize="auto",
+                 labels="auto", allow_partial=False, standardize="auto", missing="error",
                  reader_options: Optional[Mapping] = None) -> Dict[str, object]:
     """The `data_options` of a run on these files: absolute paths, the options that differ
     from the defaults, and the files' fingerprint.
@@ -621,7 +667,8 @@ def data_options(source, target, target_test=None, *, format=None, label_column=
     for key, value, default in (("format", format, None), ("label_column", label_column, None),
                                 ("labels", labels, "auto"),
                                 ("allow_partial", allow_partial, False),
-                                ("standardize", standardize, "auto")):
+                                ("standardize", standardize, "auto"),
+                                ("missing", missing, "error")):
         if value != default:
             options[key] = value
     options.update({k: v for k, v in dict(reader_options or {}).items() if v is not None})

@@ -26,6 +26,7 @@ import scipy.sparse
 
 from tftransfer.data.files import auto_rescaling
 from tftransfer.data.loaders.base import RawData
+from tftransfer.data.loaders.categorical import encode_categories
 from tftransfer.data.loaders.formats import FORMATS, detect_format, read_file
 from tftransfer.data.loaders.labels import build_vocabulary, canonical_labels, is_integer_text
 from tftransfer.data.loaders.paths import PathLike, existing_path
@@ -120,6 +121,8 @@ def _read_failure_fix(message: str, format: str) -> str:
     if any(k in message for k in ("no features array", "has no array", "has no column", "lacks")):
         return ("name the arrays / columns to read: x_key=..., y_key=... (label_column=... "
                 "for tables)")
+    if "one-hot encoded" in message or "mark missing values" in message:
+        return "drop or correct that column, as the problem says"
     if "Could not" in message or "not UTF-8" in message:
         return (f"check that the file is a {format} file ({FORMATS.get(format).description}), "
                 "or pass format=... if the suffix misleads")
@@ -213,6 +216,8 @@ def describe(path: PathLike, format: Optional[str] = None, **reader_options) -> 
             raise ValueError(problem.what)
         return FileDescription(str(path), format, detected_by, notes=tuple(notes),
                                problems=(problem,))
+    if raw.categorical:
+        raw = encode_categories([raw])[0]
     notes += list(raw.notes)
     problems: List[Problem] = []
     facts = dict(path=str(path), format=format, detected_by=detected_by,
@@ -239,7 +244,8 @@ def describe(path: PathLike, format: Optional[str] = None, **reader_options) -> 
             if n_nan or n_inf:
                 problems.append(Problem(
                     f"{n_nan} NaN and {n_inf} infinite feature value(s), {_first_bad(raw)}",
-                    "fill them (e.g. with the column mean) or drop those samples"))
+                    "fill them (e.g. with the column mean) or drop those samples; `tftransfer "
+                    "run --missing mean` fills them with the column means"))
             n_features = int(np.prod(raw.feature_shape))
             if len(constant) == n_features and raw.n > 1:
                 problems.append(Problem("every feature is constant: the samples are identical",

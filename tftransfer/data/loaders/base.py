@@ -20,6 +20,7 @@ import numpy as np
 import scipy.sparse
 
 from tftransfer.data.domains import Domain
+from tftransfer.data.loaders.categorical import encode_categories
 from tftransfer.data.loaders.labels import ClassVocabulary, build_vocabulary, canonical_labels
 
 __all__ = ["FileDomain", "RawData", "to_domain"]
@@ -42,6 +43,9 @@ class RawData:
         label_key: The label column / array name, when there is one ("label", "Ys").
         notes: What the reader detected or assumed, for the user.
         details: Extra (name, text) facts for the data report (e.g. the arrays of a .mat).
+        categorical: Table columns of text categories, (name, cells) each (cells: an object
+            array of str, None where missing), kept out of `x` and `feature_names` until
+            `tftransfer.data.loaders.categorical.encode_categories` one-hot encodes them.
     """
 
     path: Path
@@ -53,6 +57,7 @@ class RawData:
     label_key: Optional[str] = None
     notes: Tuple[str, ...] = ()
     details: Tuple[Tuple[str, str], ...] = ()
+    categorical: Tuple[Tuple[str, np.ndarray], ...] = ()
 
     @property
     def n(self) -> int:
@@ -148,7 +153,9 @@ def dense_features(raw: RawData, where: Optional[str] = None) -> np.ndarray:
         raise ValueError(
             f"{where}: {n_nan} NaN and {int(bad.sum()) - n_nan} infinite feature value(s) in "
             f"{len(rows)} sample(s) (first: row {int(first[0])}{column}, 0-based); fill them "
-            "(e.g. with the column mean) or drop those samples, then read the file again"
+            "(e.g. with the column mean) or drop those samples, then read the file again; "
+            "a task read from files (load_task_from_files, tftransfer run) fills them with "
+            "each column's mean over source and target with missing='mean' (--missing mean)"
         )
     return x
 
@@ -186,6 +193,8 @@ def to_domain(
             it has a single class, or it is unlabelled without `num_classes`/`classes`.
     """
     where = repr(str(raw.path))
+    if raw.categorical:
+        raw = encode_categories([raw])[0]
     x = dense_features(raw)
     notes = list(raw.notes)
     y = None

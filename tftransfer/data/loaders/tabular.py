@@ -1,6 +1,9 @@
 """Tables: `.csv`, `.tsv` and `.parquet` files, one sample per row (pandas).
 
-Every column but the label column is a numeric feature. The label column is `label_column`
+Every column but the label column is a feature: numbers, or text categories ("Biscoe",
+"yes"), kept apart in `RawData.categorical` and one-hot encoded by `to_domain` (or, for the
+files of a task, over one vocabulary by `load_task_from_files`;
+`tftransfer.data.loaders.categorical`). The label column is `label_column`
 (a name or a position), by default the column named `label` (any case), else the last
 column. Labels may be numbers or class names ("cat"): names are mapped to indices in sorted
 order (`tftransfer.data.loaders.labels`). A csv file whose first row is all numbers has no
@@ -25,6 +28,7 @@ from typing import Optional, Sequence, Tuple, Union
 import numpy as np
 
 from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
+from tftransfer.data.loaders.categorical import category_values
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
 __all__ = ["TABLE_FORMATS", "load_table", "parquet_engine", "read_table", "table_columns",
@@ -177,13 +181,15 @@ def read_table(
             unlabelled (a target file without labels) instead of failing.
 
     Returns:
-        The `RawData`: x float64 `(n, d)` (NaN kept for the checks), labels as stored,
-        `feature_names` the feature columns.
+        The `RawData`: x float64 `(n, d)` of the numeric columns (NaN kept for the checks),
+        labels as stored, `feature_names` the numeric columns, `categorical` the text
+        columns (not yet encoded).
 
     Raises:
         FileNotFoundError: If the file does not exist.
         ValueError: If the file is empty or cannot be parsed, the label column is missing,
-            a feature column is not numeric, or parquet support is not installed.
+            a text column is not a category (`category_values`), or parquet support is not
+            installed.
     """
     path = existing_path(path, "table")
     where = repr(str(path))
@@ -212,18 +218,15 @@ def read_table(
     features = frame.drop(columns=[label]) if label is not None else frame
     if features.shape[1] == 0:
         raise ValueError(f"{where} has only the label column {label!r}: no feature columns")
+    categorical = []
     for column in features.columns:
-        if not (features[column].dtype.kind in "biuf"):
-            values = features[column].dropna()
-            example = values.iloc[0] if len(values) else None
-            raise ValueError(
-                f"{where}: column {column!r} is not numeric (e.g. {example!r}); encode it as "
-                "numbers (e.g. one-hot) or drop it, name it with label_column=... if it holds "
-                "the labels, or read a text column with format='text'"
-            )
+        if features[column].dtype.kind not in "biuf":
+            cells = category_values(features[column].to_numpy(dtype=object), column, where)
+            categorical.append((column, cells))
+    numeric = features.drop(columns=[c for c, _ in categorical])
     return RawData(
-        path=path, format=table_format, x=features.to_numpy(dtype=np.float64),
-        labels=labels, feature_names=tuple(features.columns),
+        path=path, format=table_format, x=numeric.to_numpy(dtype=np.float64),
+        labels=labels, feature_names=tuple(numeric.columns), categorical=tuple(categorical),
         label_source=None if label is None else f"column {label!r}", label_key=label,
         notes=tuple(notes),
     )
