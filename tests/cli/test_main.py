@@ -197,3 +197,13 @@ def test_python_m_and_the_console_script(tmp_path):
         pytest.skip("the console script is not installed in this environment (pip install -e .)")
     result = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and "usage: tftransfer" in result.stdout
+
+
+def test_all_may_sit_in_a_method_list():
+    from tftransfer import variants
+    from tftransfer.cli.run import parse_methods
+
+    every = [*variants.names(), "auto"]
+    assert parse_methods("all") == every
+    assert parse_methods("all,auto") == every
+    assert parse_methods("dann+mcc, all") == ["dann+mcc", *every]

@@ -36,12 +36,14 @@ SELECTION = ("the model at the end of training (no selection on target labels); 
 
 
 def parse_methods(value: str) -> List[str]:
-    """`--methods`: variant names, "a+b" compositions, "auto", or "all"; unknown names are a
-    usage error listing the valid ones."""
+    """`--methods`: variant names, "a+b" compositions, "auto", and "all" (every variant and
+    auto), comma-separated; unknown names are a usage error listing the valid ones."""
     valid = f"{', '.join(variants.names())}, auto, all"
-    if value.strip() == "all":
-        return [*variants.names(), "auto"]
-    items = list(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    items = []
+    for item in (v.strip() for v in value.split(",")):
+        # "all" may sit in a list ("all,coral+mcc"): every variant and auto, in its place.
+        items += [*variants.names(), "auto"] if item == "all" else [item] if item else []
+    items = list(dict.fromkeys(items))
     if not items:
         raise UsageError(f"no method in --methods {value!r}; valid methods: {valid}")
     for item in items:
