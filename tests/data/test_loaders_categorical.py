@@ -73,3 +73,17 @@ def test_identifiers_free_text_and_marked_numbers_are_refused(tmp_path):
     other = read_table(write(tmp_path, "o.csv", f=[0.0, 1.0], label=[0, 1]))
     with pytest.raises(ValueError, match=r"o.csv' has no column 'c', a category column of the other file"):
         encode_categories([read_table(few), other])
+
+
+def test_the_vocabulary_limit_holds_for_the_files_together(tmp_path):
+    # 60 values in each file: categories there (60 rows, each value twice in 120), 120 together.
+    def half(offset):
+        values = [f"v{offset + i}" for i in range(60)]
+        return read_table(write(tmp_path, f"h{offset}.csv", f=np.zeros(120), c=values + values,
+                                label=[i % 2 for i in range(120)]))
+    small = [read_table(write(tmp_path, f"s{k}.csv", f=np.zeros(50),
+                              c=[f"w{k}_{i % 25}" for i in range(50)], label=[i % 2 for i in range(50)]))
+             for k in (0, 1)]
+    assert [r.x.shape[1] for r in encode_categories(small)] == [51, 51]  # 50 values together: fine
+    with pytest.raises(ValueError, match=rf"column 'c' has 120 distinct values over the files together .*at most {MAX_CATEGORIES}"):
+        encode_categories([half(0), half(60)])

@@ -86,8 +86,9 @@ def category_values(values, column: str, where: str) -> np.ndarray:
             f"{where}: column {column!r} is text with {len(distinct)} distinct values in "
             f"{len(cells)} rows (e.g. {distinct[0]!r}, {distinct[1]!r}): an identifier or free "
             f"text rather than a category (one-hot encoded: at most {MAX_CATEGORIES} values, "
-            f"and at most half the rows' or {_FEW}); drop the column or encode it as numbers yourself (documents: read a file of "
-            "one text column and the labels with format='text')"
+            f"and at most half the rows' or {_FEW}); drop the column or encode it as numbers "
+            "yourself (documents: read a file of one text column and the labels with "
+            "format='text')"
         )
     return cells
 
@@ -138,7 +139,12 @@ def encode_categories(raws: Sequence) -> List:
     for name in names:
         values = sorted({v for _, _, _, columns in moved for v in columns[name] if v is not None})
         if len(values) > MAX_CATEGORIES:
-            category_values(values, name, "the files together")  # raises, naming the column
+            raise ValueError(
+                f"column {name!r} has {len(values)} distinct values over the files together "
+                f"(e.g. {values[0]!r}, {values[1]!r}): an identifier or free text rather than "
+                f"a category (at most {MAX_CATEGORIES} values are one-hot encoded); drop the "
+                "column or encode it as numbers yourself"
+            )
         vocabulary[name] = tuple(values)
     out = []
     for raw, x, feature_names, columns in moved:
