@@ -28,7 +28,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["MAX_CATEGORIES", "category_values", "encode_categories"]
+__all__ = ["MAX_CATEGORIES", "category_values", "encode_categories", "is_number_text"]
 
 #: A column with more distinct values than this is an identifier or free text (the largest
 #: category of UCI Adult, native-country, has 42 values).
@@ -54,9 +54,10 @@ def _text(value) -> Optional[str]:
     return text or None
 
 
-def _is_number(text: str) -> bool:
+def is_number_text(text) -> bool:
+    """Whether `text` reads as a number ("3", "-1.5e3", "nan"; not "cat")."""
     try:
-        float(text)
+        float(str(text))
     except ValueError:
         return False
     return True
@@ -72,9 +73,9 @@ def category_values(values, column: str, where: str) -> np.ndarray:
     cells = np.array([_text(v) for v in values], dtype=object)
     present = [c for c in cells if c is not None]
     distinct = sorted(set(present))
-    numbers = sum(_is_number(c) for c in present)
+    numbers = sum(is_number_text(c) for c in present)
     if present and numbers < len(present) and numbers >= _NUMBER_SHARE * len(present):
-        others = sorted({c for c in present if not _is_number(c)})
+        others = sorted({c for c in present if not is_number_text(c)})
         raise ValueError(
             f"{where}: column {column!r} holds numbers and {len(present) - numbers} cell(s) "
             f"that are not ({', '.join(repr(o) for o in others[:5])}); if those mark missing "

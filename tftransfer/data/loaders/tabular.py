@@ -28,7 +28,7 @@ from typing import Optional, Sequence, Tuple, Union
 import numpy as np
 
 from tftransfer.data.loaders.base import FileDomain, RawData, to_domain
-from tftransfer.data.loaders.categorical import category_values
+from tftransfer.data.loaders.categorical import category_values, is_number_text
 from tftransfer.data.loaders.paths import PathLike, existing_path
 
 __all__ = ["TABLE_FORMATS", "load_table", "parquet_engine", "read_table", "table_columns",
@@ -74,20 +74,12 @@ def _read_frame(path: Path, table_format: str, delimiter: Optional[str]):
             f"Could not parse {where} as a {table_format} file (delimiter {sep!r}): {err}; "
             "pass delimiter=... if the columns are separated differently"
         ) from err
-    if len(frame.columns) > 0 and all(_is_number(c) for c in frame.columns):
+    if len(frame.columns) > 0 and all(is_number_text(c) for c in frame.columns):
         frame = pd.read_csv(path, sep=sep, header=None)
         frame.columns = [str(i) for i in range(len(frame.columns))]
         return frame, (f"{where}: the first row is all numbers, so there is no header: "
                        f"columns are numbered 0..{len(frame.columns) - 1}",)
     return frame, ()
-
-
-def _is_number(text) -> bool:
-    try:
-        float(str(text))
-    except ValueError:
-        return False
-    return True
 
 
 def _label_column(columns, label_column: LabelColumn, where: str, optional: bool):
@@ -150,7 +142,7 @@ def table_columns(path: PathLike, table_format: Optional[str] = None,
             raise ValueError(
                 f"Could not parse {str(path)!r} as a {table_format} file: {err}") from err
         notes = ()
-        if len(frame.columns) and all(_is_number(c) for c in frame.columns):
+        if len(frame.columns) and all(is_number_text(c) for c in frame.columns):
             notes = ("no header",)
             frame.columns = [str(i) for i in range(len(frame.columns))]
     return tuple(str(c) for c in frame.columns), not notes
