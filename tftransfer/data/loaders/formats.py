@@ -66,7 +66,8 @@ FORMATS: Registry = Registry("file format")
 for _format in (
     FileFormat("npz", (".npz",), read_npz, "NumPy archive of named arrays (x/y keys by name)"),
     FileFormat("csv", (".csv",), functools.partial(read_table, table_format="csv"),
-               "comma-separated table, a sample per row, label column 'label' or the last"),
+               "comma-separated table, a sample per row, label column 'label' or the last; "
+               "text columns are categories (one-hot)"),
     FileFormat("tsv", (".tsv", ".tab"), functools.partial(read_table, table_format="tsv"),
                "tab-separated table, as csv"),
     FileFormat("parquet", (".parquet", ".pq"),
