@@ -44,6 +44,8 @@ def test_files_read_together_share_one_sorted_vocabulary(tmp_path):
     np.testing.assert_array_equal(s.x[:, 1:], [[0, 1, 0], [1, 0, 0], [0, 1, 0]])
     np.testing.assert_array_equal(t.x, [[5, 0, 0, 1], [6, 1, 0, 0], [7, 1, 0, 0]])
     np.testing.assert_array_equal(e.x, [[1, 0, 0, 0], [2, 0, 0, 0]])
+    assert any("value(s) ['c=c'] never occur in" in n and "s.csv'" in n for n in t.notes)
+    assert not any("never occur" in n for n in s.notes + e.notes)
     # Whole numbers read as the same value in text and number columns.
     numbers = read_table(write(tmp_path, "n.csv", c=[3.0, np.nan], f=[0.0, 1.0], label=[0, 1]))
     text = read_table(write(tmp_path, "x.csv", c=["3", "z"], f=[0.0, 1.0], label=[0, 1]))

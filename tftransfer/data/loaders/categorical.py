@@ -170,6 +170,14 @@ def encode_categories(raws: Sequence) -> List:
         if missing:
             notes.append(f"{str(raw.path)!r}: missing categories, zero in every column of "
                          f"their category: {', '.join(missing)}")
-        out.append(replace(raw, x=np.concatenate(blocks, axis=1), feature_names=tuple(encoded_names),
-                           categorical=(), notes=raw.notes + tuple(notes)))
+        first = moved[0][3]
+        unseen = [f"{name}={v}" for name in names
+                  for v in sorted(set(columns[name]) - set(first[name]) - {None})]
+        if unseen and raw is not raws[0]:
+            notes.append(f"{str(raw.path)!r}: value(s) {unseen[:10]} never occur in "
+                         f"{str(raws[0].path)!r}: a model trained there has seen no sample of "
+                         "them")
+        out.append(replace(raw, x=np.concatenate(blocks, axis=1),
+                           feature_names=tuple(encoded_names), categorical=(),
+                           notes=raw.notes + tuple(notes)))
     return out
