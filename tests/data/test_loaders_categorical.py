@@ -89,3 +89,15 @@ def test_the_vocabulary_limit_holds_for_the_files_together(tmp_path):
     assert [r.x.shape[1] for r in encode_categories(small)] == [51, 51]  # 50 values together: fine
     with pytest.raises(ValueError, match=rf"column 'c' has 120 distinct values over the files together .*at most {MAX_CATEGORIES}"):
         encode_categories([half(0), half(60)])
+
+
+def test_a_table_without_header_whose_first_row_holds_categories(tmp_path):
+    path = tmp_path / "nohead.csv"
+    path.write_text("1.2,3.4,Biscoe,0\n2.2,1.4,Dream,1\n3.2,2.4,Dream,0\n0.2,0.4,Biscoe,1\n")
+    domain = load_table(path)
+    assert domain.n == 4 and domain.feature_names == ("0", "1", "2=Biscoe", "2=Dream")
+    assert any("there is no header" in note for note in domain.notes)
+    # A header whose names are not values of their columns stays a header.
+    named = write(tmp_path, "named.csv", size=[1.0, 2.0], island=["Biscoe", "Dream"],
+                  label=["a", "b"])
+    assert load_table(named).feature_names == ("size", "island=Biscoe", "island=Dream")

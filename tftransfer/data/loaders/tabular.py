@@ -6,8 +6,9 @@ files of a task, over one vocabulary by `load_task_from_files`;
 `tftransfer.data.loaders.categorical`). The label column is `label_column`
 (a name or a position), by default the column named `label` (any case), else the last
 column. Labels may be numbers or class names ("cat"): names are mapped to indices in sorted
-order (`tftransfer.data.loaders.labels`). A csv file whose first row is all numbers has no
-header: its columns are numbered 0..d.
+order (`tftransfer.data.loaders.labels`). A csv file whose first row is data — numbers, and
+text cells that are values of their columns (categories) — has no header: its columns are
+numbered 0..d.
 
 Parquet needs `pyarrow` or `fastparquet` (not dependencies of tftransfer): without either,
 reading a `.parquet` file says which package to install.
@@ -40,6 +41,8 @@ TABLE_FORMATS = {"csv": ",", "tsv": "\t", "parquet": None}
 _SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet"}
 
 LabelColumn = Union[str, int, bool, None]
+#: Rows `table_columns` reads to tell a header from a first row of data.
+_HEADER_ROWS = 1000
 
 
 def parquet_engine() -> Optional[str]:
@@ -74,12 +77,28 @@ def _read_frame(path: Path, table_format: str, delimiter: Optional[str]):
             f"Could not parse {where} as a {table_format} file (delimiter {sep!r}): {err}; "
             "pass delimiter=... if the columns are separated differently"
         ) from err
-    if len(frame.columns) > 0 and all(is_number_text(c) for c in frame.columns):
+    if _first_row_is_data(frame):
         frame = pd.read_csv(path, sep=sep, header=None)
         frame.columns = [str(i) for i in range(len(frame.columns))]
-        return frame, (f"{where}: the first row is all numbers, so there is no header: "
-                       f"columns are numbered 0..{len(frame.columns) - 1}",)
+        return frame, (f"{where}: the first row holds numbers and values of its columns, not "
+                       f"names, so there is no header: columns are numbered "
+                       f"0..{len(frame.columns) - 1}",)
     return frame, ()
+
+
+def _first_row_is_data(frame) -> bool:
+    """Whether the header pandas read is a row of data: each of its cells a number, or a
+    value that its column holds again below (a category, "Dream" in a column of "Dream" and
+    "Biscoe"; a column's name is not among its values)."""
+    if len(frame.columns) == 0:
+        return False
+    for name in frame.columns:
+        if is_number_text(name):
+            continue
+        values = frame[name]
+        if values.dtype.kind in "biuf" or str(name) not in set(values.dropna().astype(str)):
+            return False
+    return True
 
 
 def _label_column(columns, label_column: LabelColumn, where: str, optional: bool):
@@ -135,14 +154,14 @@ def table_columns(path: PathLike, table_format: Optional[str] = None,
     else:
         sep = TABLE_FORMATS[table_format] if delimiter is None else delimiter
         try:
-            frame = pd.read_csv(path, sep=sep, nrows=1)
+            frame = pd.read_csv(path, sep=sep, nrows=_HEADER_ROWS)
         except pd.errors.EmptyDataError as err:
             raise ValueError(f"{str(path)!r} is empty: it holds no header and no rows") from err
         except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
             raise ValueError(
                 f"Could not parse {str(path)!r} as a {table_format} file: {err}") from err
         notes = ()
-        if len(frame.columns) and all(is_number_text(c) for c in frame.columns):
+        if _first_row_is_data(frame):
             notes = ("no header",)
             frame.columns = [str(i) for i in range(len(frame.columns))]
     return tuple(str(c) for c in frame.columns), not notes
