@@ -473,21 +473,16 @@ def _filled(raws: Dict[str, RawData], missing: str, notes: List[str]) -> Dict[st
         return raws
     flat = {role: raw.x.reshape(raw.n, -1) for role, raw in dense.items()}
     fit = np.concatenate([flat[r] for r in ("source", "target") if r in flat])
-    present = ~np.isnan(fit)
-    counts = present.sum(axis=0)
-    means = np.where(counts > 0, np.where(present, fit, 0.0).sum(axis=0) / np.maximum(counts, 1),
-                     np.nan)
-    holes = np.zeros(fit.shape[1], dtype=np.int64)
-    for role, x in flat.items():
-        holes += np.isnan(x).sum(axis=0)
+    holes = sum(np.isnan(x).sum(axis=0) for x in flat.values())
     names = dense["source"].feature_names if "source" in dense else None
     name = (lambda i: names[i]) if names and len(names) == fit.shape[1] else int
-    empty = np.flatnonzero((counts == 0) & (holes > 0))
+    empty = np.flatnonzero(np.isnan(fit).all(axis=0))
     if empty.size:
         raise ValueError(
             f"feature(s) {[name(i) for i in empty[:10]]} are missing in every sample of source "
             "and target: no mean to fill them with; drop those columns"
         )
+    means = np.nanmean(fit, axis=0)  # every column has a value now
     for role, x in flat.items():
         filled = np.where(np.isnan(x), means, x).reshape(raws[role].x.shape)
         raws[role] = replace(raws[role], x=filled)

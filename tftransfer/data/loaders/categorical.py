@@ -98,10 +98,6 @@ def _count(k: int) -> str:
     return f"{k} value" + ("" if k == 1 else "s")
 
 
-def _columns(raw) -> Dict[str, np.ndarray]:
-    return dict(raw.categorical)
-
-
 def encode_categories(raws: Sequence) -> List:
     """`raws` (RawData of tables read together) with their category columns one-hot encoded
     over one vocabulary; files without categories are returned unchanged.
@@ -119,7 +115,7 @@ def encode_categories(raws: Sequence) -> List:
     # A category in one file is a category in all (e.g. an empty, hence numeric, column).
     moved = []
     for raw in raws:
-        columns = _columns(raw)
+        columns = dict(raw.categorical)
         keep = list(range(raw.x.shape[1]))
         for name in names:
             if name in columns:
@@ -147,6 +143,7 @@ def encode_categories(raws: Sequence) -> List:
                 "column or encode it as numbers yourself"
             )
         vocabulary[name] = tuple(values)
+    first = moved[0][3]
     out = []
     for raw, x, feature_names, columns in moved:
         blocks, encoded_names, missing = [x], list(feature_names or ()), []
@@ -170,7 +167,6 @@ def encode_categories(raws: Sequence) -> List:
         if missing:
             notes.append(f"{str(raw.path)!r}: missing categories, zero in every column of "
                          f"their category: {', '.join(missing)}")
-        first = moved[0][3]
         unseen = [f"{name}={v}" for name in names
                   for v in sorted(set(columns[name]) - set(first[name]) - {None})]
         if unseen and raw is not raws[0]:
