@@ -16,8 +16,9 @@ from tftransfer._checks import check_bool, check_int, check_non_negative, check_
 RESULTS_VERSION = 5
 # Part of the hash of the classical (`tftransfer.shallow`) runs only: bump it with a change that
 # alters only what they produce (e.g. 2: their scores' temperature calibration), so that a
-# relaunch retrains them, in seconds, and keeps every deep run.
-SHALLOW_RESULTS_VERSION = 2
+# relaunch retrains them, in seconds, and keeps every deep run. 3: the libsvm ("svc") head's
+# iteration cap (2026-12-06).
+SHALLOW_RESULTS_VERSION = 3
 # Part of the hash of one method's runs only: bump a method's entry with a change of its own
 # defaults, so that a relaunch retrains its runs (and recomputes auto's decisions that read
 # them) and keeps every other run. mdd 2: its bottleneck 1024 -> 256 units (2026-12-05); jda,

@@ -1,5 +1,7 @@
 """Classical heads: 1-NN equals scikit-learn's, scores are graded and argmax-consistent."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
@@ -33,6 +35,25 @@ def test_linear_heads_match_scikit_learn(name, n_classes, rng):
     if name == "logreg":
         np.testing.assert_allclose(np.exp(scores).sum(axis=1), 1.0)
         np.testing.assert_allclose(np.exp(scores), model.predict_proba(z), rtol=1e-12, atol=1e-15)
+
+
+def test_libsvm_head_stops_at_its_iteration_cap_and_says_so(monkeypatch, rng):
+    # Overlapping classes with a hard margin (large C): libsvm needs far more than 5
+    # iterations; each pair of classes stops at the cap and the user is told why.
+    from sklearn.exceptions import ConvergenceWarning
+
+    from tftransfer.shallow import heads
+
+    z, y = rng.normal(size=(80, 4)), np.arange(80) % 3
+    monkeypatch.setattr(heads, "SVC_MAX_ITER", 5)
+    with pytest.warns(ConvergenceWarning, match="max_iter=5"):
+        head = make_head("svc", C=1e3).fit(z, y, 3)
+    assert np.all(head._model.n_iter_ <= 5) and head._model.n_iter_.shape == (3,)
+    assert np.isfinite(head.scores(z)).all()
+    for quiet in ("svm", "logreg"):  # their caps stay quiet (refitted inside iterative methods)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)
+            make_head(quiet, C=1e3).fit(z, y, 3)
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])

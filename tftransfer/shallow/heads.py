@@ -15,6 +15,10 @@ from sklearn.svm import SVC, LinearSVC
 from tftransfer._checks import check_choice, check_positive
 from tftransfer.blas import one_blas_thread
 
+SVC_MAX_ITER = 1_000_000
+"""libsvm iterations per pair of classes of the "svc" head: 6 x the most a fit on raw
+features of the benchmarks' tasks takes (155,663, VOC->MSRC), so no converging fit is cut."""
+
 HEADS = ("1nn", "svm", "svc", "logreg", "source_cv")
 """The head names: "1nn" (1-nearest neighbour), "svm" (liblinear linear SVM), "svc" (libsvm
 linear SVM), "logreg" (logistic regression), "source_cv" (logistic regression, or 1-NN where it
@@ -63,9 +67,13 @@ class LinearHead:
       1.5, so the linear-SVM rows of the published tables; on Office-Caltech SURF it gives
       the checked 42.5 average, and the primal solver that `dual="auto"` picks when
       n > d took ~10x longer there); scores are its decision values.
-    - "svc": `SVC(kernel="linear", C=C)` (libsvm, hinge, one-vs-one); scores are its
-      one-vs-rest-shaped decision values (votes plus a confidence). Training is
-      O(n²)-O(n³): meant for a few thousand samples.
+    - "svc": `SVC(kernel="linear", C=C, max_iter=SVC_MAX_ITER)` (libsvm, hinge, one-vs-one);
+      scores are its one-vs-rest-shaped decision values (votes plus a confidence). Training
+      is O(n²)-O(n³): meant for a few thousand samples. libsvm has no iteration cap of its
+      own; on badly scaled features (TCA's coordinates of Office-Caltech SURF, a table of
+      raw incomes) one pair of classes took 92 million iterations and minutes, so each pair
+      stops at `SVC_MAX_ITER`, and then scikit-learn's ConvergenceWarning (which says to
+      standardise the features) reaches the user.
     - "logreg": `LogisticRegression(C=C, max_iter=1000)` (L-BFGS, multinomial); scores
       are log class probabilities, so softmax(scores) is the model's probabilities, as
       for logits. They are computed from the decision values (log-sigmoid for two
@@ -73,9 +81,11 @@ class LinearHead:
       a sample the model is very sure of gets a large negative score for the other
       classes, not log(0) = −inf, which no validator can score.
 
-    All are fitted on one BLAS thread (`tftransfer.blas.one_blas_thread`); a
-    ConvergenceWarning at the iteration cap is kept quiet, since the last iterate is a
-    usable classifier and these heads are refitted many times inside the iterative methods.
+    All are fitted on one BLAS thread (`tftransfer.blas.one_blas_thread`). For "svm" and
+    "logreg" a ConvergenceWarning at the iteration cap is kept quiet, since their last
+    iterate is a usable classifier and these heads are refitted many times inside the
+    iterative methods; libsvm's is not (its last iterate at the cap can be far from the
+    solution).
     """
 
     def __init__(self, kind: str, C: float = 1.0, seed: int = 0):
@@ -88,11 +98,12 @@ class LinearHead:
         if self.kind == "svm":
             model = LinearSVC(C=self.C, dual=True, random_state=self.seed)
         elif self.kind == "svc":
-            model = SVC(kernel="linear", C=self.C)
+            model = SVC(kernel="linear", C=self.C, max_iter=SVC_MAX_ITER)
         else:
             model = LogisticRegression(C=self.C, max_iter=1000)
         with one_blas_thread(), warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
+            if self.kind != "svc":
+                warnings.simplefilter("ignore", ConvergenceWarning)
             self._model = model.fit(z, y)
         return self
 
