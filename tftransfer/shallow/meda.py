@@ -91,6 +91,11 @@ class MEDA(ShallowClassifier):
     d-dimensional G^½x has the same inner products); a class without target
     pseudo-labels is left out of μ and M (see `estimate_balance`, `joint_mmd_factors`).
 
+    Where its defaults lose (docs/benchmarks.md, defaults report and "Your own files"):
+    below source_only on MSRC/VOC (−3.8 points) and on the Palmer penguins' sex across
+    species (−9.7: chance on four of six tasks, where `kernel="linear"` gives 86.5 % against
+    56.0 but loses on all seven benchmarks, so the paper's RBF kernel stays).
+
     Args:
         n_components: d, the GFK subspace dimension, an int >= 1, or None (default): 20, as
             the paper, or fewer where a domain has fewer directions of variance (`GFK`).
