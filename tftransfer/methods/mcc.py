@@ -18,10 +18,10 @@ def mcc_losses(temperature: float = 3.0):
     files"). On the seven benchmarks of the defaults report and their held-out tasks it is
     above source_only everywhere. Ramping the trade-off with Ganin's λ_p
     (`lambda_schedule="dann"`, as inside CDAN+MCC) fixes the penguins (74.5 % against 60.2,
-    source_only 63.4) and is level on the benchmarks, but fails the rotated two moons, the
-    cluster-structured shift MCC is built for (77.3 % against 85.0, source_only 75.8): the
-    reference's constant trade-off stays the default (docs/benchmarks.md, "How each default
-    was chosen").
+    source_only 63.4; seeds 0 and 1) and is level on the benchmarks, but fails the rotated
+    two moons, the cluster-structured shift MCC is built for (77.3 % against 85.0,
+    source_only 75.8): the reference's constant trade-off stays the default
+    (docs/benchmarks.md, "How each default was chosen").
 
     Args:
         temperature: As for `ClassConfusionLoss` (T > 0 of the probability rescaling).
