@@ -50,7 +50,9 @@ def test_libsvm_head_stops_at_its_iteration_cap_and_says_so(monkeypatch, rng):
         head = make_head("svc", C=1e3).fit(z, y, 3)
     assert np.all(head._model.n_iter_ <= 5) and head._model.n_iter_.shape == (3,)
     assert np.isfinite(head.scores(z)).all()
-    for quiet in ("svm", "logreg"):  # their caps stay quiet (refitted inside iterative methods)
+    # liblinear ("svm") reaches its own cap of 1,000 here too, and stays quiet (it is refitted
+    # inside the iterative methods); so does "logreg".
+    for quiet in ("svm", "logreg"):
         with warnings.catch_warnings():
             warnings.simplefilter("error", ConvergenceWarning)
             make_head(quiet, C=1e3).fit(z, y, 3)

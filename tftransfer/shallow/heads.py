@@ -16,8 +16,8 @@ from tftransfer._checks import check_choice, check_positive
 from tftransfer.blas import one_blas_thread
 
 SVC_MAX_ITER = 1_000_000
-"""libsvm iterations per pair of classes of the "svc" head: 6 x the most a fit on raw
-features of the benchmarks' tasks takes (155,663, VOC->MSRC), so no converging fit is cut."""
+"""libsvm iterations per pair of classes of the "svc" head: 6 x the most measured for a fit
+on the raw features of the report's tasks (155,663, VOC->MSRC), so such fits are not cut."""
 
 HEADS = ("1nn", "svm", "svc", "logreg", "source_cv")
 """The head names: "1nn" (1-nearest neighbour), "svm" (liblinear linear SVM), "svc" (libsvm
