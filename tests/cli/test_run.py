@@ -65,6 +65,9 @@ def test_run_writes_results_predictions_and_run_directories(finished):
     predictions = pd.read_csv(out / "predictions.csv")
     assert list(predictions.columns) == ["row", "source_only", "dann", "label"]
     assert len(predictions) == 45 and set(predictions["dann"]) <= {"cat", "dog", "eel"}
+    # the source's class shares (20 of 60 each) beside source_only's target predictions
+    shares = "Class shares (%), source / source_only's target predictions: cat 33 / "
+    assert shares in printed and shares in (out / "summary.md").read_text()
     task = json.loads((out / "task.json").read_text())
     assert task["class_names"] == ["cat", "dog", "eel"]
     assert task["protocol"].startswith("transductive")
@@ -187,6 +190,7 @@ def test_prediction_only_target_gets_class_names_and_an_honest_report(files, tmp
     assert "PREDICTIONS (the target has no labels)" in markdown
     summary = (tmp_path / "summary.md").read_text()
     assert "nan" not in summary and "no target accuracy" in summary
+    assert "Class shares (%), source / source_only's target predictions: cat 33 / " in summary
     printed = capsys.readouterr().out
     assert "source val acc" in printed and "prediction only" in printed
 

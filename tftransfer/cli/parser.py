@@ -30,10 +30,11 @@ if it has labels, the test set (transductive); without target labels the command
 the target (predictions.csv) and nothing is scored.
 
 writes OUT/: runs/<run id>/ (config.json, history.csv, metrics.json, features.npz,
-predictions.csv, done), results.csv, summary.md, predictions.csv (a column per method),
-task.json, samples/, auto.json (with auto), report.html + report.md + figures/, tensorboard/
-(with --tensorboard). A killed command resumes: relaunch it and finished runs are read back,
-not retrained (a changed file makes new runs: run ids hash the files' content).
+predictions.csv, done), results.csv, summary.md (with the source's class shares beside
+source_only's target predictions), predictions.csv (a column per method), task.json, samples/,
+auto.json (with auto), report.html + report.md + figures/, tensorboard/ (with --tensorboard).
+A killed command resumes: relaunch it and finished runs are read back, not retrained (a
+changed file makes new runs: run ids hash the files' content).
 
 example:
   tftransfer run --source a.csv --target b.csv --methods auto --out results/ab

@@ -18,6 +18,7 @@ import pandas as pd
 
 from tftransfer import auto, backbones, methods, variants
 from tftransfer.cli import inputs
+from tftransfer.cli.class_shares import class_shares_note
 from tftransfer.cli.errors import CommandFailed, UsageError, one_line
 from tftransfer.cli.output import Output, duration
 from tftransfer.cli.progress import EpochStatus, RunProgress
@@ -253,7 +254,12 @@ def execute(configs: List[RunConfig], task, options: dict, args, output: Output,
     text = write_results(records, out, title=title, selection=selection)
     if task.prediction_only:
         text = honest_summary(records, out, title, selection)
-    write_predictions(records, out)
+    predictions = pd.read_csv(write_predictions(records, out), dtype=str, keep_default_na=False)
+    shares = class_shares_note(task.class_names, np.concatenate(
+        [task.source_train.y, task.source_val.y]), predictions)
+    if shares:
+        text = f"{text.rstrip()}\n\n{shares}\n"
+        write_text_atomic(out / "summary.md", text)
     failed = [r for r in records if r.get("status") == "failed"]
     report = len(failed) < len(records) and not args.no_report
     if report:
