@@ -18,8 +18,6 @@ def test_wine_split_at_the_median_alcohol_shows_its_label_shift():
     note = class_shares_note(["0", "1", "2"], _labels([6, 66, 21]), predictions)
     assert note.startswith("Class shares (%), source / source_only's target predictions: "
                            "0 6 / 62, 1 71 / 6, 2 23 / 32 (total variation 0.65).")
-    tv = 0.5 * np.abs(np.array([6, 66, 21]) / 93 - np.array([53, 5, 27]) / 85).sum()
-    assert f"{tv:.2f}" == "0.65"
     # the same shares: distance 0, whatever other methods predicted
     same = pd.DataFrame({"source_only": np.repeat(["0", "1", "2"], [6, 66, 21])})
     assert "(total variation 0.00)" in class_shares_note(["0", "1", "2"], _labels([6, 66, 21]),

@@ -40,11 +40,11 @@ def class_shares_note(class_names: Sequence[str], source_labels: np.ndarray,
     counts = predictions[BASELINE].astype(str).value_counts()
     predicted = np.array([counts.get(name, 0) for name in names], float) / len(predictions)
     distance = 0.5 * float(np.abs(source - predicted).sum())
-    shown = range(len(names))
-    if len(names) > MAX_LISTED:
-        shown = sorted(np.argsort(-np.abs(source - predicted), kind="stable")[:3])
+    many = len(names) > MAX_LISTED
+    shown = (sorted(np.argsort(-np.abs(source - predicted), kind="stable")[:3]) if many
+             else range(len(names)))
     pairs = ", ".join(f"{names[i]} {100 * source[i]:.0f} / {100 * predicted[i]:.0f}" for i in shown)
-    which = "" if len(names) <= MAX_LISTED else "the 3 classes that differ most: "
+    which = "the 3 classes that differ most: " if many else ""
     return (f"Class shares (%), source / source_only's target predictions: {which}{pairs} "
             f"(total variation {distance:.2f}). A large difference means that the target's "
             "classes are not as common as the source's — then alignment methods can fall far "
