@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 
 from tftransfer import auto, shallow
-from tftransfer.data import Domain, load_task
+from tftransfer.data import Domain, TransferTask, load_task
 
 SCORES = {"source_val_accuracy": 0.9, "score_dev": -1.0, "score_reverse_validation": 0.8}
+#: source_only's label-shift evidence on a task without label shift (the default rule reads it).
+NO_SHIFT = {"class_shift": 0.05, "confidence_drop": 0.1}
 
 
 #: The rule these unit tests exercise (two validators must agree); the default is tested below.
@@ -54,7 +56,7 @@ def test_missing_baseline_or_scores_are_clear_errors():
 
 
 def test_the_default_rule_takes_the_lowest_entropy_unless_the_source_suffers():
-    base = {"source_val_accuracy": 0.9, "score_entropy": -1.0}
+    base = {"source_val_accuracy": 0.9, "score_entropy": -1.0, **NO_SHIFT}
     decision = auto.decide({
         "source_only": base,
         "dan": {**base, "score_entropy": -0.6},
@@ -67,12 +69,35 @@ def test_the_default_rule_takes_the_lowest_entropy_unless_the_source_suffers():
     assert auto.decide({"source_only": base, "dan": {**base, "score_entropy": -1.2}}).pick == "source_only"
 
 
+def test_the_label_shift_guard_keeps_source_only_whatever_the_validators_say():
+    base = {"source_val_accuracy": 0.9, "score_entropy": -1.0}
+    scores = {"source_only": {**base, "class_shift": 0.65, "confidence_drop": 0.0},
+              "mcc": {**base, "score_entropy": -0.2}}  # passes the validators' rule
+    decision = auto.decide(scores)
+    assert decision.pick == "source_only"
+    assert decision.reason.startswith("label-shift guard: source_only's predicted target class "
+                                      "shares differ from the source's by a total variation of 0.65")
+    assert "(without the guard: mcc, mcc passed" in decision.reason
+    assert decision.table.loc["source_only", "class_shift"] == 0.65
+    assert np.isnan(decision.table.loc["mcc", "class_shift"])  # read for source_only only
+    # Less confident on the target: a covariate shift, where adaptation is the fix.
+    scores["source_only"]["confidence_drop"] = 0.15
+    assert auto.decide(scores).pick == "mcc"
+    # Without a guard, the rule alone; with one, the baseline's evidence is required.
+    unguarded = dataclasses.replace(auto.DEFAULT_RULE, label_shift_guard=None)
+    assert auto.decide({"source_only": base, "mcc": scores["mcc"]}, unguarded).pick == "mcc"
+    with pytest.raises(ValueError, match="has no finite class_shift, confidence_drop"):
+        auto.decide({"source_only": base, "mcc": scores["mcc"]})
+    with pytest.raises(TypeError, match="label_shift_guard must be a LabelShiftGuard"):
+        auto.Rule(label_shift_guard=0.5)
+    assert "but source_only whenever source_only's predicted" in auto.DEFAULT_RULE.describe()
+
 
 BY_FAMILY = dataclasses.replace(auto.DEFAULT_RULE, across_families=True)
 
 
 def test_by_family_the_better_source_fit_decides_between_the_deep_and_classical_picks():
-    base = {"source_val_accuracy": 0.80, "score_entropy": -1.0}
+    base = {"source_val_accuracy": 0.80, "score_entropy": -1.0, **NO_SHIFT}
     scores = {
         "source_only": base,
         # The deep pick: trained to be confident on the target (entropy -0.01).
@@ -96,7 +121,7 @@ def test_by_family_the_better_source_fit_decides_between_the_deep_and_classical_
 
 
 def test_by_family_a_classical_family_that_falls_back_leaves_the_deep_pick():
-    base = {"source_val_accuracy": 0.80, "score_entropy": -1.0}
+    base = {"source_val_accuracy": 0.80, "score_entropy": -1.0, **NO_SHIFT}
     scores = {"source_only": base, "dan": {**base, "score_entropy": -0.6},
               # Less confident than source_only: fails the classical family's rule.
               "meda": {**base, "score_entropy": -1.2, "source_val_accuracy": 0.99}}
@@ -155,6 +180,27 @@ def test_auto_never_reads_target_labels():
     assert again.decision.table.drop(columns="verdict").equals(clean.decision.table.drop(columns="verdict"))
 
 
+@pytest.mark.slow
+def test_auto_keeps_source_only_where_the_classes_proportions_moved():
+    # Three Gaussian classes in 8-D, a third of each in the source, 90 / 5 / 5 in the target,
+    # the class-conditional features unchanged: a pure label shift.
+    rng = np.random.default_rng(0)
+    centres = rng.normal(0, 3, (3, 8))
+
+    def domain(name, shares):
+        y = rng.choice(3, 600, p=shares)
+        return Domain(name, (centres[y] + rng.normal(0, 1, (600, 8))).astype("float32"), y, 3)
+
+    task = TransferTask.from_domains("s->t", domain("s", [1 / 3] * 3), domain("t", [0.9, 0.05, 0.05]),
+                                     seed=0)
+    result = auto.fit(task, candidates=("source_only", "dann", "dan"), seed=0, epochs=5,
+                      steps_per_epoch=20, batch_size=32)
+    evidence = result.records["source_only"]
+    assert evidence["class_shift"] > 0.5 and evidence["confidence_drop"] < 0.05, evidence
+    assert result.decision.pick == "source_only"
+    assert result.decision.reason.startswith("label-shift guard:"), result.decision.reason
+
+
 def test_the_classical_candidates_join_up_to_their_size_limit():
     assert set(auto.SHALLOW_CANDIDATES) <= set(auto.CANDIDATES)
     assert auto.candidates_for(1000) == list(auto.CANDIDATES)
@@ -169,7 +215,7 @@ def test_the_classical_candidates_join_up_to_their_size_limit():
 def _record(method, entropy, accuracy, source_val=0.9):
     return {"experiment": "e", "task": "a->b", "seed": 0, "method": method, "status": "done",
             "run_id": method, "target_accuracy": accuracy, "source_val_accuracy": source_val,
-            **{f"score_{v}": 0.0 for v in auto.VALIDATORS}, "score_entropy": entropy}
+            **{f"score_{v}": 0.0 for v in auto.VALIDATORS}, "score_entropy": entropy, **NO_SHIFT}
 
 
 def test_a_decision_needs_the_deep_candidates_and_takes_the_classical_ones_that_ran():

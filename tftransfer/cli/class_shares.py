@@ -3,13 +3,14 @@
 Alignment methods (DANN, CDAN, DAN, JDA, MEDA, ...) match the domains' feature distributions,
 which presumes each class is about as common in the target as in the source. When it is not
 (label shift: a table split by a measurement the label depends on), they can fall far below
-source_only, and no honest validator `auto` reads checks it (docs/benchmarks.md,
-"Sample-selection bias that moves the labels"). The command line therefore prints the source's
-class shares beside those of source_only's target predictions, the unadapted model's view of
-the target, with their total-variation distance. A difference has two readings — the target's
-classes are differently common, or source_only is wrong on the target (the penguins: a size
-rule learnt on Adelie calls 89 % of Gentoo male, and alignment is the fix) — which the
-shares alone cannot separate: no threshold, no decision; the user reads it.
+source_only (docs/benchmarks.md, "Sample-selection bias that moves the labels"). The command
+line therefore prints the source's class shares beside those of source_only's target
+predictions, the unadapted model's view of the target, with their total-variation distance
+(`selection.label_shift`, the number auto's label-shift guard reads, there with source_only's
+confidence). A difference has two readings — the target's classes are differently common, or
+source_only is wrong on the target (the penguins: a size rule learnt on Adelie calls 89 % of
+Gentoo male, and alignment is the fix) — which the shares alone cannot separate; the note
+names both and decides nothing.
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ from typing import Optional, Sequence
 import numpy as np
 import pandas as pd
 
+from tftransfer.selection.label_shift import LabelShiftGuard, class_shares, total_variation
+
 #: Classes listed one by one up to this many; beyond, the largest differences only.
 MAX_LISTED = 10
 BASELINE = "source_only"
+#: auto's default guard, whose threshold the note quotes.
+GUARD = LabelShiftGuard()
 
 
 def class_shares_note(class_names: Sequence[str], source_labels: np.ndarray,
@@ -36,10 +41,10 @@ def class_shares_note(class_names: Sequence[str], source_labels: np.ndarray,
     if BASELINE not in predictions or len(predictions) == 0 or len(source_labels) == 0:
         return None
     names = [str(name) for name in class_names]
-    source = np.bincount(np.asarray(source_labels, int), minlength=len(names)) / len(source_labels)
+    source = class_shares(source_labels, len(names))
     counts = predictions[BASELINE].astype(str).value_counts()
     predicted = np.array([counts.get(name, 0) for name in names], float) / len(predictions)
-    distance = 0.5 * float(np.abs(source - predicted).sum())
+    distance = total_variation(source, predicted)
     many = len(names) > MAX_LISTED
     shown = (sorted(np.argsort(-np.abs(source - predicted), kind="stable")[:3]) if many
              else range(len(names)))
@@ -48,7 +53,8 @@ def class_shares_note(class_names: Sequence[str], source_labels: np.ndarray,
     return (f"Class shares (%), source / source_only's target predictions: {which}{pairs} "
             f"(total variation {distance:.2f}). A large difference means that the target's "
             "classes are not as common as the source's — then alignment methods can fall far "
-            "below source_only, and auto's validators do not check it (docs/benchmarks.md, "
-            "\"Sample-selection bias that moves the labels\") — or that source_only is wrong "
-            "on the target, which adaptation is for (\"A real table no default saw\"); "
-            "target labels alone tell which.")
+            "below source_only (docs/benchmarks.md, \"Sample-selection bias that moves the "
+            f"labels\"; auto keeps source_only when the difference is {GUARD.min_class_shift:g} or more "
+            "and source_only is as confident on the target as on the source) — or that "
+            "source_only is wrong on the target, which adaptation is for (\"A real table no "
+            "default saw\"); target labels alone tell which.")

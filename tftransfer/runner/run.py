@@ -144,7 +144,9 @@ def evaluate_run(model, task, config: RunConfig, method_target_labels: str, fram
                  train_seconds: float) -> dict:
     """The metrics of a trained run (target labels read only to report accuracy; NaN when
     the target has none, as for a user's unlabelled files), with a `score_<name>` for each
-    of `config.validators` (honest: they read no target label)."""
+    of `config.validators` (honest: they read no target label) and, with them on a
+    classification task, the label-shift evidence auto's guard reads
+    (`selection.label_shift_evidence`: `class_shift`, `confidence_drop`)."""
     with model.distribute_strategy.scope():
         labelled = task.target_test.y is not None
         metrics = {"target_labels": method_target_labels,
@@ -155,8 +157,11 @@ def evaluate_run(model, task, config: RunConfig, method_target_labels: str, fram
                    "train_seconds": train_seconds,
                    "replicas": model.distribute_strategy.num_replicas_in_sync}
         if config.validators:
-            scores = selection.score_all(model, task, config.validators, seed=config.seed)
+            outputs = selection.ModelOutputs(model, task)
+            scores = selection.score_all(outputs, task, config.validators, seed=config.seed)
             metrics.update({f"score_{name}": value for name, value in scores.items()})
+            if task.source_train.task == "classification":  # what auto's label-shift guard reads
+                metrics.update(selection.label_shift_evidence(outputs, task))
     return metrics
 
 

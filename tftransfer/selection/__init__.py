@@ -14,6 +14,11 @@ which reads the target test labels and is flagged as an oracle (`uses_target_lab
 | `reverse_validation` | reverse classifier's source accuracy (Zhong et al. 2010)      |
 | `target_oracle`      | ORACLE: target test accuracy (reads target labels)            |
 
+With the validators, the runner stores two numbers of each run that are not scores
+(`label_shift_evidence`): how far the model's predicted target class shares are from the
+source's, and how much less confident it is on the target; auto's `LabelShiftGuard` reads
+source_only's.
+
 Regression tasks (`Domain(task="regression")`): `source_val`, `iwcv`, `dev`,
 `reverse_validation` and `target_oracle` score the negated squared error (importance-weighted
 for IWCV and DEV, a ridge reverse regressor for reverse validation); `entropy` and `snd` read
@@ -32,6 +37,7 @@ from tftransfer.selection.callback import SelectionCallback
 from tftransfer.selection.dev import DeepEmbeddedValidation, dev_risk
 from tftransfer.selection.entropy import PredictionEntropy, mean_prediction_entropy
 from tftransfer.selection.iwcv import IWCV, iwcv_regression_score, iwcv_score
+from tftransfer.selection.label_shift import LabelShiftGuard, label_shift_evidence
 from tftransfer.selection.oracle import TargetOracle
 from tftransfer.selection.registry import VALIDATORS, get, is_oracle, names, score, score_all
 from tftransfer.selection.reverse import (ReverseValidation, reverse_validation_regression_score,
@@ -46,5 +52,5 @@ __all__ = [
     "SoftNeighborhoodDensity", "ReverseValidation", "TargetOracle",
     "source_validation_score", "iwcv_score", "dev_risk", "mean_prediction_entropy",
     "soft_neighborhood_density", "reverse_validation_score", "iwcv_regression_score",
-    "reverse_validation_regression_score",
+    "reverse_validation_regression_score", "LabelShiftGuard", "label_shift_evidence",
 ]
