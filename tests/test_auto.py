@@ -78,6 +78,8 @@ def test_the_label_shift_guard_keeps_source_only_whatever_the_validators_say():
     assert decision.reason.startswith("label-shift guard: source_only's predicted target class "
                                       "shares differ from the source's by a total variation of 0.65")
     assert "(without the guard: mcc, mcc passed" in decision.reason
+    # The reasons of the rule alone do not repeat the guard.
+    assert "whenever" not in auto.decide({**scores, "mcc": {**base, "score_entropy": -1.5}}).reason
     assert decision.table.loc["source_only", "class_shift"] == 0.65
     assert np.isnan(decision.table.loc["mcc", "class_shift"])  # read for source_only only
     # Less confident on the target: a covariate shift, where adaptation is the fix.

@@ -166,8 +166,8 @@ def decide(scores: Mapping[str, Mapping[str, float]], rule: Rule = DEFAULT_RULE)
         ValueError: the baseline is missing, a candidate lacks a validator the rule reads, or
             the rule has a label-shift guard and the baseline's record lacks its evidence.
     """
-    decision = _decide_by_family(scores, rule)
     guard = rule.label_shift_guard
+    decision = _decide_by_family(scores, replace(rule, label_shift_guard=None))
     if guard is None:
         return decision
     baseline = scores[BASELINE]
