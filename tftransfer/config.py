@@ -28,8 +28,8 @@ SHALLOW_RESULTS_VERSION = 3
 # cdan_e 2 (cdan_mcc 3): the CDAN authors' discriminator (dropout 0.5, no BatchNorm);
 # source_only 2: its record carries the label-shift evidence auto's guard reads (2026-12-06;
 # accuracies unchanged). A composition "a+b" carries its parts' entries.
-METHOD_RESULTS_VERSIONS = {"source_only": 2, "mdd": 2, "jda": 3, "bda": 3, "deep_coral": 2, "mcc": 2, "cdan_mcc": 3,
-                           "easytl": 2, "gfk": 2, "cdan": 2, "cdan_e": 2}
+METHOD_RESULTS_VERSIONS = {"source_only": 2, "mdd": 2, "jda": 3, "bda": 3, "deep_coral": 2, "mcc": 2,
+                           "cdan_mcc": 3, "easytl": 2, "gfk": 2, "cdan": 2, "cdan_e": 2}
 # The names that are classical methods, as a container: `tftransfer.shallow.registry` hands
 # its registry over as it is built (a config imports no method code, so cannot look it up).
 _classical_methods: Container[str] = frozenset()
