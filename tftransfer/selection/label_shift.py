@@ -29,7 +29,7 @@ source_only is wrong on the target (the digits rotated by 30°: a class shift of
 covariate shift adaptation fixes, with the confidence 0.15 lower). The guard therefore asks
 for both: a large class shift *and* no loss of confidence. It cannot see a label shift through
 a weak source classifier, whose predicted shares understate it (docs/benchmarks.md, "auto's
-label-shift guard": Office-Caltech SURF subsampled by class, a true 0.50 read as 0.36).
+label-shift guard": Office-Caltech SURF subsampled by class, a true 0.47 read as 0.35).
 """
 
 from __future__ import annotations
