@@ -1,7 +1,8 @@
-"""Label shift through the command line: auto and its label-shift guard where classes' proportions move.
+"""Label shift through the command line: auto and its guard where the classes' proportions move.
 
-    python benchmarks/files_label_shift.py [--data-dir ../shared/data] [--tasks all|set|judged|T,...]
-        [--methods auto] [--seeds 3] [--jobs 2] [--out results/files_label_shift]
+    python benchmarks/files_label_shift.py [--data-dir ../shared/data]
+        [--tasks all|set|judged|T,...] [--methods auto] [--seeds 3] [--jobs 2]
+        [--out results/files_label_shift]
 
 Aligning the domains when the classes are not equally common in both must cost accuracy (Zhao
 et al., ICML 2019); auto's `selection.LabelShiftGuard` keeps source_only when source_only's
@@ -113,7 +114,8 @@ def task_files(data_dir: Path) -> Dict[str, Tuple[str, Callable]]:
                                 ("SURF", load_office_caltech_surf, (("C", "A"), ("A", "W")))):
         for kind in SUBSAMPLING:
             for source, target in pairs:
-                tasks[f"{name} {source}->{target} {kind}"] = ("judged", office(loader, source, target, kind))
+                tasks[f"{name} {source}->{target} {kind}"] = ("judged",
+                                                              office(loader, source, target, kind))
     tasks["digits light->heavy ink"] = ("judged", ink(False))
     tasks["digits heavy->light ink"] = ("judged", ink(True))
     return tasks
@@ -127,7 +129,8 @@ def main(argv=None) -> pd.DataFrame:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", default="../shared/data",
                         help="the folder with office_caltech10_decaf/ and office_caltech10_surf/")
-    parser.add_argument("--tasks", default="all", help="all, set, judged, or task names separated by commas")
+    parser.add_argument("--tasks", default="all",
+                        help="all, set, judged, or task names separated by commas")
     parser.add_argument("--methods", default="auto")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
@@ -162,7 +165,9 @@ def main(argv=None) -> pd.DataFrame:
         print(f"{task}: {time.perf_counter() - start:.0f} s", flush=True)
         runs = pd.read_csv(folder / "results.csv")
         k = int(max(source["label"].max(), target["label"].max())) + 1
-        row = {"set": group, "classes' TV": f"{total_variation(class_shares(source['label'], k), class_shares(target['label'], k)):.2f}"}
+        true_shift = total_variation(class_shares(source["label"], k),
+                                     class_shares(target["label"], k))
+        row = {"set": group, "classes' TV": f"{true_shift:.2f}"}
         accuracy = {m: 100 * g.sort_values("seed")["target_accuracy"].to_numpy()
                     for m, g in runs.groupby("method")}
         for method in SHOWN:
@@ -174,7 +179,8 @@ def main(argv=None) -> pd.DataFrame:
             baseline = runs[runs["method"] == "source_only"]
             row["class_shift / confidence_drop"] = (f"{baseline['class_shift'].mean():.2f} / "
                                                     f"{baseline['confidence_drop'].mean():+.2f}")
-            fired = runs.loc[runs["method"] == "auto", "auto_reason"].str.startswith("label-shift guard")
+            reasons = runs.loc[runs["method"] == "auto", "auto_reason"]
+            fired = reasons.str.startswith("label-shift guard")
             row["guard fired"] = f"{int(fired.sum())} of {len(fired)}"
         rows[task] = row
     table = pd.DataFrame.from_dict(rows, orient="index")

@@ -111,9 +111,10 @@ class Rule:
         check_float(self.max_source_drop, "max_source_drop", minimum=0.0, maximum=1.0, owner="Rule")
         if not isinstance(self.across_families, bool):
             raise TypeError(f"Rule: across_families must be a bool. Received: {self.across_families!r}")
-        if not (self.label_shift_guard is None or isinstance(self.label_shift_guard, LabelShiftGuard)):
+        guard = self.label_shift_guard
+        if not (guard is None or isinstance(guard, LabelShiftGuard)):
             raise TypeError("Rule: label_shift_guard must be a LabelShiftGuard or None. "
-                            f"Received: {self.label_shift_guard!r}")
+                            f"Received: {guard!r}")
         missing = sorted((set(self.evidence) | set(self.rank_by)) - set(VALIDATORS))
         if missing:
             raise ValueError(f"Rule: validators {missing} are not stored with candidate runs. "
@@ -126,9 +127,9 @@ class Rule:
                   f"{', '.join(self.rank_by)} wins, else {BASELINE}")
         if self.across_families:
             within = (f"within the deep candidates and within the classical ones "
-                      f"({', '.join(SHALLOW_CANDIDATES)}), each with {BASELINE}: {within}; then the "
-                      "classical pick wins if its source validation accuracy is at least the deep "
-                      "pick's, else the deep pick")
+                      f"({', '.join(SHALLOW_CANDIDATES)}), each with {BASELINE}: {within}; "
+                      "then the classical pick wins if its source validation accuracy is at least "
+                      "the deep pick's, else the deep pick")
         if self.label_shift_guard is None:
             return within
         return f"{within}; but {BASELINE} whenever {self.label_shift_guard.describe()}"
@@ -176,9 +177,10 @@ def decide(scores: Mapping[str, Mapping[str, float]], rule: Rule = DEFAULT_RULE)
     baseline = scores[BASELINE]
     missing = [f for f in LABEL_SHIFT_FIELDS if not _finite(baseline.get(f))]
     if missing:
-        raise ValueError(f"auto: the label-shift guard reads {', '.join(LABEL_SHIFT_FIELDS)} of the "
-                         f"{BASELINE} run, which has no finite {', '.join(missing)}: the run must "
-                         "be scored with validators by this version (relaunching retrains it)")
+        raise ValueError(f"auto: the label-shift guard reads {', '.join(LABEL_SHIFT_FIELDS)} of "
+                         f"the {BASELINE} run, which has no finite {', '.join(missing)}: the run "
+                         "must be scored with validators by this version (relaunching retrains "
+                         "it)")
     table = decision.table.assign(**{f: pd.Series({name: scores[name].get(f, math.nan)
                                                    for name in decision.table.index}, dtype=float)
                                      for f in LABEL_SHIFT_FIELDS})
