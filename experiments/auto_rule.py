@@ -17,7 +17,9 @@ lower) — 150 rules, or 3,150 with `--rank-by any`. For each benchmark B the
 rule is chosen on the OTHER benchmarks (the largest mean gain over source_only among the rules
 never below it there; ties to the simpler rule), then scored on B: the table's numbers for
 B never saw B's target labels in the choice. The default rule is the one chosen on all
-benchmarks. Target labels only score the replays.
+benchmarks. Target labels only score the replays. The rules are replayed without auto's
+label-shift guard (`auto.Rule.label_shift_guard`), which reads source_only alone and fires on
+none of the report's decisions (docs/benchmarks.md, "auto's label-shift guard").
 """
 
 from __future__ import annotations
