@@ -147,12 +147,15 @@ def main(argv=None) -> pd.DataFrame:
     if args.seeds < 1:
         parser.error("--seeds must be >= 1")
     out = Path(args.out)
+    (out / "files").mkdir(parents=True, exist_ok=True)
     rows, deltas = {}, {}
     for task in names:
         group, make = every[task]
-        source, target = make()
+        try:
+            source, target = make()
+        except (FileNotFoundError, ValueError) as error:  # e.g. a wrong --data-dir
+            parser.error(f"{task}: {error}")
         folder = out / _slug(task)
-        (out / "files").mkdir(parents=True, exist_ok=True)
         paths = [out / "files" / f"{_slug(task)}_{side}.csv" for side in ("source", "target")]
         source.to_csv(paths[0], index=False)
         target.to_csv(paths[1], index=False)

@@ -36,6 +36,13 @@ def test_the_set_tasks_move_the_classes_proportions_as_documented(tmp_path):
     assert sum(group == "judged" for group, _ in tasks.values()) == 10
 
 
+def test_a_missing_data_folder_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        _script().main(["--tasks", "DeCAF W->D skew", "--data-dir", str(tmp_path / "none"),
+                        "--out", str(tmp_path / "out")])
+    assert stop.value.code == 2 and "DeCAF W->D skew: " in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("argv, fragment", [
     (["--tasks", "wine low->medium"], "unknown task(s) ['wine low->medium']; valid: wine low->high"),
     (["--seeds", "0"], "--seeds must be >= 1"),

@@ -19,6 +19,8 @@ def test_class_shares_and_total_variation_are_exact():
     assert total_variation([0.5, 0.5, 0.0], [0.2, 0.5, 0.3]) == pytest.approx(0.3)
     with pytest.raises(ValueError, match="at least one label"):
         class_shares([], 3)
+    with pytest.raises(ValueError, match=r"labels must lie in 0..2. Received: \[3\]"):
+        class_shares([0, 3], 3)
 
 
 def _outputs(task, source_val_logits, target_logits):
@@ -52,6 +54,8 @@ def test_the_guard_needs_a_large_class_shift_and_no_loss_of_confidence():
     assert not guard.fires({"class_shift": 0.49, "confidence_drop": -0.2})
     assert not guard.fires({"class_shift": 0.9, "confidence_drop": 0.06})
     assert "at least 0.5" in guard.describe()
+    with pytest.raises(ValueError, match="must hold finite class_shift, confidence_drop"):
+        guard.fires({"class_shift": 0.7})
     with pytest.raises(ValueError, match="min_class_shift"):
         LabelShiftGuard(min_class_shift=1.5)
     with pytest.raises(TypeError, match="max_confidence_drop"):

@@ -34,6 +34,7 @@ label-shift guard": Office-Caltech SURF subsampled by class, a true 0.47 read as
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Dict, Mapping
 
@@ -51,6 +52,10 @@ def class_shares(labels, num_classes: int) -> np.ndarray:
     labels = np.asarray(labels, dtype=np.int64).reshape(-1)
     if labels.size == 0:
         raise ValueError("class_shares: `labels` must hold at least one label. Received: none")
+    outside = np.unique(labels[(labels < 0) | (labels >= num_classes)])
+    if outside.size:
+        raise ValueError(f"class_shares: labels must lie in 0..{num_classes - 1}. "
+                         f"Received: {outside[:5].tolist()}")
     return np.bincount(labels, minlength=num_classes)[:num_classes] / labels.size
 
 
@@ -109,8 +114,15 @@ class LabelShiftGuard:
 
     def fires(self, evidence: Mapping[str, float]) -> bool:
         """Whether `evidence` (a record with `FIELDS`) reads as a label shift."""
-        return (float(evidence["class_shift"]) >= self.min_class_shift
-                and float(evidence["confidence_drop"]) <= self.max_confidence_drop)
+        try:
+            shift, drop = (float(evidence[f]) for f in FIELDS)
+        except (KeyError, TypeError, ValueError):
+            shift = drop = math.nan
+        if not (math.isfinite(shift) and math.isfinite(drop)):
+            raise ValueError(f"LabelShiftGuard: the evidence must hold finite {', '.join(FIELDS)} "
+                             f"(`label_shift_evidence`). Received: "
+                             f"{ {f: evidence.get(f) for f in FIELDS} }")
+        return shift >= self.min_class_shift and drop <= self.max_confidence_drop
 
     def describe(self) -> str:
         return (f"source_only's predicted target class shares differ from the source's by a "
