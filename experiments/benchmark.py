@@ -43,6 +43,7 @@ MLP_BASE = {"epochs": 10, "steps_per_epoch": 50, "batch_size": 32, "backbone": "
 def run_benchmark(argv, *, doc: str, experiment: str, dataset: str, tasks: Sequence[str],
                   base: Dict, published: Dict, published_source: str,
                   default_methods: Sequence[str] | None = None,
+                  default_tasks: Sequence[str] | None = None,
                   variant_overrides: Dict[str, Dict] | None = None) -> str:
     parser = common_parser(doc.splitlines()[0], f"results/{experiment}",
                            default_jobs=min(2, os.cpu_count() or 1))
@@ -54,7 +55,7 @@ def run_benchmark(argv, *, doc: str, experiment: str, dataset: str, tasks: Seque
     if data_dir is None or not data_dir.is_dir():
         raise SystemExit(f"error: no data folder (got {args.data_dir!r}); pass --data-dir or set "
                          "$TFTRANSFER_DATA_DIR")
-    task_list = parse_list(args.tasks, list(tasks), "task", tasks)
+    task_list = parse_list(args.tasks, list(tasks), "task", default_tasks or tasks)
     if default_methods is None:
         default_methods = DEFAULT_METHODS
     names = parse_methods(args.methods, default_methods)
@@ -80,7 +81,8 @@ def benchmark_main(doc: str, dataset: str, tasks: Sequence[str], base: Dict,
 
     It runs `run_benchmark` on `dataset` (also the experiment's name) with the module's
     docstring `doc` as its usage, the dataset's published rows printed beside ours, and
-    `options` (`default_methods`, `variant_overrides`) passed on.
+    `options` (`default_methods`, `default_tasks` — a subset of `tasks` run without
+    `--tasks` —, `variant_overrides`) passed on.
     """
 
     def main(argv: Optional[Sequence[str]] = None) -> str:

@@ -16,6 +16,7 @@ from sklearn.svm import LinearSVC
 
 from tftransfer.data import datasets, default_data_dir
 from tftransfer.data.benchmarks import (
+    NEWSGROUPS_FOUR_WAY,
     NEWSGROUPS_PAIRS,
     NEWSGROUPS_TASKS,
     PUBLISHED,
@@ -95,6 +96,8 @@ def test_task_names_and_registry():
     assert NEWSGROUPS_PAIRS == ("comp_vs_rec", "comp_vs_sci", "comp_vs_talk", "rec_vs_sci",
                                 "rec_vs_talk", "sci_vs_talk")
     assert list(NEWSGROUPS_TASKS) == [f"{p}:12->34" for p in NEWSGROUPS_PAIRS]
+    assert benchmark_task_names("newsgroups") == [*NEWSGROUPS_TASKS,
+                                                  "comp_vs_rec_vs_sci_vs_talk:1->3"]
     assert datasets.get("reuters") is reuters_task
     assert datasets.get("newsgroups") is newsgroups_task
     for dataset, tasks in (("reuters", REUTERS_TASKS), ("newsgroups", NEWSGROUPS_TASKS)):
@@ -118,6 +121,10 @@ def test_unknown_names_and_bad_options(tmp_path):
         load_reuters("org_vs_people", data_dir=tmp_path, n_terms=4772)
     with pytest.raises(TypeError, match=r"`n_terms` must be an int.*Received: n_terms='all'"):
         load_newsgroups("comp_vs_rec", data_dir=tmp_path, n_terms="all")
+    for split in ((("X1",), ("X1",)), (("X5",), ("X3",)), ((), ("X3",)), "X1->X3"):
+        with pytest.raises(ValueError, match=r"`split` must be \(source subcategories, target "
+                                             r"subcategories\), two disjoint non-empty"):
+            load_newsgroups(NEWSGROUPS_FOUR_WAY, data_dir=tmp_path, split=split)
     with pytest.raises(TypeError, match=r"`l2_normalize` must be True or False"):
         load_reuters("org_vs_people", data_dir=tmp_path, l2_normalize=1)
     with pytest.raises(ValueError, match=r"Unknown benchmark dataset 'reuter'.*reuters"):
@@ -271,6 +278,20 @@ def test_newsgroups_domains(pair):
         # Class 1 = A (its documents first), class 0 = B.
         assert domain.y.tolist() == [1] * n_a + [0] * n_b
         assert unit_rows(domain.x) and domain.x.min() >= 0
+
+
+@needs_newsgroups
+def test_newsgroups_four_way_task():
+    source, target = task_domains("newsgroups", "comp_vs_rec_vs_sci_vs_talk:1->3")
+    for domain, key, index in ((source, "X1", 0), (target, "X3", 2)):
+        counts = [_DOCS[c][index] for c in ("comp", "rec", "sci", "talk")]
+        assert domain.name == f"comp_vs_rec_vs_sci_vs_talk/{key}"
+        assert domain.x.shape == (sum(counts), 1000) and domain.num_classes == 4
+        # Classes count down from the first category, as a pair's (A = 1, B = 0).
+        assert domain.y.tolist() == sum(([3 - i] * n for i, n in enumerate(counts)), [])
+        assert unit_rows(domain.x) and domain.x.min() >= 0
+    task = newsgroups_task("comp_vs_rec_vs_sci_vs_talk:1->3")
+    assert task.num_classes == 4 and task.target_test.n == 979 + 991 + 987 + 774
 
 
 @needs_newsgroups

@@ -19,6 +19,7 @@ needs_data = pytest.mark.skipif(default_data_dir() is None,
     ("decaf", "D->W", "source_only,deep_coral"),
     ("reuters", "place->org", "source_only,dann,coral,iw_dc,nn1"),
     ("msrc_voc", "VOC->MSRC", "source_only,cdan_mcc,easytl"),
+    ("newsgroups", "comp_vs_rec_vs_sci_vs_talk:1->3", "source_only,mcc,nn1"),
 ])
 def test_quick_mode(module, task, methods, tmp_path):
     import importlib
@@ -92,3 +93,22 @@ def test_tune_refuses_what_a_method_cannot_search_before_any_trial(tmp_path):
     with pytest.raises(SystemExit, match="error: MSRC->VOC jda: Unknown hyperparameters "
                                          "\\['epochs'\\].*n_components"):
         msrc_voc.main(["--methods", "jda", "--space", "epochs=1:3", *argv])
+
+
+@needs_data
+def test_newsgroups_runs_the_pairs_unless_asked_for_the_four_way_task(monkeypatch, tmp_path):
+    import experiments.benchmark as benchmark
+    from experiments import newsgroups
+
+    seen = {}
+
+    def fake_run(configs, args, **kwargs):
+        seen["tasks"] = sorted({c.task for c in configs})
+        return ""
+
+    monkeypatch.setattr(benchmark, "run_experiment", fake_run)
+    newsgroups.main(["--methods", "nn1", "--out", str(tmp_path)])
+    assert seen["tasks"] == sorted(f"{p}:12->34" for p in (
+        "comp_vs_rec", "comp_vs_sci", "comp_vs_talk", "rec_vs_sci", "rec_vs_talk", "sci_vs_talk"))
+    newsgroups.main(["--methods", "nn1", "--tasks", "all", "--out", str(tmp_path)])
+    assert "comp_vs_rec_vs_sci_vs_talk:1->3" in seen["tasks"] and len(seen["tasks"]) == 7

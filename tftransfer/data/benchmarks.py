@@ -99,6 +99,8 @@ __all__ = [
     "DECAF_TASKS",
     "MNIST_USPS_TASKS",
     "MSRC_VOC_TASKS",
+    "NEWSGROUPS_FOUR_WAY",
+    "NEWSGROUPS_FOUR_WAY_TASKS",
     "NEWSGROUPS_PAIRS",
     "NEWSGROUPS_SPLIT",
     "NEWSGROUPS_TASKS",
@@ -180,13 +182,18 @@ NEWSGROUPS_PAIRS: Tuple[str, ...] = tuple(
 NEWSGROUPS_TASKS: Tuple[str, ...] = tuple(f"{pair}:12->34" for pair in NEWSGROUPS_PAIRS)
 """One task per pair, named by its split (`NEWSGROUPS_SPLIT`): "comp_vs_rec:12->34" trains on
 subcategories X1, X2 of comp and of rec and adapts to X3, X4 of both."""
+NEWSGROUPS_FOUR_WAY = "comp_vs_rec_vs_sci_vs_talk"
+"""All four top categories at once: a 4-class task (`load_newsgroups`)."""
+NEWSGROUPS_FOUR_WAY_TASKS: Tuple[str, ...] = (f"{NEWSGROUPS_FOUR_WAY}:1->3",)
+"""The 4-class task: subcategory X1 of each top category as the source, X3 as the target (one
+subcategory a side keeps both domains near the pairs' size, about 3,800 documents)."""
 MSRC_VOC_TASKS: Tuple[str, ...] = ("MSRC->VOC", "VOC->MSRC")
 BENCHMARK_TASKS: Dict[str, Tuple[str, ...]] = {
     "office_caltech_surf": OFFICE_CALTECH_TASKS,
     "mnist_usps": MNIST_USPS_TASKS,
     "decaf": DECAF_TASKS,
     "reuters": REUTERS_TASKS,
-    "newsgroups": NEWSGROUPS_TASKS,
+    "newsgroups": NEWSGROUPS_TASKS + NEWSGROUPS_FOUR_WAY_TASKS,
     "msrc_voc": MSRC_VOC_TASKS,
 }
 
@@ -615,8 +622,9 @@ def load_newsgroups(
     data_dir: Optional[PathLike] = None,
     n_terms: Optional[int] = TEXT_DEFAULT_TERMS,
     l2_normalize: bool = True,
+    split: Tuple[Sequence[str], Sequence[str]] = NEWSGROUPS_SPLIT,
 ) -> Tuple[Domain, Domain]:
-    """The source and target domains of one 20 Newsgroups top-category pair, fixed split.
+    """The source and target domains of one 20 Newsgroups top-category pair (or all four).
 
     20 Newsgroups (Lang, ICML 1995) as cross-domain text: for top categories A and B (of
     comp, rec, sci, talk; 4 subcategories each) the source holds subcategories X1 and X2 of
@@ -625,6 +633,10 @@ def load_newsgroups(
     each pair (the subcategory-split construction of Dai et al., "Co-clustering Based
     Classification for Out-of-domain Documents", KDD 2007); the files do not name their
     subcategories. Rows: A's X1, A's X2, B's X1, B's X2 (target: X3, X4 likewise).
+    `NEWSGROUPS_FOUR_WAY` takes all four top categories the same way, a 4-class task; the
+    classes count down from the first category of the name as in a pair (talk 0, sci 1,
+    rec 2, comp 3), and its task (`NEWSGROUPS_FOUR_WAY_TASKS`) uses `split=(("X1",),
+    ("X3",))`.
 
     The shared vocabulary has 25,804 terms, too wide to hold densely for training (about
     400 MB per domain) or for the O(d^3) shallow maps. `n_terms` keeps the terms of highest
@@ -636,34 +648,40 @@ def load_newsgroups(
 
     Args:
         pair: "comp_vs_rec", "comp_vs_sci", "comp_vs_talk", "rec_vs_sci", "rec_vs_talk"
-            or "sci_vs_talk" (A_vs_B).
+            or "sci_vs_talk" (A_vs_B), or `NEWSGROUPS_FOUR_WAY`.
         data_dir: The data folder; None uses `default_data_dir()`.
         n_terms: Terms kept, 1..25804 (default `TEXT_DEFAULT_TERMS` = 1000); None keeps
             all 25,804 (dense: ~400 MB a domain).
         l2_normalize: True (default) scales each row to unit L2 norm after the cut; False
             keeps the stored weights of the kept terms.
+        split: (source subcategories, target subcategories), disjoint non-empty groups of
+            "X1".."X4" (default `NEWSGROUPS_SPLIT`); the vocabulary cut reads only these.
 
     Returns:
-        (source, target) named "<pair>/X1+X2" and "<pair>/X3+X4": x (n, n_terms) dense
-        float32, y int32 in {0, 1}, 2 classes. Sizes: comp_vs_rec 3913 / 3925, comp_vs_sci
-        3906 / 3909, comp_vs_talk 3782 / 3338, rec_vs_sci 3953 / 3960, rec_vs_talk
-        3829 / 3389, sci_vs_talk 3822 / 3373.
+        (source, target) named "<pair>/X1+X2" and "<pair>/X3+X4" (after `split`): x (n,
+        n_terms) dense float32, y int32, 2 classes (4 for `NEWSGROUPS_FOUR_WAY`). Sizes:
+        comp_vs_rec 3913 / 3925, comp_vs_sci 3906 / 3909, comp_vs_talk 3782 / 3338,
+        rec_vs_sci 3953 / 3960, rec_vs_talk 3829 / 3389, sci_vs_talk 3822 / 3373; the four
+        categories with X1 -> X3: 3855 / 3731.
 
     Raises:
-        ValueError: If `pair` is unknown, `n_terms` is out of range, or a file lacks a
-            key or has wrong shapes or negative weights.
+        ValueError: If `pair` is unknown, `split` is not two disjoint non-empty groups of
+            X1..X4, `n_terms` is out of range, or a file lacks a key or has wrong shapes or
+            negative weights.
         TypeError: If `n_terms` is not an int or None.
         FileNotFoundError: If the data folder or a file is missing.
     """
-    if pair not in NEWSGROUPS_PAIRS:
+    if pair not in NEWSGROUPS_PAIRS and pair != NEWSGROUPS_FOUR_WAY:
         raise ValueError(
-            f"Unknown 20 Newsgroups pair {pair!r}. Valid pairs: {', '.join(NEWSGROUPS_PAIRS)}"
+            f"Unknown 20 Newsgroups pair {pair!r}. Valid pairs: {', '.join(NEWSGROUPS_PAIRS)}, "
+            f"or all four categories: {NEWSGROUPS_FOUR_WAY}"
         )
     n_terms = check_int(n_terms, "n_terms", minimum=1, maximum=NEWSGROUPS_TERMS,
                         owner="load_newsgroups", allow_none=True)
     l2_normalize = check_bool(l2_normalize, "l2_normalize", owner="load_newsgroups")
+    split = _check_newsgroups_split(split)
     categories = pair.split("_vs_")
-    keys = [k for half in NEWSGROUPS_SPLIT for k in half]
+    keys = [k for half in split for k in half]
     parts = {}  # (category, key) -> CSR (documents, terms)
     for category in categories:
         path = _benchmark_file(data_dir, f"newsgroups20_da/{category}.mat")
@@ -676,14 +694,33 @@ def load_newsgroups(
         kept = top_document_frequency_terms(parts.values(), n_terms)
         parts = {k: m[:, kept] for k, m in parts.items()}
     domains = []
-    for half in NEWSGROUPS_SPLIT:
+    labels = range(len(categories) - 1, -1, -1)  # a pair's A is class 1, its B class 0
+    for half in split:
         blocks = [parts[c, k] for c in categories for k in half]
         x = scipy.sparse.vstack(blocks, format="csr")
         x = _sparse_l2_normalize(x) if l2_normalize else x
         y = np.concatenate([np.full(parts[c, k].shape[0], label, np.int32)
-                            for c, label in zip(categories, (1, 0)) for k in half])
-        domains.append(Domain(f"{pair}/{'+'.join(half)}", x.toarray().astype(np.float32), y, 2))
+                            for c, label in zip(categories, labels) for k in half])
+        domains.append(Domain(f"{pair}/{'+'.join(half)}", x.toarray().astype(np.float32), y,
+                              len(categories)))
     return domains[0], domains[1]
+
+
+def _check_newsgroups_split(split) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
+    """`split` as two tuples of subcategory keys, or a ValueError saying what is wrong."""
+    valid = ("X1", "X2", "X3", "X4")
+    try:
+        source, target = (tuple(half) for half in split)
+    except (TypeError, ValueError):
+        source = target = ()
+    keys = source + target
+    if (not source or not target or len(set(keys)) != len(keys)
+            or not all(isinstance(k, str) and k in valid for k in keys)):
+        raise ValueError(
+            "load_newsgroups: `split` must be (source subcategories, target subcategories), "
+            f"two disjoint non-empty groups of {', '.join(valid)}. Received: {split!r}"
+        )
+    return source, target
 
 
 def load_msrc_voc(
@@ -753,8 +790,10 @@ def _reuters_domains(name, data_dir=None, **options) -> Tuple[Domain, Domain]:
 
 
 def _newsgroups_domains(name, data_dir=None, **options) -> Tuple[Domain, Domain]:
-    pair = _check_task(name, "newsgroups").partition(":")[0]
-    return load_newsgroups(pair, data_dir, **options)
+    pair, _, split = _check_task(name, "newsgroups").partition(":")
+    source, _, target = split.partition("->")  # "12->34": X1, X2 -> X3, X4
+    return load_newsgroups(pair, data_dir, split=([f"X{i}" for i in source],
+                                                   [f"X{i}" for i in target]), **options)
 
 
 def _domains_of(loader, dataset: str):
@@ -946,20 +985,23 @@ def newsgroups_task(
     source_val_fraction: float = 0.1,
     seed: int = 0,
 ) -> TransferTask:
-    """A 20 Newsgroups task: one top-category pair (`NEWSGROUPS_TASKS`), fixed split,
-    transductive (see `office_caltech_surf_task`).
+    """A 20 Newsgroups task: one top-category pair (`NEWSGROUPS_TASKS`) or all four
+    (`NEWSGROUPS_FOUR_WAY_TASKS`), fixed split, transductive (see `office_caltech_surf_task`).
 
-    Source: subcategories X1, X2 of both top categories; target: X3, X4 of both
-    (`load_newsgroups`, which also cuts the vocabulary to `n_terms` without labels).
+    Source: subcategories X1, X2 of both top categories; target: X3, X4 of both — the
+    subcategories named after the colon ("comp_vs_rec:12->34"; the four-way task's "1->3"
+    takes X1 of each category as the source, X3 as the target) — through `load_newsgroups`,
+    which also cuts the vocabulary to `n_terms` without labels.
 
     Args:
-        name: One of `NEWSGROUPS_TASKS` ("comp_vs_rec:12->34", ...).
+        name: One of `BENCHMARK_TASKS["newsgroups"]` ("comp_vs_rec:12->34", ...,
+            "comp_vs_rec_vs_sci_vs_talk:1->3").
         n_terms: See `load_newsgroups` (default 1000; None keeps all 25,804 terms).
         l2_normalize: See `load_newsgroups` (default True).
         data_dir, source_val_fraction, seed: As for `office_caltech_surf_task`.
 
     Returns:
-        The `TransferTask` (input shape (n_terms,), 2 classes).
+        The `TransferTask` (input shape (n_terms,), 2 classes; 4 for the four-way task).
 
     Raises:
         ValueError: If `name` is not a valid task (the message lists them), or the loader

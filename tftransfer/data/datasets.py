@@ -8,7 +8,7 @@
 | `decaf`               | `DECAF_TASKS` ("D->W", "W->D")          | `benchmarks` |
 | `reuters`             | `REUTERS_TASKS` ("org->people", ...)    | `benchmarks` |
 | `newsgroups`          | `NEWSGROUPS_TASKS` ("comp_vs_rec:12->34", | `benchmarks` |
-|                       | ...)                                    |              |
+|                       | ...) and `NEWSGROUPS_FOUR_WAY_TASKS`    |              |
 | `msrc_voc`            | `MSRC_VOC_TASKS` ("MSRC->VOC",          | `benchmarks` |
 |                       | "VOC->MSRC")                            |              |
 | `usps_scarce`         | `SCARCE_TARGET_TASKS` ("mnist->usps",   | `scarce`     |
