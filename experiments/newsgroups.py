@@ -1,4 +1,4 @@
-"""20 Newsgroups cross-domain text: 6 top-category pairs, one fixed subcategory split each.
+"""20 Newsgroups cross-domain text: 6 top-category pairs (and all 4 categories), fixed splits.
 
     python -m experiments.newsgroups [--data-dir ../shared/data] [--methods all]
         [--tasks comp_vs_rec:12->34,...|all] [--seeds 3] [--epochs E]
