@@ -20,7 +20,7 @@ six 20 Newsgroups pairs covering its four categories); `--tasks all` runs every 
 `--tasks held_out` runs only the tasks the report leaves out (the four digits tasks reversed,
 a shifted source and the original digits as target; the other six Office-Caltech tasks; the
 three Reuters files with source and target swapped; the other three 20 Newsgroups pairs and
-its four-category task; the benchmarks whose every task is in the report are skipped): tasks
+its two four-category tasks; the benchmarks whose every task is in the report are skipped): tasks
 no default was chosen on, where a default tuned to the report's tasks would show.
 Finished runs are reused from OUT/runs/ (the experiment modules' run directories have the same
 layout: pointing --out at one reuses its runs when the configurations agree).

@@ -6,13 +6,13 @@
 
 Task "A_vs_B:12->34" (A, B among comp, rec, sci, talk): the source is subcategories X1, X2 of A
 and of B, the target X3, X4 of both; binary, class 1 = A. The six pairs run by default;
-`--tasks all` adds "comp_vs_rec_vs_sci_vs_talk:1->3": all four categories (4 classes), X1 of
-each as the source and X3 as the target, a task no default was chosen on (one of the defaults
-report's held-out tasks). The 25,804-term vocabulary is cut to the 1,000 terms of highest
-document frequency over source and target together (no labels read), then rows are scaled to
-unit L2 norm. Unsupervised, transductive. No published table was available: source-only 1-NN /
-SVM rows on all terms (checked in the data README) and 1-NN / SVM / logistic regression on our
-1,000 terms (benchmarks/classical_baselines.py) are printed beside ours.
+`--tasks all` adds "comp_vs_rec_vs_sci_vs_talk:1->3" and ":2->4": all four categories (4
+classes), X1 of each as the source and X3 as the target (X2 and X4), tasks no default was
+chosen on (among the defaults report's held-out tasks). The 25,804-term vocabulary is cut to
+the 1,000 terms of highest document frequency over source and target together (no labels
+read), then rows are scaled to unit L2 norm. Unsupervised, transductive. No published table
+was available: source-only 1-NN / SVM rows on all terms (checked in the data README) and 1-NN /
+SVM / logistic regression on our 1,000 terms (benchmarks/classical_baselines.py) are printed beside ours.
 """
 
 from experiments.benchmark import DEFAULT_METHODS, MLP_BASE, benchmark_main

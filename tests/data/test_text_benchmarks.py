@@ -97,7 +97,8 @@ def test_task_names_and_registry():
                                 "rec_vs_talk", "sci_vs_talk")
     assert list(NEWSGROUPS_TASKS) == [f"{p}:12->34" for p in NEWSGROUPS_PAIRS]
     assert benchmark_task_names("newsgroups") == [*NEWSGROUPS_TASKS,
-                                                  "comp_vs_rec_vs_sci_vs_talk:1->3"]
+                                                  "comp_vs_rec_vs_sci_vs_talk:1->3",
+                                                  "comp_vs_rec_vs_sci_vs_talk:2->4"]
     assert datasets.get("reuters") is reuters_task
     assert datasets.get("newsgroups") is newsgroups_task
     for dataset, tasks in (("reuters", REUTERS_TASKS), ("newsgroups", NEWSGROUPS_TASKS)):
@@ -292,6 +293,9 @@ def test_newsgroups_four_way_task():
         assert unit_rows(domain.x) and domain.x.min() >= 0
     task = newsgroups_task("comp_vs_rec_vs_sci_vs_talk:1->3")
     assert task.num_classes == 4 and task.target_test.n == 979 + 991 + 987 + 774
+    task = newsgroups_task("comp_vs_rec_vs_sci_vs_talk:2->4")
+    assert task.num_classes == 4 and task.target_test.n == 958 + 997 + 985 + 627
+    assert task.source_train.n + task.source_val.n == 963 + 993 + 984 + 940
 
 
 @needs_newsgroups

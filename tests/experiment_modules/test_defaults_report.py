@@ -23,7 +23,7 @@ def test_held_out_tasks_are_those_no_default_was_chosen_on():
     assert len(defaults_report.tasks_of("reuters", "held_out")) == 3
     assert defaults_report.tasks_of("newsgroups", "held_out") == (
         "comp_vs_sci:12->34", "comp_vs_talk:12->34", "rec_vs_talk:12->34",
-        "comp_vs_rec_vs_sci_vs_talk:1->3")
+        "comp_vs_rec_vs_sci_vs_talk:1->3", "comp_vs_rec_vs_sci_vs_talk:2->4")
     assert defaults_report.tasks_of("digits_shift", "held_out") == (
         "inverted->original", "rotated->original", "noisy->original", "blurred->original")
     for benchmark in ("mnist_usps", "decaf", "msrc_voc"):
