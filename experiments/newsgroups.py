@@ -12,7 +12,8 @@ chosen on (among the defaults report's held-out tasks). The 25,804-term vocabula
 the 1,000 terms of highest document frequency over source and target together (no labels
 read), then rows are scaled to unit L2 norm. Unsupervised, transductive. No published table
 was available: source-only 1-NN / SVM rows on all terms (checked in the data README) and 1-NN /
-SVM / logistic regression on our 1,000 terms (benchmarks/classical_baselines.py) are printed beside ours.
+SVM / logistic regression on our 1,000 terms (benchmarks/classical_baselines.py) are printed
+beside ours.
 """
 
 from experiments.benchmark import DEFAULT_METHODS, MLP_BASE, benchmark_main
