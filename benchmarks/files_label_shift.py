@@ -164,7 +164,8 @@ def main(argv=None) -> pd.DataFrame:
                    str(args.seeds), "--jobs", str(args.jobs), "--no-report", "--quiet",
                    "--out", str(folder)]
         start = time.perf_counter()
-        subprocess.run(command, check=True)
+        if subprocess.run(command).returncode:  # its own message is above
+            parser.error(f"{task}: `tftransfer run` failed")
         print(f"{task}: {time.perf_counter() - start:.0f} s", flush=True)
         runs = pd.read_csv(folder / "results.csv")
         k = int(max(source["label"].max(), target["label"].max())) + 1

@@ -105,7 +105,8 @@ def main(argv=None) -> dict:
                        str(args.seeds), "--jobs", str(args.jobs), "--standardize", setting,
                        "--no-report", "--quiet", "--out", str(folder)]
             start = time.perf_counter()
-            subprocess.run(command, check=True)
+            if subprocess.run(command).returncode:  # its own message is above
+                parser.error(f"{table_name}, --standardize {setting}: `tftransfer run` failed")
             print(f"{table_name}, --standardize {setting}: {time.perf_counter() - start:.0f} s",
                   flush=True)
             results = pd.read_csv(folder / "results.csv")

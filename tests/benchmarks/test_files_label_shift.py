@@ -51,3 +51,11 @@ def test_unknown_names_are_usage_errors(argv, fragment, capsys):
     with pytest.raises(SystemExit) as stop:
         _script().main(argv)
     assert stop.value.code == 2 and fragment in capsys.readouterr().err
+
+
+def test_a_failing_run_is_a_usage_error_not_a_traceback(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:  # the command line refuses the method name
+        _script().main(["--tasks", "wine low->high", "--methods", "no_such_method", "--seeds",
+                        "1", "--out", str(tmp_path / "out")])
+    assert stop.value.code == 2
+    assert "wine low->high: `tftransfer run` failed" in capsys.readouterr().err

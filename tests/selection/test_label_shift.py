@@ -56,6 +56,8 @@ def test_the_guard_needs_a_large_class_shift_and_no_loss_of_confidence():
     assert "at least 0.5" in guard.describe()
     with pytest.raises(ValueError, match="must hold finite class_shift, confidence_drop"):
         guard.fires({"class_shift": 0.7})
+    with pytest.raises(ValueError, match="must hold finite.*Received: None"):
+        guard.fires(None)
     with pytest.raises(ValueError, match="min_class_shift"):
         LabelShiftGuard(min_class_shift=1.5)
     with pytest.raises(TypeError, match="max_confidence_drop"):

@@ -664,7 +664,7 @@ def load_newsgroups(
         n_terms) dense float32, y int32, 2 classes (4 for `NEWSGROUPS_FOUR_WAY`). Sizes:
         comp_vs_rec 3913 / 3925, comp_vs_sci 3906 / 3909, comp_vs_talk 3782 / 3338,
         rec_vs_sci 3953 / 3960, rec_vs_talk 3829 / 3389, sci_vs_talk 3822 / 3373; the four
-        categories with X1 -> X3: 3855 / 3731.
+        categories with X1 -> X3: 3855 / 3731, with X2 -> X4: 3880 / 3567.
 
     Raises:
         ValueError: If `pair` is unknown, `split` is not two disjoint non-empty groups of

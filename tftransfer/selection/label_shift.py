@@ -119,9 +119,10 @@ class LabelShiftGuard:
         except (KeyError, TypeError, ValueError):
             shift = drop = math.nan
         if not (math.isfinite(shift) and math.isfinite(drop)):
+            received = ({f: evidence.get(f) for f in FIELDS}
+                        if isinstance(evidence, Mapping) else evidence)
             raise ValueError(f"LabelShiftGuard: the evidence must hold finite {', '.join(FIELDS)} "
-                             f"(`label_shift_evidence`). Received: "
-                             f"{ {f: evidence.get(f) for f in FIELDS} }")
+                             f"(`label_shift_evidence`). Received: {received!r}")
         return shift >= self.min_class_shift and drop <= self.max_confidence_drop
 
     def describe(self) -> str:
