@@ -16,7 +16,10 @@ def dann_losses(discriminator_units: Sequence[int] = (256, 256),
     Measured with these defaults (docs/benchmarks.md, defaults report): above source_only on
     the digits shifts, MNIST/USPS and the text benchmarks, below it on Office-Caltech SURF
     (−1.2 on the report's tasks, −3.2 on the held-out ones; small sources) and MSRC/VOC
-    (−2.1). `method="auto"` falls back to source_only where no candidate is shown to help.
+    (−2.1), where the classes' proportions differ between the domains: with the true class
+    ratios weighting the discriminator's source examples (an ORACLE probe) it is +0.5 there,
+    and no estimate of them without target labels was found that helps on both benchmarks.
+    `method="auto"` falls back to source_only where no candidate is shown to help.
 
     Args:
         discriminator_units: The discriminator's hidden widths.
