@@ -95,6 +95,18 @@ def test_a_composition_carries_its_parts_method_results_versions(monkeypatch):
     assert composed.run_id() != before
 
 
+def test_the_weighting_results_version_changes_only_weighted_run_ids(monkeypatch):
+    from tftransfer import config as config_module
+
+    plain = RunConfig(**{**BASE, "method": "source_only"})
+    weighted = plain.replace(importance_weighting="kmm")
+    ids = plain.run_id(), weighted.run_id()
+    monkeypatch.setattr(config_module, "WEIGHTING_RESULTS_VERSION",
+                        config_module.WEIGHTING_RESULTS_VERSION + 1)
+    assert plain.run_id() == ids[0]
+    assert weighted.run_id() != ids[1]
+
+
 def test_the_xla_field_at_its_default_keeps_every_earlier_run_id():
     import hashlib
 

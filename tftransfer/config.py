@@ -30,6 +30,10 @@ SHALLOW_RESULTS_VERSION = 3
 # accuracies unchanged). A composition "a+b" carries its parts' entries.
 METHOD_RESULTS_VERSIONS = {"source_only": 2, "mdd": 2, "jda": 3, "bda": 3, "deep_coral": 2, "mcc": 2,
                            "cdan_mcc": 3, "easytl": 2, "gfk": 2, "cdan": 2, "cdan_e": 2}
+# Part of the hash of the runs with an importance weighting only (`iw_dc`, `iw_kmm`): bump it
+# with a change of how the weights are made. 2: flattened to an effective sample size of 0.8 n,
+# not 0.5 n (2026-12-06).
+WEIGHTING_RESULTS_VERSION = 2
 # The names that are classical methods, as a container: `tftransfer.shallow.registry` hands
 # its registry over as it is built (a config imports no method code, so cannot look it up).
 _classical_methods: Container[str] = frozenset()
@@ -189,13 +193,16 @@ class RunConfig:
 
     def run_id(self) -> str:
         """A stable 12-hex-digit hash of the full configuration and `RESULTS_VERSION` (and
-        `SHALLOW_RESULTS_VERSION` for a classical method's run, the method's entry of
-        `METHOD_RESULTS_VERSIONS` where it has one, a composition's parts' entries)."""
+        `SHALLOW_RESULTS_VERSION` for a classical method's run, `WEIGHTING_RESULTS_VERSION`
+        for a weighted one, the method's entry of `METHOD_RESULTS_VERSIONS` where it has one,
+        a composition's parts' entries)."""
         config = {k: v for k, v in self.to_dict().items()
                   if k not in _HASH_NEUTRAL_DEFAULTS or v != _HASH_NEUTRAL_DEFAULTS[k]}
         keyed = {"results_version": RESULTS_VERSION, "config": config}
         if self.method in _classical_methods:
             keyed["shallow_results_version"] = SHALLOW_RESULTS_VERSION
+        if self.importance_weighting is not None:
+            keyed["weighting_results_version"] = WEIGHTING_RESULTS_VERSION
         if self.method in METHOD_RESULTS_VERSIONS:
             keyed["method_results_version"] = METHOD_RESULTS_VERSIONS[self.method]
         elif "+" in self.method:

@@ -1,8 +1,8 @@
 """Instance transfer: importance weights of source samples, TrAdaBoost and its regression forms.
 
 `domain_classifier_weights` and `kmm_weights` estimate w(x) = p_target(x) / p_source(x)
-for each source sample (pass them as `sample_weight`; `flatten_weights` keeps half the
-samples effective, as the runner does); `TrAdaBoost` reweights source and
+for each source sample (pass them as `sample_weight`; `flatten_weights` keeps 0.8 of
+the samples effective, as the runner does); `TrAdaBoost` reweights source and
 a few labelled target samples by boosting; `TrAdaBoostR2` and `TwoStageTrAdaBoostR2`
 (Pardoe & Stone, ICML 2010) do the same for regression; `KerasEstimator` (classification)
 and `KerasRegressor` (regression) let a Keras model be the base learner.

@@ -1,8 +1,9 @@
 """Importance weightings by name, as the runner and RunConfig refer to them.
 
 Both estimate the density ratio, then flatten it (`flattening.flatten_weights`) so that at
-least half the source samples count: a near-separable pair of domains otherwise leaves a
-few samples carrying the whole loss (docs/benchmarks.md, the defaults report).
+least 0.8 of the source samples count (effective sample size): a near-separable pair of
+domains otherwise leaves a few samples carrying the whole loss (docs/benchmarks.md, the
+defaults report).
 """
 
 from tftransfer.instance.flattening import flatten_weights
