@@ -15,9 +15,15 @@ def test_effective_sample_size_by_hand():
     assert effective_sample_size([1.0, 3.0]) == pytest.approx(1.6)
 
 
-def test_the_default_floor_is_four_fifths():
-    # Chosen over n/2 leave one benchmark out (docs/benchmarks.md); a change moves results.
+def test_weights_between_half_and_the_default_floor_are_flattened_to_it():
+    # ESS ≈ 0.7 n: left as they are under the earlier n/2 floor, flattened to 0.8 n by the
+    # default since 2026-12-06 (docs/benchmarks.md, "How each default was chosen").
+    w = np.random.default_rng(2).lognormal(sigma=0.6, size=2000)
+    assert 0.5 * 2000 < effective_sample_size(w) < 0.8 * 2000
+    np.testing.assert_allclose(flatten_weights(w, min_ess=0.5), w / w.mean(), rtol=1e-5)
+    flat = flatten_weights(w)
     assert MIN_EFFECTIVE_FRACTION == 0.8
+    assert effective_sample_size(flat) == pytest.approx(0.8 * 2000, rel=1e-5)
 
 
 def test_spread_weights_are_returned_unchanged():
