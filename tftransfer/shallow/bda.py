@@ -37,6 +37,11 @@ class BDA(JDA):
     iteration. Its MATLAB version accumulates M across iterations
     (M ← (1 − μ) M_prev + μ N); the paper's (and its Python version's) M₀ is used here.
 
+    Where its defaults lose (docs/benchmarks.md, defaults report; Δ of the benchmark average
+    against the deep source_only): MSRC/VOC −3.8 points and DeCAF −1.6, as JDA; W-BDA
+    (`class_weighted=True`), meant for such class imbalance, is lower still (MSRC/VOC −6.2)
+    and lower on every benchmark.
+
     Args:
         n_components, kernel, lam, gamma, n_iter, head, head_C, standardize: As `JDA` (the same
             defaults: k = 30 (fewer where the data allow fewer), primal, λ = 1, T = 10, and

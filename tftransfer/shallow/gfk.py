@@ -38,6 +38,11 @@ class GFKClassifier(ShallowClassifier):
     +1.3 / +1.2 (mean −0.3 / −0.5 / +3.0); on the held-out tasks it is chosen in 3 of 4
     folds (mean +0.5 → +5.9 against 1-NN). `head="1nn"` is the paper's classifier.
 
+    Where its defaults lose (docs/benchmarks.md, defaults report; Δ of the benchmark
+    average against the deep source_only, a LeNet there): MNIST/USPS −4.3 points (1-NN on
+    the GFK embedding of the pixels, which the head rule picks there; logistic regression
+    −20.1).
+
     Args:
         n_components: k, the subspace dimension (see `GFK`: None, the default, is 20, or
             fewer where a domain has fewer directions of variance).

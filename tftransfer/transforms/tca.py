@@ -74,6 +74,12 @@ class TCA(ShallowTransform):
     ~0.4 GB). For more samples use "primal", or subsample. Features should be on
     comparable scales (standardise).
 
+    Where the `tca` row (the primal map with k = 30, then source_only's network) loses
+    (docs/benchmarks.md, defaults report; Δ of the benchmark average against
+    source_only): MNIST/USPS −11.2 points (M→U −21.5): 30 components keep too little of a
+    256-pixel image, and k = 60, which lifts it to +1.7, costs three of the four benchmarks
+    of held-out tasks. Level with or above source_only elsewhere (Reuters held out −0.2).
+
     Args:
         n_components: k, the embedding dimension, an int >= 1 (at most n_s + n_t for
             the dual kernels, at most d for "primal"), or None (default): the 30 of the
