@@ -9,6 +9,7 @@ from typing import Any, Mapping
 import keras
 
 from tftransfer._checks import check_bool, check_choice, check_float, check_non_negative, check_positive
+from tftransfer.fused_sgd import FusedSGD
 from tftransfer.schedules import LR_SCHEDULES, AnnealedLearningRate
 
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop")
@@ -79,15 +80,21 @@ class Recipe:
     def updated(self, overrides: Mapping[str, Any]) -> "Recipe":
         return self.replace(**dict(overrides)) if overrides else self
 
-    def build_optimizer(self, total_steps: int) -> keras.optimizers.Optimizer:
-        """A new Keras optimizer for a training of `total_steps` steps."""
+    def build_optimizer(self, total_steps: int, fused: bool = True) -> keras.optimizers.Optimizer:
+        """A new Keras optimizer for a training of `total_steps` steps.
+
+        SGD is `FusedSGD` (Keras's SGD, one fused kernel per variable: the same numbers) unless
+        `fused=False`, which gives `keras.optimizers.SGD` itself: under XLA the two round
+        differently (XLA fuses Keras's separate ops its own way), so a step compiled with XLA
+        keeps Keras's update and the numbers of the runs made so.
+        """
         lr = (AnnealedLearningRate(self.learning_rate, max(1, int(total_steps)), self.lr_alpha,
                                    self.lr_beta)
               if self.lr_schedule == "annealed" else self.learning_rate)
         decay = self.weight_decay or None
         if self.optimizer == "sgd":
-            return keras.optimizers.SGD(lr, momentum=self.momentum, nesterov=self.nesterov,
-                                        weight_decay=decay)
+            sgd = FusedSGD if fused else keras.optimizers.SGD
+            return sgd(lr, momentum=self.momentum, nesterov=self.nesterov, weight_decay=decay)
         if self.optimizer == "adam":
             return keras.optimizers.Adam(lr, weight_decay=decay)
         if self.optimizer == "adamw":

@@ -177,7 +177,8 @@ def build_model(config: RunConfig, task, resolved: ResolvedConfig | None = None)
     # tf.cond (a placeholder left unfed): one step per call there.
     single_device = not tf.distribute.has_strategy()
     check_xla(config, single_device)
-    model.compile(optimizer=resolved.recipe.build_optimizer(config.epochs * epoch_steps),
+    model.compile(optimizer=resolved.recipe.build_optimizer(config.epochs * epoch_steps,
+                                                            fused=not config.xla),
                   jit_compile=True if config.xla else "auto",
                   steps_per_execution=steps_per_call(epoch_steps) if single_device else 1)
     model.build((None,) + tuple(task.input_shape))
