@@ -12,9 +12,9 @@ from tftransfer.methods.recipe import Recipe
 from tftransfer.runner.run import train
 
 
-def trained_weights(method, steps=40, **changes):
+def trained_weights(method, steps=40):
     config = RunConfig(experiment="fused", task="src->tgt", method=method, epochs=2,
-                       steps_per_epoch=steps // 2, batch_size=16, **changes)
+                       steps_per_epoch=steps // 2, batch_size=16)
     model = train(config, task=tiny_task(n=96, features=12, num_classes=4),
                   reuse_compiled=False)[0]
     return type(model.optimizer), {v.path: v.numpy() for v in model.weights}

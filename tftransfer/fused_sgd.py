@@ -25,8 +25,8 @@ class FusedSGD(keras.optimizers.SGD):
     under `tf.function`: Grappler's arithmetic optimizer reorders a chain of products such as
     a BatchNorm scale's gradient times the learning rate, (a · rsqrt(σ²)) · η → (a · η) ·
     rsqrt(σ²), which rounds differently; with g and η handed to the kernel separately that
-    product is not in the graph to be rewritten, and the runner's DANN ended 18 of its 25
-    variables apart from Keras's after 15 steps (measured). Everything else — weight decay,
+    product is not in the graph to be rewritten, and the runner's DANN ended 15 of its 25
+    weights apart from Keras's after 15 steps (measured). Everything else — weight decay,
     the learning-rate schedule, gradient clipping, EMA, `get_config` — is Keras's SGD;
     momentum 0 and sparse gradients take Keras's own update.
 
