@@ -70,6 +70,29 @@ def test_domain_adversarial_features_ascend_what_the_discriminator_descends():
                                rtol=1e-5, atol=1e-7)
 
 
+def test_entropy_weighting_weights_each_example_by_cdan_e_w():
+    loss = _built("domain_adversarial", batch_norm=False, entropy_weighting=True)
+    f_s, f_t, l_s, l_t = _batch()
+    p = tf.nn.softmax(tf.concat([l_s, l_t], 0)).numpy()
+    w = 1.0 + np.exp(np.sum(p * np.log(p + 1e-8), axis=1))  # 1 + e^{−H(p)}
+    w /= w.mean()
+    per_example = tf.nn.sigmoid_cross_entropy_with_logits(
+        labels=tf.concat([tf.ones(12), tf.zeros(12)], 0),
+        logits=tf.squeeze(loss.discriminator(tf.concat([f_s, f_t], 0)), -1)).numpy()
+    np.testing.assert_allclose(float(loss(f_s, f_t, l_s, l_t, training=False)),
+                               np.mean(w * per_example), rtol=1e-5)
+    # Confident examples count more; the plain loss is the unweighted mean.
+    assert w[np.argmax(p.max(axis=1))] > 1.0 > w[np.argmin(p.max(axis=1))]
+    plain = _built("domain_adversarial", batch_norm=False)
+    plain.set_weights(loss.get_weights())
+    np.testing.assert_allclose(float(plain(f_s, f_t, l_s, l_t, training=False)),
+                               per_example.mean(), rtol=1e-6)
+    assert (loss.uses_predictions, plain.uses_predictions) == (True, False)
+    assert type(loss).from_config(loss.get_config()).entropy_weighting is True
+    with pytest.raises(TypeError, match="entropy_weighting"):
+        adaptation.get("domain_adversarial", entropy_weighting="yes")
+
+
 def test_mk_mmd_is_zero_on_identical_batches_and_grows_with_shift():
     loss = _built("mk_mmd")
     f_s, _, l_s, _ = _batch()

@@ -74,6 +74,14 @@ def test_methods_that_read_class_probabilities_refuse_regression(name):
         methods.get(name)(fe, None, task="regression")
 
 
+def test_dann_reads_class_probabilities_only_with_entropy_weighting():
+    fe = backbones.get("mlp", input_shape=(2,), units=(8,))
+    methods.get("dann")(fe, None, task="regression")  # features only: allowed
+    with pytest.raises(ValueError, match="task='regression'.*DomainAdversarialLoss.*read class"):
+        methods.get("dann")(backbones.get("mlp", input_shape=(2,), units=(8,)), None,
+                            task="regression", entropy_weighting=True)
+
+
 def test_regression_arguments_are_checked():
     fe = backbones.get("mlp", input_shape=(2,), units=(8,))
     with pytest.raises(ValueError, match="`num_classes` must be None with task='regression'"):

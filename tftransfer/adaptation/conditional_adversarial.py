@@ -9,7 +9,8 @@ import tensorflow as tf
 
 from tftransfer._checks import check_bool, check_int
 from tftransfer.adaptation.base import AdaptationLoss
-from tftransfer.adaptation.domain_adversarial import domain_labels, init_discriminator
+from tftransfer.adaptation.domain_adversarial import (domain_labels, entropy_weights,
+                                                      init_discriminator)
 
 
 @keras.saving.register_keras_serializable(package="tftransfer")
@@ -88,9 +89,7 @@ class ConditionalAdversarialLoss(AdaptationLoss):
         per_example = tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=domain_logits)
         if not self.entropy_conditioning:
             return tf.reduce_mean(per_example)
-        entropy = -tf.reduce_sum(predictions * tf.math.log(predictions + 1e-8), axis=1)
-        weight = 1.0 + tf.exp(-entropy)
-        return tf.reduce_mean(tf.stop_gradient(weight / tf.reduce_mean(weight)) * per_example)
+        return tf.reduce_mean(entropy_weights(predictions) * per_example)
 
     def get_config(self):
         return {**super().get_config(), "entropy_conditioning": self.entropy_conditioning,

@@ -9,7 +9,8 @@ from tftransfer.methods.method import Method
 
 
 def dann_losses(discriminator_units: Sequence[int] = (256, 256),
-                discriminator_batch_norm: bool = True, discriminator_dropout: float = 0.0):
+                discriminator_batch_norm: bool = True, discriminator_dropout: float = 0.0,
+                entropy_weighting: bool = False):
     """Domain-Adversarial Neural Network (Ganin et al., JMLR 2016): a domain discriminator
     through gradient reversal.
 
@@ -25,13 +26,16 @@ def dann_losses(discriminator_units: Sequence[int] = (256, 256),
         discriminator_units: The discriminator's hidden widths.
         discriminator_batch_norm: BatchNorm in the discriminator.
         discriminator_dropout: Dropout in the discriminator.
+        entropy_weighting: CDAN+E's entropy weights on the discriminator's examples (off: the
+            reference loss; see `DomainAdversarialLoss`).
 
     Returns:
         {"domain_adversarial": the `DomainAdversarialLoss`}.
     """
     return {"domain_adversarial": DomainAdversarialLoss(
         hidden_units=discriminator_units, batch_norm=discriminator_batch_norm,
-        dropout=discriminator_dropout, name="domain_adversarial")}
+        dropout=discriminator_dropout, entropy_weighting=entropy_weighting,
+        name="domain_adversarial")}
 
 
 DANN = Method.from_losses(
