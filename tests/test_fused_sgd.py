@@ -9,6 +9,7 @@ from tftransfer.config import RunConfig
 from tftransfer.fused_sgd import FusedSGD
 from tftransfer.methods import recipe as recipe_module
 from tftransfer.methods.recipe import Recipe
+from tftransfer.runner.build import build_model
 from tftransfer.runner.run import train
 
 
@@ -57,3 +58,11 @@ def test_the_recipe_builds_it_except_for_xla_and_it_round_trips_through_serializ
     assert type(Recipe(optimizer="adam").build_optimizer(100)) is keras.optimizers.Adam
     copy = keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
     assert type(copy) is FusedSGD and copy.get_config() == optimizer.get_config()
+
+
+@pytest.mark.parametrize("xla,expected", [(False, FusedSGD), (True, keras.optimizers.SGD)])
+def test_the_runner_keeps_keras_sgd_for_steps_compiled_with_xla(xla, expected):
+    config = RunConfig(experiment="fused", task="src->tgt", method="dann", epochs=1,
+                       steps_per_epoch=2, batch_size=16, xla=xla)
+    model = build_model(config, tiny_task(n=32, features=12, num_classes=4))
+    assert type(model.optimizer) is expected
