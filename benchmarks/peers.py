@@ -31,9 +31,11 @@ transductive protocol) after warm-up + timed epochs. Contenders:
 
 - tftransfer, default: the runner's setting: TF op determinism on (bit-reproducible), so
   no XLA (Keras turns it off under determinism), `steps_per_execution` =
-  `runner.build.steps_per_call` (the largest divisor of an epoch's steps up to 10); built by
-  `methods.get("dann")` with the widths above and trained by `Model.fit` on
-  `data.paired_dataset`, as `training.fit_task` does;
+  `runner.build.steps_per_call` (the largest divisor of an epoch's steps up to 100); built by
+  `methods.get("dann")` with the widths above, compiled with the optimizer the runner builds
+  from an Adam recipe (`Recipe.build_optimizer`: `FusedAdam`, TensorFlow's fused Adam
+  kernel; Keras's own Adam in the XLA modes, as the runner does) and trained by `Model.fit`
+  on `data.paired_dataset`, as `training.fit_task` does;
 - tftransfer, fast: determinism off, XLA (`jit_compile=True`), `steps_per_execution` = one
   epoch's steps;
 - ADAPT `DANN`: its own `fit(Xs, ys, Xt, epochs, batch_size)` with its defaults
@@ -155,6 +157,7 @@ def tftransfer_trainer(problem, mode: str, device: str, threads: int):
     from tftransfer import backbones, methods
     from tftransfer.data import paired_dataset
     from tftransfer.data.domains import Domain
+    from tftransfer.methods.recipe import Recipe
     from tftransfer.reproducibility import set_seed
     from tftransfer.runner.build import steps_per_call
     from tftransfer.training import accuracy
@@ -174,8 +177,13 @@ def tftransfer_trainer(problem, mode: str, device: str, threads: int):
                                     discriminator_units=DISCRIMINATOR_UNITS,
                                     discriminator_batch_norm=False, lambda_=problem["lambda_"],
                                     lambda_schedule="constant")
-        model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE, epsilon=ADAM_EPSILON),
-                      jit_compile=True if mode in ("fast", "xla") else "auto",
+        # The runner's optimizer: the recipe's Adam (`FusedAdam`; Keras's own under XLA).
+        recipe = Recipe(optimizer="adam", learning_rate=LEARNING_RATE, weight_decay=0.0,
+                        lr_schedule="constant")
+        jit = mode in ("fast", "xla")
+        model.compile(optimizer=recipe.build_optimizer(spe * (problem["warmup_epochs"] + problem["epochs"]),
+                                                       fused=not jit),
+                      jit_compile=True if jit else "auto",
                       steps_per_execution=spe if fast else steps_per_call(spe))
         data = paired_dataset(xs, ys, xt, batch_size=bs, seed=seed)
         model.fit(data, epochs=problem["warmup_epochs"], steps_per_epoch=spe, verbose=0)

@@ -6,6 +6,7 @@ import pytest
 
 from helpers import tiny_task
 from tftransfer.config import RunConfig
+from tftransfer.fused_adam import FusedAdam
 from tftransfer.fused_sgd import FusedSGD
 from tftransfer.methods import recipe as recipe_module
 from tftransfer.methods.recipe import Recipe
@@ -55,7 +56,7 @@ def test_the_recipe_builds_it_except_for_xla_and_it_round_trips_through_serializ
     optimizer = Recipe().build_optimizer(100)
     assert type(optimizer) is FusedSGD
     assert type(Recipe().build_optimizer(100, fused=False)) is keras.optimizers.SGD
-    assert type(Recipe(optimizer="adam").build_optimizer(100)) is keras.optimizers.Adam
+    assert type(Recipe(optimizer="adam").build_optimizer(100)) is FusedAdam
     copy = keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
     assert type(copy) is FusedSGD and copy.get_config() == optimizer.get_config()
 

@@ -27,13 +27,19 @@ SHALLOW_RESULTS_VERSION = 3
 # mcc, cdan_mcc 2: MCC's temperature 2.5 -> 3; easytl 2: each domain z-scored first; cdan,
 # cdan_e 2 (cdan_mcc 3): the CDAN authors' discriminator (dropout 0.5, no BatchNorm);
 # source_only 2: its record carries the label-shift evidence auto's guard reads (2026-12-06;
-# accuracies unchanged). A composition "a+b" carries its parts' entries.
+# accuracies unchanged); tent 2: its Adam adaptation runs as `FusedAdam` (2026-12-06). A
+# composition "a+b" carries its parts' entries.
 METHOD_RESULTS_VERSIONS = {"source_only": 2, "mdd": 2, "jda": 3, "bda": 3, "deep_coral": 2, "mcc": 2,
-                           "cdan_mcc": 3, "easytl": 2, "gfk": 2, "cdan": 2, "cdan_e": 2}
+                           "cdan_mcc": 3, "easytl": 2, "gfk": 2, "cdan": 2, "cdan_e": 2, "tent": 2}
 # Part of the hash of the runs with an importance weighting only (`iw_dc`, `iw_kmm`): bump it
 # with a change of how the weights are made. 2: flattened to an effective sample size of 0.8 n,
 # not 0.5 n (2026-12-06).
 WEIGHTING_RESULTS_VERSION = 2
+# Part of the hash of the runs that train with Adam: a `recipe` (or a source-free method's
+# `adaptation_recipe`) naming "adam", and TENT (its entry above), unless compiled with XLA. 2:
+# Adam runs as TensorFlow's fused kernel (`tftransfer.fused_adam.FusedAdam`, 2026-12-06), which
+# rounds 1 − β₁ in float32 where Keras's Adam rounds it from double.
+ADAM_RESULTS_VERSION = 2
 # The names that are classical methods, as a container: `tftransfer.shallow.registry` hands
 # its registry over as it is built (a config imports no method code, so cannot look it up).
 _classical_methods: Container[str] = frozenset()
@@ -191,11 +197,20 @@ class RunConfig:
     def replace(self, **changes) -> "RunConfig":
         return dataclasses.replace(self, **changes)
 
+    def trains_with_adam(self) -> bool:
+        """Whether the config's own recipe (or `adaptation_recipe` option) names Adam and the
+        run is not compiled with XLA: the runs whose numbers `ADAM_RESULTS_VERSION` tracks."""
+        adaptation = self.method_options.get("adaptation_recipe") or {}
+        named = (self.recipe.get("optimizer") == "adam"
+                 or (isinstance(adaptation, Mapping) and adaptation.get("optimizer") == "adam"))
+        return named and not self.xla
+
     def run_id(self) -> str:
         """A stable 12-hex-digit hash of the full configuration and `RESULTS_VERSION` (and
         `SHALLOW_RESULTS_VERSION` for a classical method's run, `WEIGHTING_RESULTS_VERSION`
-        for a weighted one, the method's entry of `METHOD_RESULTS_VERSIONS` where it has one,
-        a composition's parts' entries)."""
+        for a weighted one, `ADAM_RESULTS_VERSION` for one that `trains_with_adam`, the
+        method's entry of `METHOD_RESULTS_VERSIONS` where it has one, a composition's parts'
+        entries)."""
         config = {k: v for k, v in self.to_dict().items()
                   if k not in _HASH_NEUTRAL_DEFAULTS or v != _HASH_NEUTRAL_DEFAULTS[k]}
         keyed = {"results_version": RESULTS_VERSION, "config": config}
@@ -203,6 +218,8 @@ class RunConfig:
             keyed["shallow_results_version"] = SHALLOW_RESULTS_VERSION
         if self.importance_weighting is not None:
             keyed["weighting_results_version"] = WEIGHTING_RESULTS_VERSION
+        if self.trains_with_adam():
+            keyed["adam_results_version"] = ADAM_RESULTS_VERSION
         if self.method in METHOD_RESULTS_VERSIONS:
             keyed["method_results_version"] = METHOD_RESULTS_VERSIONS[self.method]
         elif "+" in self.method:

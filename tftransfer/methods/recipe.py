@@ -9,6 +9,7 @@ from typing import Any, Mapping
 import keras
 
 from tftransfer._checks import check_bool, check_choice, check_float, check_non_negative, check_positive
+from tftransfer.fused_adam import FusedAdam
 from tftransfer.fused_sgd import FusedSGD
 from tftransfer.schedules import LR_SCHEDULES, AnnealedLearningRate
 
@@ -83,10 +84,12 @@ class Recipe:
     def build_optimizer(self, total_steps: int, fused: bool = True) -> keras.optimizers.Optimizer:
         """A new Keras optimizer for a training of `total_steps` steps.
 
-        SGD is `FusedSGD` (Keras's SGD, one fused kernel per variable: the same numbers) unless
-        `fused=False`, which gives `keras.optimizers.SGD` itself: under XLA the two round
-        differently (XLA fuses Keras's separate ops its own way), so a step compiled with XLA
-        keeps Keras's update and the numbers of the runs made so.
+        SGD is `FusedSGD` (Keras's SGD, one fused kernel per variable: the same numbers) and
+        Adam `FusedAdam` (TensorFlow's fused kernel: Adam's update, rounded as tf.keras 2's
+        Adam, not bit for bit Keras 3's) unless `fused=False`, which gives
+        `keras.optimizers.SGD` / `Adam` themselves: under XLA the two round differently (XLA
+        fuses Keras's separate ops its own way), so a step compiled with XLA keeps Keras's
+        update and the numbers of the runs made so.
         """
         lr = (AnnealedLearningRate(self.learning_rate, max(1, int(total_steps)), self.lr_alpha,
                                    self.lr_beta)
@@ -96,7 +99,8 @@ class Recipe:
             sgd = FusedSGD if fused else keras.optimizers.SGD
             return sgd(lr, momentum=self.momentum, nesterov=self.nesterov, weight_decay=decay)
         if self.optimizer == "adam":
-            return keras.optimizers.Adam(lr, weight_decay=decay)
+            adam = FusedAdam if fused else keras.optimizers.Adam
+            return adam(lr, weight_decay=decay)
         if self.optimizer == "adamw":
             return keras.optimizers.AdamW(lr, weight_decay=self.weight_decay)
         return keras.optimizers.RMSprop(lr, momentum=self.momentum, weight_decay=decay)

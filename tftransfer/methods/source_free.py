@@ -193,7 +193,8 @@ class SourceFreeModel(DomainAdaptationModel):
         """A new optimizer for `total_steps` adaptation steps: `adaptation_recipe`'s, else a
         copy of the compiled one with its learning-rate schedule spanning these steps."""
         if self.adaptation_recipe is not None:
-            return Recipe().updated(self.adaptation_recipe).build_optimizer(total_steps)
+            return Recipe().updated(self.adaptation_recipe).build_optimizer(
+                total_steps, fused=self.jit_compile is not True)
         if not self.compiled:
             raise ValueError(f"{type(self).__name__}: compile the model (the source recipe) "
                              "or set adaptation_recipe before adapting")
