@@ -198,3 +198,15 @@ def test_pipelines_prefetch_without_the_autotuner(make):
     ds = make(x, y)
     assert ds.options().autotune.enabled is False
     assert len(take(ds, 2)) == 2
+
+
+def test_the_stream_is_pinned_batches_spanning_passes_included():
+    # Every recorded run was trained on this stream (seed 0: the source's passes of 10 cut in
+    # batches of 4, the target's of 7); a change of the pipeline must not move it.
+    xs = np.arange(10, dtype="float32")[:, None]
+    xt = np.arange(7, dtype="float32")[:, None]
+    batches = take(paired_dataset(xs, np.zeros(10, int), xt, batch_size=4, seed=0), 5)
+    assert [x_s[:, 0].astype(int).tolist() for (x_s, _), _ in batches] == [
+        [0, 4, 1, 5], [6, 8, 2, 3], [9, 7, 9, 0], [2, 6, 3, 4], [1, 5, 7, 8]]
+    assert [x_t[:, 0].astype(int).tolist() for _, (x_t,) in batches] == [
+        [1, 5, 2, 3], [0, 4, 6, 2], [4, 1, 6, 0], [5, 3, 5, 6], [1, 2, 0, 3]]
