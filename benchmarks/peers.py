@@ -181,8 +181,8 @@ def tftransfer_trainer(problem, mode: str, device: str, threads: int):
         recipe = Recipe(optimizer="adam", learning_rate=LEARNING_RATE, weight_decay=0.0,
                         lr_schedule="constant")
         jit = mode in ("fast", "xla")
-        model.compile(optimizer=recipe.build_optimizer(spe * (problem["warmup_epochs"] + problem["epochs"]),
-                                                       fused=not jit),
+        steps = spe * (problem["warmup_epochs"] + problem["epochs"])
+        model.compile(optimizer=recipe.build_optimizer(steps, fused=not jit),
                       jit_compile=True if jit else "auto",
                       steps_per_execution=spe if fast else steps_per_call(spe))
         data = paired_dataset(xs, ys, xt, batch_size=bs, seed=seed)

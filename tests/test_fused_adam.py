@@ -79,12 +79,12 @@ def test_the_run_ids_of_adam_runs_and_only_theirs_carry_the_adam_version(monkeyp
         return RunConfig(**{"experiment": "e", "task": "a->b", "method": "source_only", **changes})
 
     adam = config(recipe={"optimizer": "adam"})
-    tent = config(method="shot", method_options={"adaptation_recipe": {"optimizer": "adam"}})
+    adapted = config(method="shot", method_options={"adaptation_recipe": {"optimizer": "adam"}})
     unchanged = [config(), config(recipe={"optimizer": "adam"}, xla=True),
                  config(method_options={"adaptation_recipe": {"optimizer": "sgd"}})]
-    assert adam.trains_with_adam() and tent.trains_with_adam()
+    assert adam.trains_with_adam() and adapted.trains_with_adam()
     assert not any(c.trains_with_adam() for c in unchanged)
-    before = [c.run_id() for c in (adam, tent, *unchanged)]
+    before = [c.run_id() for c in (adam, adapted, *unchanged)]
     monkeypatch.setattr(config_module, "ADAM_RESULTS_VERSION", config_module.ADAM_RESULTS_VERSION + 1)
-    after = [c.run_id() for c in (adam, tent, *unchanged)]
+    after = [c.run_id() for c in (adam, adapted, *unchanged)]
     assert [b != a for b, a in zip(before, after)] == [True, True, False, False, False]

@@ -19,8 +19,10 @@ class FusedAdam(keras.optimizers.Adam):
     TensorFlow's kernel — the update of tf.keras 2's Adam — makes one pass. Not bit for bit
     Keras 3's numbers: Keras multiplies by 1 − β₁ computed in double and rounded to float32
     (0.1 for β₁ = 0.9), the kernel computes 1 − β₁ in float32 from β₁ = 0.9f
-    (0.100000024); no choice of the kernel's inputs gives back Keras's constant (1 − x in
-    float32 is a multiple of 2⁻²⁴ for x in [0.5, 1), 0.1f is not). Everything else — weight
+    (0.100000024), and likewise 1 − β₂ (0.0010000467 against 0.001); no choice of the
+    kernel's inputs gives back Keras's constants (1 − x in float32 is a multiple of 2⁻²⁴ for
+    x in [0.5, 1), 0.1f is not). The difference grows over training as any rounding does:
+    measured runs keep their accuracy within the seeds' spread (docs/benchmarks.md, "Speed"). Everything else — weight
     decay, the learning-rate schedule, clipping, `get_config` — is Keras's Adam; AMSGrad
     and sparse gradients take Keras's own update.
     """

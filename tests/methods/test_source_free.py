@@ -299,6 +299,16 @@ def test_shot_and_shot_im_run_the_reference_epochs_whatever_the_run_epochs():
     np.testing.assert_allclose(float(model.optimizer.learning_rate), 0.01 * 11 ** -0.75, rtol=1e-6)
 
 
+@pytest.mark.parametrize("jit_compile,expected", [(False, ("FusedSGD", "FusedAdam")),
+                                                    (True, ("SGD", "Adam"))])
+def test_the_adaptation_optimizer_is_the_fused_one_except_under_xla(jit_compile, expected):
+    # As the runner's: the fused kernels round differently from Keras's update under XLA.
+    for recipe, name in (({"learning_rate": 0.01}, expected[0]), ({"optimizer": "adam"}, expected[1])):
+        model = _model(SHOT, adaptation_recipe=recipe)
+        model.compile(optimizer=SHOT.recipe.build_optimizer(100), jit_compile=jit_compile)
+        assert type(model.adaptation_optimizer(10)).__name__ == name
+
+
 # ------------------------------------------------------------------ from a trained model
 @pytest.mark.slow
 def test_adapt_a_plain_keras_classifier_without_changing_it(tmp_path):
