@@ -5,9 +5,11 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tftransfer.step_scalars import StepScalars
+
 
 @keras.saving.register_keras_serializable(package="tftransfer")
-class FusedAdam(keras.optimizers.Adam):
+class FusedAdam(StepScalars, keras.optimizers.Adam):
     """`keras.optimizers.Adam` whose update runs as TensorFlow's fused `ResourceApplyAdam`.
 
     Adam (Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, Algorithm 1
@@ -31,14 +33,19 @@ class FusedAdam(keras.optimizers.Adam):
         if self.amsgrad or isinstance(gradient, tf.IndexedSlices):
             return super().update_step(gradient, variable, learning_rate)
         dtype = variable.dtype
-        local_step = tf.cast(self.iterations + 1, dtype)
-        beta_1 = tf.cast(self.beta_1, dtype)
-        beta_2 = tf.cast(self.beta_2, dtype)
+        beta_1, beta_2, beta1_power, beta2_power = self.step_scalar(
+            ("adam", dtype), lambda: self._betas(dtype))
         index = self._get_variable_index(variable)
         tf.raw_ops.ResourceApplyAdam(
             var=variable.handle, m=self._momentums[index].handle,
-            v=self._velocities[index].handle,
-            beta1_power=tf.pow(beta_1, local_step), beta2_power=tf.pow(beta_2, local_step),
+            v=self._velocities[index].handle, beta1_power=beta1_power, beta2_power=beta2_power,
             lr=tf.cast(learning_rate, dtype), beta1=beta_1, beta2=beta_2,
             epsilon=tf.cast(self.epsilon, dtype), grad=tf.cast(gradient, dtype),
             use_locking=False, use_nesterov=False)
+
+    def _betas(self, dtype):
+        """(β₁, β₂, β₁ᵗ, β₂ᵗ) of this step in `dtype`, t the step counted from 1."""
+        local_step = tf.cast(self.iterations + 1, dtype)
+        beta_1 = tf.cast(self.beta_1, dtype)
+        beta_2 = tf.cast(self.beta_2, dtype)
+        return beta_1, beta_2, tf.pow(beta_1, local_step), tf.pow(beta_2, local_step)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tftransfer.step_scalars import StepScalars
+
 
 @keras.saving.register_keras_serializable(package="tftransfer")
-class FusedSGD(keras.optimizers.SGD):
+class FusedSGD(StepScalars, keras.optimizers.SGD):
     """`keras.optimizers.SGD` whose momentum update runs as TensorFlow's fused kernel.
 
     Keras 3 updates each variable with separate ops: with momentum μ, learning rate η and
