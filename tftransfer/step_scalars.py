@@ -33,13 +33,12 @@ class StepScalars:
             self._step_cache = None
 
     def _learning_rate_now(self):
-        return keras.optimizers.Optimizer.learning_rate.fget(self)
+        return super().learning_rate
 
     @property
     def learning_rate(self):
-        if self._step_cache is None:
-            return self._learning_rate_now()
-        return self._step_cache["learning_rate"]
+        cache = self._step_cache  # read once: a replica thread's `apply` may end meanwhile
+        return self._learning_rate_now() if cache is None else cache["learning_rate"]
 
     @learning_rate.setter
     def learning_rate(self, value):
@@ -47,8 +46,9 @@ class StepScalars:
 
     def step_scalar(self, key, make):
         """`make()`, made once per `apply` for each `key` (called again outside `apply`)."""
-        if self._step_cache is None:
+        cache = self._step_cache
+        if cache is None:
             return make()
-        if key not in self._step_cache:
-            self._step_cache[key] = make()
-        return self._step_cache[key]
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
