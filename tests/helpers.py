@@ -1,8 +1,9 @@
-"""Tiny seeded tasks shared by the tests."""
+"""Tiny seeded tasks (and a tiny optimizer check) shared by the tests."""
 
 import importlib.util
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 from scipy.stats import multivariate_normal, norm
@@ -93,3 +94,17 @@ def gaussian_shift_2d(seed, cov_s, cov_t, n_s=300, n_t=300, mean_t=(0.7, -0.3)):
     ratio = (multivariate_normal(list(mean_t), cov_t).pdf(xs)
              / multivariate_normal([0, 0], cov_s).pdf(xs))
     return xs, xt, ratio
+
+
+def weights_after_fit(optimizer, epochs=2):
+    """The weights of a small seeded Dense-BatchNorm-Dense classifier after `fit` with
+    `optimizer` (4 steps a call): the optimizer tests compare optimizers through it."""
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(64, 5)).astype("float32"), rng.integers(0, 3, 64)
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.BatchNormalization(), keras.layers.Dense(3)])
+    model.compile(optimizer=optimizer, steps_per_execution=4,
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, batch_size=16, epochs=epochs, shuffle=False, verbose=0)
+    return [w.numpy() for w in model.weights]

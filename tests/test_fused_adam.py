@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from helpers import weights_after_fit
 from tftransfer import config as config_module
 from tftransfer.config import RunConfig
 from tftransfer.fused_adam import FusedAdam
@@ -41,28 +42,17 @@ def test_the_update_is_adams_formula():
     assert int(optimizer.iterations.numpy()) == 5
 
 
-def fit(optimizer, epochs=2):
-    rng = np.random.default_rng(0)
-    x, y = rng.normal(size=(64, 5)).astype("float32"), rng.integers(0, 3, 64)
-    keras.utils.set_random_seed(1)
-    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(8, activation="relu"),
-                              keras.layers.BatchNormalization(), keras.layers.Dense(3)])
-    model.compile(optimizer=optimizer, steps_per_execution=4,
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    model.fit(x, y, batch_size=16, epochs=epochs, shuffle=False, verbose=0)
-    return [w.numpy() for w in model.weights]
-
-
 @pytest.mark.parametrize("options", [{}, {"weight_decay": 0.01}])
 def test_a_keras_model_trains_as_with_keras_adam_up_to_rounding(options):
-    fused, plain = fit(FusedAdam(0.01, **options)), fit(keras.optimizers.Adam(0.01, **options))
+    fused = weights_after_fit(FusedAdam(0.01, **options))
+    plain = weights_after_fit(keras.optimizers.Adam(0.01, **options))
     for a, b in zip(fused, plain):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
 
 
 def test_amsgrad_takes_keras_adams_update_bit_for_bit():
-    fused = fit(FusedAdam(0.01, amsgrad=True))
-    plain = fit(keras.optimizers.Adam(0.01, amsgrad=True))
+    fused = weights_after_fit(FusedAdam(0.01, amsgrad=True))
+    plain = weights_after_fit(keras.optimizers.Adam(0.01, amsgrad=True))
     assert all(np.array_equal(a, b) for a, b in zip(fused, plain))
 
 

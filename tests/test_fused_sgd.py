@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import tiny_task
+from helpers import tiny_task, weights_after_fit
 from tftransfer.config import RunConfig
 from tftransfer.fused_adam import FusedAdam
 from tftransfer.fused_sgd import FusedSGD
@@ -35,20 +35,9 @@ def test_the_runner_trains_the_same_weights_with_keras_sgd_bit_for_bit(method, m
 
 
 def test_plain_momentum_and_no_momentum_match_keras_sgd():
-    rng = np.random.default_rng(0)
-    x, y = rng.normal(size=(64, 5)).astype("float32"), rng.integers(0, 3, 64)
-
-    def fit(optimizer):
-        keras.utils.set_random_seed(1)
-        model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(8, activation="relu"),
-                                  keras.layers.BatchNormalization(), keras.layers.Dense(3)])
-        model.compile(optimizer=optimizer, steps_per_execution=4,
-                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
-        return [w.numpy() for w in model.weights]
-
     for options in ({"momentum": 0.9}, {"momentum": 0.0}, {"momentum": 0.5, "weight_decay": 0.01}):
-        fused, plain = fit(FusedSGD(0.05, **options)), fit(keras.optimizers.SGD(0.05, **options))
+        fused = weights_after_fit(FusedSGD(0.05, **options), epochs=3)
+        plain = weights_after_fit(keras.optimizers.SGD(0.05, **options), epochs=3)
         assert all(np.array_equal(a, b) for a, b in zip(fused, plain)), options
 
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from helpers import weights_after_fit
 from tftransfer.fused_adam import FusedAdam
 from tftransfer.fused_sgd import FusedSGD
 from tftransfer.schedules import AnnealedLearningRate
@@ -46,24 +47,12 @@ def test_the_learning_rate_reads_and_sets_as_keras_outside_a_step():
     np.testing.assert_allclose(variable.numpy(), [0.99, 0.99], rtol=1e-6)
 
 
-def fit(optimizer):
-    rng = np.random.default_rng(0)
-    x, y = rng.normal(size=(64, 5)).astype("float32"), rng.integers(0, 3, 64)
-    keras.utils.set_random_seed(1)
-    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(8, activation="relu"),
-                              keras.layers.BatchNormalization(), keras.layers.Dense(3)])
-    model.compile(optimizer=optimizer, steps_per_execution=4,
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
-    return [w.numpy() for w in model.weights]
-
-
 @pytest.mark.parametrize("accumulate", [None, 2])
 def test_a_scheduled_decayed_sgd_trains_keras_sgds_weights_bit_for_bit(accumulate):
     # Gradient accumulation runs the update inside a cond: the step's tensor, made before
     # it, must serve there too.
     options = {"momentum": 0.9, "nesterov": True, "weight_decay": 1e-2,
                "gradient_accumulation_steps": accumulate}
-    fused = fit(FusedSGD(annealed(), **options))
-    plain = fit(keras.optimizers.SGD(annealed(), **options))
+    fused = weights_after_fit(FusedSGD(annealed(), **options), epochs=3)
+    plain = weights_after_fit(keras.optimizers.SGD(annealed(), **options), epochs=3)
     assert all(np.array_equal(a, b) for a, b in zip(fused, plain))
