@@ -25,8 +25,9 @@ class FusedAdam(StepScalars, keras.optimizers.Adam):
     kernel's inputs gives back Keras's constants (1 − x in float32 is a multiple of 2⁻²⁴ for
     x in [0.5, 1), 0.1f is not). The difference grows over training as any rounding does:
     measured runs keep their accuracy within the seeds' spread (docs/benchmarks.md,
-    "Speed"). Everything else — weight decay, the learning-rate schedule, clipping,
-    `get_config` — is Keras's Adam; AMSGrad and sparse gradients take Keras's own update.
+    "TensorFlow's fused Adam kernel for the recipe's Adam"). Everything else — weight
+    decay, the learning-rate schedule, clipping, `get_config` — is Keras's Adam; AMSGrad and
+    sparse gradients take Keras's own update.
     """
 
     def update_step(self, gradient, variable, learning_rate):

@@ -27,19 +27,16 @@ class StepScalars:
     def apply(self, grads, trainable_variables=None):
         # Made here, before any branch Keras may take (gradient accumulation's cond), so
         # every reader in the step can use it.
-        self._step_cache = {"learning_rate": tf.convert_to_tensor(self._learning_rate_now())}
+        self._step_cache = {"learning_rate": tf.convert_to_tensor(super().learning_rate)}
         try:
             return super().apply(grads, trainable_variables)
         finally:
             self._step_cache = None
 
-    def _learning_rate_now(self):
-        return super().learning_rate
-
     @property
     def learning_rate(self):
         cache = self._step_cache  # read once: a replica thread's `apply` may end meanwhile
-        return self._learning_rate_now() if cache is None else cache["learning_rate"]
+        return super().learning_rate if cache is None else cache["learning_rate"]
 
     @learning_rate.setter
     def learning_rate(self, value):
