@@ -34,10 +34,10 @@ def test_every_registered_method_is_covered():
     assert sorted(CASES) == sorted(methods.names())
 
 
-def _train(name, strategy, task, init=None, semi_supervised=False, weighted=False):
+def _train(name, strategy, task, init=None, semi_supervised=False, weighted=False, **options):
     with strategy.scope():
         fe = backbones.get("mlp", input_shape=task.input_shape, units=(16, 8))
-        model = methods.get(name)(fe, num_classes=task.num_classes, **CASES[name])
+        model = methods.get(name)(fe, num_classes=task.num_classes, **{**CASES[name], **options})
         model.compile(optimizer=keras.optimizers.SGD(0.1))
         model.build((None,) + task.input_shape)
         if init is not None:
@@ -79,3 +79,20 @@ def test_two_replicas_semi_supervised_and_weighted(name, semi, weighted, two_cpu
         assert "target_loss" in logs_1
     for a, b in zip(one_device, two_replicas):
         np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["dann", "deep_coral"])
+def test_two_replicas_with_per_domain_batch_statistics(name, two_cpu_strategy):
+    # Each domain's batch normalised by its statistics over the global batch (the bottleneck's
+    # BatchNorm is synchronized), so 2 replicas still take the one device's steps.
+    task = tiny_task()
+    start, one_device, logs_1 = _train(name, tf.distribute.get_strategy(), task,
+                                       batch_statistics="per_domain")
+    _, two_replicas, logs_2 = _train(name, two_cpu_strategy, task, init=start,
+                                     batch_statistics="per_domain")
+    _, joint, _ = _train(name, tf.distribute.get_strategy(), task, init=start)
+    assert max(np.max(np.abs(a - b)) for a, b in zip(one_device, joint)) > 1e-3  # not the joint step
+    for a, b in zip(one_device, two_replicas):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    for key in logs_1:
+        np.testing.assert_allclose(logs_1[key], logs_2[key], rtol=1e-5, atol=1e-6)

@@ -22,6 +22,8 @@ from tftransfer.regression.metrics import R2
 from tftransfer.schedules import LAMBDA_SCHEDULES, ramp
 
 MIXUP_MODES = (None, "source", "domains")
+#: How BatchNorm normalises the paired batches: source and target together, or each alone.
+BATCH_STATISTICS = ("joint", "per_domain")
 #: What the head predicts: class logits, or real-valued targets.
 TASKS = ("classification", "regression")
 
@@ -144,6 +146,16 @@ class DomainAdaptationModel(keras.Model):
             one on one device.
         mixup_alpha: α of the Beta distribution.
         seed: Seed of the mixup draws.
+        batch_statistics: How the network's BatchNorm layers see a paired step's batches.
+            "joint" (default, the reference codes' way): source and target pass through the
+            network as one batch, normalised by their pooled statistics. "per_domain": each
+            domain's batch passes on its own, so BatchNorm normalises it by that domain's
+            statistics (the statistics of domain-specific BatchNorm, Chang, You, Seo, Kwak &
+            Han, CVPR 2019, with γ and β shared): every feature enters the adaptation losses
+            with its mean and variance matched across the domains, which CORAL's covariance
+            alignment leaves out. The moving statistics that predict at test time are then
+            updated by the source's and the target's batches in turn. Source-only steps (no
+            target rows) are the same either way.
         task: "classification" (default) or "regression".
         num_outputs: Regression: the number of real-valued targets per example (default 1).
         regression_loss: Regression: "mse" (default) or "huber".
@@ -167,6 +179,7 @@ class DomainAdaptationModel(keras.Model):
                  target_weight: float = 1.0, freeze_depth: FreezeDepth = "all",
                  backbone_lr_multiplier: float = 1.0, label_smoothing: float = 0.0,
                  mixup: Optional[str] = None, mixup_alpha: float = 0.2, seed: int = 0,
+                 batch_statistics: str = "joint",
                  task: str = "classification", num_outputs: int = 1,
                  regression_loss: str = "mse", huber_delta: float = 1.0, **kwargs):
         super().__init__(**kwargs)
@@ -214,6 +227,8 @@ class DomainAdaptationModel(keras.Model):
         self.mixup = check_choice(mixup, "mixup", MIXUP_MODES, owner=owner)
         self.mixup_alpha = check_non_negative(mixup_alpha, "mixup_alpha", owner=owner)
         self.seed = int(seed)
+        self.batch_statistics = check_choice(batch_statistics, "batch_statistics", BATCH_STATISTICS,
+                                             owner=owner)
         self.seed_generator = keras.random.SeedGenerator(self.seed) if mixup else None
         self.freeze_depth = freeze_depth
         apply_freeze_depth(feature_extractor, freeze_depth)
@@ -462,7 +477,12 @@ class DomainAdaptationModel(keras.Model):
         rho = ramp(self.progress(), self.lambda_schedule)
 
         with tf.GradientTape() as tape:
-            if use_target_rows:
+            if use_target_rows and self.batch_statistics == "per_domain":
+                f_s = self.embed(x_s, training=True)
+                f_t = self.embed(x_t, training=True)
+                logits_s = self.classifier(f_s, training=True)
+                logits_t = self.classifier(f_t, training=True)
+            elif use_target_rows:
                 # One pass over both domains: BatchNorm then normalises the joint batch.
                 n_s = tf.shape(x_s)[0]
                 features = self.embed(tf.concat([x_s, x_t], 0), training=True)
@@ -609,6 +629,7 @@ class DomainAdaptationModel(keras.Model):
             "mixup": self.mixup,
             "mixup_alpha": self.mixup_alpha,
             "seed": self.seed,
+            "batch_statistics": self.batch_statistics,
             **({"task": self.task, "num_outputs": self.num_outputs,
                 "regression_loss": self.regression_loss, "huber_delta": self.huber_delta}
                if self.task == "regression" else {}),
