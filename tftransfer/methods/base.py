@@ -151,11 +151,11 @@ class DomainAdaptationModel(keras.Model):
             network as one batch, normalised by their pooled statistics. "per_domain": each
             domain's batch passes on its own, so BatchNorm normalises it by that domain's
             statistics (the statistics of domain-specific BatchNorm, Chang, You, Seo, Kwak &
-            Han, CVPR 2019, with γ and β shared): every feature enters the adaptation losses
-            with its mean and variance matched across the domains, which CORAL's covariance
-            alignment leaves out. The moving statistics that predict at test time are then
-            updated by the source's and the target's batches in turn. Source-only steps (no
-            target rows) are the same either way.
+            Han, CVPR 2019, with γ and β shared): each normalised unit has the same batch
+            mean and variance in both domains before its activation, a first-moment alignment
+            that CORAL's covariance loss leaves out. The moving statistics that predict at
+            test time are then updated by the source's and the target's batches in turn.
+            Source-only steps (no target rows) are the same either way.
         task: "classification" (default) or "regression".
         num_outputs: Regression: the number of real-valued targets per example (default 1).
         regression_loss: Regression: "mse" (default) or "huber".

@@ -16,8 +16,9 @@ def deep_coral_losses(on_logits: bool = False):
     and on the held-out tasks everywhere but Office-Caltech (−0.7). `method="auto"` falls
     back to source_only where no candidate is shown to help. With the engine's
     `batch_statistics="per_domain"` (each domain normalised by its own BatchNorm statistics,
-    which matches the features' means, not only their covariances; measured, not yet the
-    default) MSRC/VOC is −0.4 and no benchmark is more than a point under source_only.
+    so the bottleneck's units have the same mean and variance in both domains before their
+    ReLU; measured, not yet the default) MSRC/VOC is −0.4 and no benchmark is more than a
+    point under source_only.
 
     Args:
         on_logits: As for `CORALLoss` (align the logits instead of the features).
