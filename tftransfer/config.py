@@ -23,13 +23,14 @@ SHALLOW_RESULTS_VERSION = 3
 # defaults, so that a relaunch retrains its runs (and recomputes auto's decisions that read
 # them) and keeps every other run. mdd 2: its bottleneck 1024 -> 256 units (2026-12-05); jda,
 # bda 2: a logistic-regression head instead of 1-NN, 3: the source-validated head (logreg, or
-# 1-NN where the source shows it better), as gfk 2; deep_coral 2: λ 1 -> 30 (2026-12-05);
+# 1-NN where the source shows it better), as gfk 2; deep_coral 2: λ 1 -> 30 (2026-12-05), 3:
+# per-domain BatchNorm statistics (2026-12-06);
 # mcc, cdan_mcc 2: MCC's temperature 2.5 -> 3; easytl 2: each domain z-scored first; cdan,
 # cdan_e 2 (cdan_mcc 3): the CDAN authors' discriminator (dropout 0.5, no BatchNorm);
 # source_only 2: its record carries the label-shift evidence auto's guard reads (2026-12-06;
 # accuracies unchanged); tent 2: its Adam adaptation runs as `FusedAdam` (2026-12-06). A
 # composition "a+b" carries its parts' entries.
-METHOD_RESULTS_VERSIONS = {"source_only": 2, "mdd": 2, "jda": 3, "bda": 3, "deep_coral": 2, "mcc": 2,
+METHOD_RESULTS_VERSIONS = {"source_only": 2, "mdd": 2, "jda": 3, "bda": 3, "deep_coral": 3, "mcc": 2,
                            "cdan_mcc": 3, "easytl": 2, "gfk": 2, "cdan": 2, "cdan_e": 2, "tent": 2}
 # Part of the hash of the runs with an importance weighting only (`iw_dc`, `iw_kmm`): bump it
 # with a change of how the weights are made. 2: flattened to an effective sample size of 0.8 n,

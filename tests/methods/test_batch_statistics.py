@@ -39,10 +39,13 @@ def test_per_domain_statistics_remove_a_mean_shift_of_the_target():
     assert _largest_difference(near_joint, far_joint) > 1e-2
 
 
-def test_joint_is_the_default_and_the_option_round_trips(tmp_path):
+def test_the_engine_default_is_joint_deep_corals_per_domain_and_it_round_trips(tmp_path):
     task = tiny_task()
     backbone = keras.Sequential([keras.Input(task.input_shape), keras.layers.Dense(8)])
     assert methods.get("dann")(backbone, num_classes=3).batch_statistics == "joint"
+    assert methods.get("deep_coral")(backbone, num_classes=3).batch_statistics == "per_domain"
+    assert methods.get("deep_coral")(backbone, num_classes=3,
+                                     batch_statistics="joint").batch_statistics == "joint"
     model, _ = _trained_weights("per_domain", 1.5)
     assert model.get_config()["batch_statistics"] == "per_domain"
     path = tmp_path / "model.keras"

@@ -90,7 +90,8 @@ def test_two_replicas_with_per_domain_batch_statistics(name, two_cpu_strategy):
                                        batch_statistics="per_domain")
     _, two_replicas, logs_2 = _train(name, two_cpu_strategy, task, init=start,
                                      batch_statistics="per_domain")
-    _, joint, _ = _train(name, tf.distribute.get_strategy(), task, init=start)
+    _, joint, _ = _train(name, tf.distribute.get_strategy(), task, init=start,
+                         batch_statistics="joint")
     assert max(np.max(np.abs(a - b)) for a, b in zip(one_device, joint)) > 1e-3  # not the joint step
     for a, b in zip(one_device, two_replicas):
         np.testing.assert_allclose(a, b, atol=1e-5)
