@@ -149,8 +149,8 @@ class DomainAdaptationModel(keras.Model):
         batch_statistics: How the network's BatchNorm layers see a paired step's batches.
             "joint" (the engine's default, the reference codes' way; Deep CORAL's is
             "per_domain"): source and target pass through the network as one batch,
-            normalised by their pooled statistics. "per_domain": each
-            domain's batch passes on its own, so BatchNorm normalises it by that domain's
+            normalised by their pooled statistics. "per_domain": each domain's batch passes
+            on its own, so BatchNorm normalises it by that domain's
             statistics (the statistics of domain-specific BatchNorm, Chang, You, Seo, Kwak &
             Han, CVPR 2019, with γ and β shared): each normalised unit has the same batch
             mean and variance in both domains before its activation, a first-moment alignment
