@@ -150,9 +150,9 @@ class DomainAdaptationModel(keras.Model):
             "joint" (the engine's default, the reference codes' way; Deep CORAL's is
             "per_domain"): source and target pass through the network as one batch,
             normalised by their pooled statistics. "per_domain": each domain's batch passes
-            on its own, so BatchNorm normalises it by that domain's
-            statistics (the statistics of domain-specific BatchNorm, Chang, You, Seo, Kwak &
-            Han, CVPR 2019, with γ and β shared): each normalised unit has the same batch
+            on its own, so BatchNorm normalises it by that domain's statistics (the
+            statistics of domain-specific BatchNorm, Chang, You, Seo, Kwak & Han, CVPR 2019,
+            with γ and β shared): each normalised unit has the same batch
             mean and variance in both domains before its activation, a first-moment alignment
             that CORAL's covariance loss leaves out. The moving statistics that predict at
             test time are then updated by the source's and the target's batches in turn.
@@ -478,22 +478,18 @@ class DomainAdaptationModel(keras.Model):
         rho = ramp(self.progress(), self.lambda_schedule)
 
         with tf.GradientTape() as tape:
-            if use_target_rows and self.batch_statistics == "per_domain":
-                f_s = self.embed(x_s, training=True)
-                f_t = self.embed(x_t, training=True)
-                logits_s = self.classifier(f_s, training=True)
-                logits_t = self.classifier(f_t, training=True)
-            elif use_target_rows:
+            if use_target_rows and self.batch_statistics == "joint":
                 # One pass over both domains: BatchNorm then normalises the joint batch.
                 n_s = tf.shape(x_s)[0]
                 features = self.embed(tf.concat([x_s, x_t], 0), training=True)
                 logits = self.classifier(features, training=True)
                 f_s, f_t = features[:n_s], features[n_s:]
                 logits_s, logits_t = logits[:n_s], logits[n_s:]
-            else:
+            else:  # the source alone, then (per_domain) the target on its own
                 f_s = self.embed(x_s, training=True)
                 logits_s = self.classifier(f_s, training=True)
-                logits_t = None
+                f_t = self.embed(x_t, training=True) if use_target_rows else None
+                logits_t = self.classifier(f_t, training=True) if use_target_rows else None
             task_loss = distribute.global_mean(self._task_loss(y_s, logits_s), w_s)
             total = task_loss
             target_loss = adaptation = None
